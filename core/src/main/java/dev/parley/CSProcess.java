@@ -1,0 +1,1 @@
+package dev.parley; public interface CSProcess { void run() throws Exception; }
