@@ -1,0 +1,852 @@
+package dev.parley;
+
+import dev.parley.spi.Decision;
+import dev.parley.spi.ForeignParty;
+import dev.parley.spi.GuardableEnd;
+import dev.parley.spi.Offer;
+import dev.parley.spi.OfferQueue;
+import dev.parley.spi.Port;
+import dev.parley.spi.Proposal;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A channel in this JVM, rendezvous (capacity 0) or buffered. Thread-safe: one lock per channel.
+ *
+ * <h2>Implementation note</h2>
+ * One lock guards the two queues of waiting offers (readers, writers), the buffer, the counts of
+ * live ends and the termination. An operation locks, tries to complete at once against a waiting
+ * partner or the buffer, and otherwise queues an offer and waits on its {@link Decision} with the
+ * lock released. A partner completes a waiting party by claiming its decision, so an offer whose
+ * decision another channel completed first is simply passed over (and dropped from the queue).
+ *
+ * <p>Invariants, checked after every step by the model tests under these names:
+ * <ul>
+ *   <li><b>no-ready-pair</b>: when the lock is free, no OPEN local reader and OPEN local writer
+ *       wait together on a rendezvous channel, no OPEN local reader waits while the buffer holds a
+ *       message that is not in flight, and no OPEN local writer waits while the buffer has room;</li>
+ *   <li><b>buffer-bound</b>: buffered messages plus slots reserved for foreign writers never
+ *       exceed the capacity;</li>
+ *   <li><b>terminated-is-quiet</b>: once terminated, no offer waits, except that readers may
+ *       still drain what writers buffered before a writer-side poison or retire;</li>
+ *   <li><b>fifo</b>: waiting parties are matched oldest first, and buffered messages leave in the
+ *       order they came.</li>
+ * </ul>
+ * Foreign offers (parties on other nodes) are matched the same way, except that the local partner
+ * is held, not claimed, until the foreign party answers the {@link Proposal}; a foreign reader and
+ * a foreign writer are not matched with each other here (a transport relays that case).
+ */
+final class LocalChannel<T> implements Channel<T> {
+
+    /** The result of an attempt to complete at once, when there is nothing to take. */
+    private static final Object NOTHING = new Object();
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final String name;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final OfferQueue readers = new OfferQueue();
+    private final OfferQueue writers = new OfferQueue();
+    private final ArrayDeque<Object> buffer;
+    private final ReaderPort readerPort = new ReaderPort();
+    private final WriterPort writerPort = new WriterPort();
+
+    // All below guarded by lock.
+    private int readerEnds;
+    private int writerEnds;
+    private int reservedSlots;
+    private boolean headInFlight;
+    private int foreignQueued;
+    private Termination termination;
+
+    LocalChannel(String name, int capacity) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.capacity = capacity;
+        this.buffer = capacity > 0 ? new ArrayDeque<>(Math.min(capacity, 1024)) : null;
+    }
+
+    static String generatedName() {
+        return "channel-" + (IDS.get() + 1);
+    }
+
+    /** How a channel ended: by poison or by retire, and whether readers still drain the buffer. */
+    private record Termination(boolean poison, boolean readersDrain) {
+        ChannelTerminatedException exception(String channel) {
+            return poison ? new PoisonException(channel) : new RetiredException(channel, "is retired");
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ChannelInput<T> reader() {
+        lock.lock();
+        try {
+            readerEnds++;
+        } finally {
+            lock.unlock();
+        }
+        return new Reader();
+    }
+
+    @Override
+    public ChannelOutput<T> writer() {
+        lock.lock();
+        try {
+            writerEnds++;
+        } finally {
+            lock.unlock();
+        }
+        return new Writer();
+    }
+
+    /** @return the port through which readers (and foreign readers) wait */
+    Port readerPort() {
+        return readerPort;
+    }
+
+    /** @return the port through which writers (and foreign writers) wait */
+    Port writerPort() {
+        return writerPort;
+    }
+
+    @Override
+    public String toString() {
+        return "Channel[" + name + (capacity > 0 ? ", capacity=" + capacity : "") + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Completing at once (lock held)
+
+    /** Takes a message now, from the buffer or a waiting writer, or returns NOTHING. */
+    private Object takeNow(Decision self) {
+        if (buffer != null && !buffer.isEmpty()) {
+            if (headInFlight) {
+                return NOTHING;
+            }
+            Object message = buffer.poll();
+            refillBuffer();
+            return message;
+        }
+        if (buffer == null) {
+            Offer writer = claimFirst(writers, self, null);
+            if (writer != null) {
+                return writer.value();
+            }
+        }
+        if (termination != null) {
+            throw termination.exception(name);
+        }
+        return NOTHING;
+    }
+
+    /** Puts a message now, to a waiting reader or into the buffer; false if neither can take it. */
+    private boolean putNow(Decision self, Object message) {
+        if (termination != null) {
+            throw termination.exception(name);
+        }
+        if (buffer == null || buffer.isEmpty()) {
+            if (claimFirst(readers, self, message) != null) {
+                return true;
+            }
+        }
+        if (buffer != null && buffer.size() + reservedSlots < capacity) {
+            buffer.add(message);
+            return true;
+        }
+        return false;
+    }
+
+    /** Moves waiting writers' messages into the buffer while it has room. */
+    private void refillBuffer() {
+        while (buffer.size() + reservedSlots < capacity) {
+            Offer writer = claimFirst(writers, null, null);
+            if (writer == null) {
+                return;
+            }
+            buffer.add(writer.value());
+        }
+    }
+
+    /**
+     * Claims the oldest claimable local offer of {@code queue}, passing over foreign offers, offers
+     * of {@code self} and held decisions, and dropping offers whose decisions are final.
+     *
+     * @param received the value the claimed party receives (null when it is a writer)
+     * @return the claimed offer, now out of the queue, or null
+     */
+    private Offer claimFirst(OfferQueue queue, Decision self, Object received) {
+        Offer offer = queue.first();
+        while (offer != null) {
+            Offer next = queue.after(offer);
+            Decision d = offer.decision();
+            if (d != null && d != self) {
+                if (d.tryClaim(offer.index(), received)) {
+                    queue.remove(offer);
+                    return offer;
+                }
+                if (d.isFinal()) {
+                    queue.remove(offer);
+                }
+            }
+            offer = next;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Plain operations
+
+    @SuppressWarnings("unchecked")
+    private T read(Reader end, long timeoutNs) {
+        lock.lock();
+        Decision decision;
+        Offer offer;
+        try {
+            end.checkNotRetired();
+            Object message = takeNow(null);
+            if (message != NOTHING) {
+                return (T) message;
+            }
+            if (timeoutNs == 0) {
+                return null;
+            }
+            decision = new Decision();
+            offer = Offer.local(readerPort, decision, 0, null);
+            decision.setOffers(new Offer[] {offer});
+            readers.add(offer);
+            matchForeign();
+        } finally {
+            lock.unlock();
+        }
+        return (T) awaitPlain(decision, offer, timeoutNs);
+    }
+
+    private boolean write(Writer end, Object message, long timeoutNs) {
+        lock.lock();
+        Decision decision;
+        Offer offer;
+        try {
+            end.checkNotRetired();
+            if (putNow(null, message)) {
+                return true;
+            }
+            if (timeoutNs == 0) {
+                return false;
+            }
+            decision = new Decision();
+            offer = Offer.local(writerPort, decision, 0, message);
+            decision.setOffers(new Offer[] {offer});
+            writers.add(offer);
+            matchForeign();
+        } finally {
+            lock.unlock();
+        }
+        return awaitPlain(decision, offer, timeoutNs) != null;
+    }
+
+    /**
+     * Waits for a plain operation's decision.
+     *
+     * @return the value received (a reader), Boolean.TRUE (a writer), or null when timed out
+     */
+    private Object awaitPlain(Decision decision, Offer offer, long timeoutNs) {
+        long deadlineNs = timeoutNs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
+        Decision.Outcome outcome = decision.await(deadlineNs);
+        if (outcome != Decision.Outcome.DONE) {
+            offer.port().withdraw(offer);
+            if (outcome == Decision.Outcome.INTERRUPTED) {
+                throw new ChannelInterruptedException("channel '" + name + "'");
+            }
+            return null;
+        }
+        if (decision.failure() != null) {
+            throw decision.failure();
+        }
+        return decision.value() == null ? Boolean.TRUE : decision.value();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Poison and retire
+
+    private void poison(boolean byReader) {
+        lock.lock();
+        try {
+            if (termination == null || !termination.poison()) {
+                terminateLocked(new Termination(true, !byReader));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void retireEnd(boolean reader) {
+        lock.lock();
+        try {
+            int left = reader ? --readerEnds : --writerEnds;
+            if (left == 0 && termination == null) {
+                terminateLocked(new Termination(false, !reader));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the channel and fails every waiting party that can no longer communicate. */
+    private void terminateLocked(Termination how) {
+        termination = how;
+        if (buffer != null && !how.readersDrain()) {
+            buffer.clear();
+        }
+        failAll(writers);
+        if (buffer == null || buffer.isEmpty()) {
+            failAll(readers);
+        }
+    }
+
+    /** Fails every waiting offer of {@code queue}; held ones stay until their proposal is answered. */
+    private void failAll(OfferQueue queue) {
+        Offer offer = queue.first();
+        while (offer != null) {
+            Offer next = queue.after(offer);
+            if (offer.isForeign()) {
+                dequeueForeign(queue, offer);
+                offer.foreign().terminated(termination.exception(name));
+            } else {
+                Decision d = offer.decision();
+                if (d.tryFail(offer.index(), termination.exception(name)) || d.isFinal()) {
+                    queue.remove(offer);
+                }
+            }
+            offer = next;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Matching after enrollment: foreign offers, and parties released by a declined proposal
+
+    /**
+     * Pairs every waiting party that can communicate now. Called with the lock held when parties
+     * may have been passed over: after a held decision was released, or after a proposal was
+     * answered. Local pairs are claimed at once; a pair with a foreign side holds the local side
+     * (or a buffer slot) and sends a proposal.
+     *
+     * @return decisions that were held here briefly and given back: all their ports must match
+     *     again once this lock is released
+     */
+    private List<Decision> matchLocked() {
+        List<Decision> released = null;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            if (buffer != null) {
+                progress = matchBuffered();
+            } else if (termination == null) {
+                Decision given = matchRendezvousLocal();
+                if (given == MATCHED) {
+                    progress = true;
+                } else if (given != null) {
+                    released = released == null ? new ArrayList<>() : released;
+                    released.add(given);
+                }
+            }
+            progress |= matchForeignOnce();
+        }
+        if (termination != null) {
+            failAll(writers);
+            if (buffer == null || buffer.isEmpty()) {
+                failAll(readers);
+            }
+        }
+        return released == null ? List.of() : released;
+    }
+
+    /** After a queue grew: starts proposals to foreign parties that now have a partner. */
+    private void matchForeign() {
+        if (foreignQueued > 0) {
+            while (matchForeignOnce()) {
+                // each round starts one proposal
+            }
+        }
+    }
+
+    private static final Decision MATCHED = new Decision();
+
+    /**
+     * Rendezvous: pairs the oldest open local reader with the oldest open local writer of another
+     * decision. Both are public, so the reader is held while the writer is claimed.
+     *
+     * @return MATCHED on a communication, a decision that was held and given back quietly (its
+     *     ports must rematch), or null when no pair was found
+     */
+    private Decision matchRendezvousLocal() {
+        for (Offer r = readers.first(); r != null; r = readers.after(r)) {
+            Decision rd = r.decision();
+            if (rd == null || rd.state() != Decision.State.OPEN) {
+                continue;
+            }
+            for (Offer w = writers.first(); w != null; w = writers.after(w)) {
+                Decision wd = w.decision();
+                if (wd == null || wd == rd || wd.state() != Decision.State.OPEN) {
+                    continue;
+                }
+                if (!rd.tryHold()) {
+                    break;
+                }
+                if (wd.tryClaim(w.index(), null)) {
+                    writers.remove(w);
+                    readers.remove(r);
+                    rd.commit(r.index(), w.value());
+                    return MATCHED;
+                }
+                rd.releaseQuietly();
+                return rd;
+            }
+        }
+        return null;
+    }
+
+    /** Buffered: moves messages to open readers and open writers' messages into the buffer. */
+    private boolean matchBuffered() {
+        boolean progress = false;
+        while (!buffer.isEmpty() && !headInFlight) {
+            Offer reader = claimFirst(readers, null, buffer.peek());
+            if (reader == null) {
+                break;
+            }
+            buffer.poll();
+            progress = true;
+        }
+        int before = buffer.size();
+        refillBuffer();
+        return progress || buffer.size() != before;
+    }
+
+    /** Starts at most one proposal to a foreign party; returns true if it did. */
+    private boolean matchForeignOnce() {
+        if (foreignQueued == 0) {
+            return false;
+        }
+        for (Offer f = readers.first(); f != null; f = readers.after(f)) {
+            if (!f.isForeign()) {
+                continue;
+            }
+            if (buffer != null) {
+                if (!buffer.isEmpty() && !headInFlight) {
+                    headInFlight = true;
+                    dequeueForeign(readers, f);
+                    f.foreign().propose(new BufferHeadProposal(buffer.peek()));
+                    return true;
+                }
+            } else {
+                Offer w = holdFirstLocal(writers);
+                if (w != null) {
+                    dequeueForeign(readers, f);
+                    f.foreign().propose(new HeldPartnerProposal(w, w.value(), null));
+                    return true;
+                }
+            }
+            break;
+        }
+        for (Offer f = writers.first(); f != null && termination == null; f = writers.after(f)) {
+            if (!f.isForeign()) {
+                continue;
+            }
+            if (buffer == null || buffer.isEmpty()) {
+                Offer r = holdFirstLocal(readers);
+                if (r != null) {
+                    dequeueForeign(writers, f);
+                    f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
+                    return true;
+                }
+            }
+            if (buffer != null && buffer.size() + reservedSlots < capacity) {
+                reservedSlots++;
+                dequeueForeign(writers, f);
+                f.foreign().propose(new ReservedSlotProposal(f.value()));
+                return true;
+            }
+            break;
+        }
+        return false;
+    }
+
+    private void dequeueForeign(OfferQueue queue, Offer foreign) {
+        if (queue.remove(foreign)) {
+            foreignQueued--;
+        }
+    }
+
+    private Offer holdFirstLocal(OfferQueue queue) {
+        for (Offer o = queue.first(); o != null; o = queue.after(o)) {
+            if (!o.isForeign() && o.decision().tryHold()) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private void afterProposal(Runnable step, Decision toRelease) {
+        List<Decision> released;
+        lock.lock();
+        try {
+            step.run();
+            released = matchLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (toRelease != null) {
+            toRelease.release();
+        }
+        for (Decision d : released) {
+            d.release();
+        }
+    }
+
+    /** A proposal answered once: a second answer is a transport bug. */
+    private abstract class OnceProposal implements Proposal {
+        private boolean answered;
+        private final Object offered;
+
+        OnceProposal(Object offered) {
+            this.offered = offered;
+        }
+
+        @Override
+        public Object value() {
+            return offered;
+        }
+
+        final void answerOnce() {
+            lock.lock();
+            try {
+                if (answered) {
+                    throw new IllegalStateException("proposal on channel '" + name + "' answered twice");
+                }
+                answered = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A local party held for a foreign one. */
+    private final class HeldPartnerProposal extends OnceProposal {
+        private final Offer local;
+        private final Object received;
+
+        HeldPartnerProposal(Offer local, Object toForeign, Object toLocal) {
+            super(toForeign);
+            this.local = local;
+            this.received = toLocal;
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+            afterProposal(() -> {
+                (local.port() == readerPort ? readers : writers).remove(local);
+                local.decision().commit(local.index(), received);
+            }, null);
+        }
+
+        @Override
+        public void decline() {
+            answerOnce();
+            local.decision().release();
+        }
+    }
+
+    /** The buffer's oldest message, offered to a foreign reader. */
+    private final class BufferHeadProposal extends OnceProposal {
+        BufferHeadProposal(Object head) {
+            super(head);
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+            afterProposal(() -> {
+                headInFlight = false;
+                buffer.poll();
+                refillBuffer();
+            }, null);
+        }
+
+        @Override
+        public void decline() {
+            answerOnce();
+            afterProposal(() -> headInFlight = false, null);
+        }
+    }
+
+    /** A buffer slot kept for a foreign writer's message. */
+    private final class ReservedSlotProposal extends OnceProposal {
+        private final Object message;
+
+        ReservedSlotProposal(Object message) {
+            super(null);
+            this.message = message;
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+            afterProposal(() -> {
+                reservedSlots--;
+                if (termination == null || termination.readersDrain()) {
+                    buffer.add(message);
+                }
+            }, null);
+        }
+
+        @Override
+        public void decline() {
+            answerOnce();
+            afterProposal(() -> reservedSlots--, null);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Ports: the two sides of the channel as alternations and transports see them
+
+    private abstract class Side implements Port {
+        @Override
+        public long lockOrder() {
+            return id;
+        }
+
+        @Override
+        public void lock() {
+            lock.lock();
+        }
+
+        @Override
+        public void unlock() {
+            lock.unlock();
+        }
+
+        abstract OfferQueue queue();
+
+        @Override
+        public void enroll(Offer offer) {
+            if (termination != null && !(this == readerPort && buffer != null && !buffer.isEmpty())) {
+                // Terminated while the party was enrolling elsewhere: fail this guard instead.
+                if (offer.isForeign()) {
+                    offer.foreign().terminated(termination.exception(name));
+                } else {
+                    offer.decision().tryFail(offer.index(), termination.exception(name));
+                }
+                return;
+            }
+            queue().add(offer);
+            if (offer.isForeign()) {
+                foreignQueued++;
+            }
+            matchForeign();
+        }
+
+        @Override
+        public void withdraw(Offer offer) {
+            if (!offer.isQueued()) {
+                return;
+            }
+            lock.lock();
+            try {
+                queue().remove(offer);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void rematch() {
+            List<Decision> released;
+            lock.lock();
+            try {
+                released = matchLocked();
+            } finally {
+                lock.unlock();
+            }
+            for (Decision d : released) {
+                d.release();
+            }
+        }
+
+        /**
+         * Queues a foreign party's offer (a remote end's read or write) and matches at once.
+         *
+         * @return the queued offer, to withdraw later with {@link #withdrawForeign}
+         */
+        Offer offerForeign(ForeignParty party, Object value) {
+            Offer offer = Offer.foreign(this, party, value);
+            lock.lock();
+            try {
+                enroll(offer);
+            } finally {
+                lock.unlock();
+            }
+            return offer;
+        }
+
+        /** @return true if the foreign offer was still waiting and is now gone; false if proposed */
+        boolean withdrawForeign(Offer offer) {
+            lock.lock();
+            try {
+                if (queue().remove(offer)) {
+                    foreignQueued--;
+                    return true;
+                }
+                return false;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private final class ReaderPort extends Side {
+        @Override
+        OfferQueue queue() {
+            return readers;
+        }
+
+        @Override
+        public boolean poll(Offer offer) {
+            Object message = takeNow(offer.decision());
+            return message != NOTHING && offer.decision().tryClaim(offer.index(), message);
+        }
+
+        @Override
+        public String describe() {
+            return "channel '" + name + "' (read)";
+        }
+    }
+
+    private final class WriterPort extends Side {
+        @Override
+        OfferQueue queue() {
+            return writers;
+        }
+
+        @Override
+        public boolean poll(Offer offer) {
+            return putNow(offer.decision(), offer.value()) && offer.decision().tryClaim(offer.index(), null);
+        }
+
+        @Override
+        public String describe() {
+            return "channel '" + name + "' (write)";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Ends
+
+    private abstract class End {
+        private boolean retired; // guarded by lock
+
+        final void checkNotRetired() {
+            if (retired) {
+                throw new RetiredException(name, "was used through an end that has retired");
+            }
+        }
+
+        public String channelName() {
+            return name;
+        }
+
+        abstract boolean isReader();
+
+        public void poison() {
+            lock.lock();
+            try {
+                if (retired) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            LocalChannel.this.poison(isReader());
+        }
+
+        public void retire() {
+            lock.lock();
+            try {
+                if (retired) {
+                    return;
+                }
+                retired = true;
+            } finally {
+                lock.unlock();
+            }
+            retireEnd(isReader());
+        }
+
+        /** @return the port of this end's side, checked for retire: alternations use this */
+        public Port guardPort() {
+            lock.lock();
+            try {
+                checkNotRetired();
+            } finally {
+                lock.unlock();
+            }
+            return isReader() ? readerPort : writerPort;
+        }
+    }
+
+    private final class Reader extends End implements ChannelInput<T>, GuardableEnd {
+        @Override
+        boolean isReader() {
+            return true;
+        }
+
+        @Override
+        public T read() {
+            return LocalChannel.this.read(this, -1);
+        }
+
+        @Override
+        public Optional<T> read(Duration timeout) {
+            return Optional.ofNullable(LocalChannel.this.read(this, Timeouts.toNanos(timeout)));
+        }
+
+        @Override
+        public String toString() {
+            return "ChannelInput[" + name + "]";
+        }
+    }
+
+    private final class Writer extends End implements ChannelOutput<T>, GuardableEnd {
+        @Override
+        boolean isReader() {
+            return false;
+        }
+
+        @Override
+        public void write(T message) {
+            LocalChannel.this.write(this, Objects.requireNonNull(message, "message"), -1);
+        }
+
+        @Override
+        public boolean write(T message, Duration timeout) {
+            Objects.requireNonNull(message, "message");
+            return LocalChannel.this.write(this, message, Timeouts.toNanos(timeout));
+        }
+
+        @Override
+        public String toString() {
+            return "ChannelOutput[" + name + "]";
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.parley.spi;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one choice a waiting party makes: a blocked read or write, or one alternation. This is the
+ * commit step of every communication, and the core's extension point: local channels, and the
+ * networked ends of a transport, complete a party through its decision and nothing else.
+ *
+ * <p>Any thread may call {@link #tryClaim}, {@link #tryHold}, {@link #commit}, {@link #fail} and
+ * {@link #release}; only the owner (the thread that made the decision) waits and withdraws.
+ *
+ * <h2>States and who moves them</h2>
+ * <pre>
+ *   OPEN --tryHold (a partner)--------------&gt; HELD --commit/fail (the holder)--&gt; DONE
+ *   OPEN &lt;-release (the holder; no communication happened)-- HELD
+ *   OPEN --tryWithdraw (the owner: timeout or interrupt)--&gt; WITHDRAWN
+ * </pre>
+ * {@link #tryClaim} is a hold and a commit in one step, for partners that need not ask anyone.
+ *
+ * <h2>Invariants</h2>
+ * <ol>
+ *   <li>A decision reaches DONE at most once, with exactly one guard index: <em>exactly one guard
+ *       fires</em>.</li>
+ *   <li>DONE and WITHDRAWN are final. A withdrawn decision never communicates: a timed-out or
+ *       interrupted operation delivered and took nothing.</li>
+ *   <li>While HELD, the owner cannot withdraw; it waits until the holder commits or releases. A
+ *       holder must resolve its hold in bounded time (a transport bounds it by its peer timeout).</li>
+ *   <li>A release makes the decision OPEN again and asks every port it is enrolled at to match
+ *       again ({@link Port#rematch()}), because partners that arrived during the hold passed it
+ *       over.</li>
+ * </ol>
+ */
+public final class Decision {
+
+    /** The states of a decision; see the class comment for the transitions. */
+    public enum State { OPEN, HELD, DONE, WITHDRAWN }
+
+    private static final int OPEN = 0;
+    private static final int HELD = 1;
+    private static final int DONE = 2;
+    private static final int WITHDRAWN = 3;
+
+    /** What {@link #await(long)} ended with. */
+    public enum Outcome { DONE, TIMED_OUT, INTERRUPTED }
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Decision.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile int state = OPEN;
+    private final Thread owner;
+    // Written by the holder before the volatile write of DONE, read by the owner after reading DONE.
+    private int index = -1;
+    private Object value;
+    private RuntimeException failure;
+    private Offer[] offers = new Offer[0];
+
+    /** Makes an open decision owned by the calling thread. */
+    public Decision() {
+        this.owner = Thread.currentThread();
+    }
+
+    /** @return the current state (a snapshot) */
+    public State state() {
+        return State.values()[state];
+    }
+
+    /** @return true once the decision can no longer communicate (DONE or WITHDRAWN) */
+    public boolean isFinal() {
+        int s = state;
+        return s == DONE || s == WITHDRAWN;
+    }
+
+    /**
+     * Remembers the offers the owner enrolled, so that a {@link #release()} can ask their ports to
+     * match again. Called by the owner before any offer is published.
+     *
+     * @param enrolled the offers of this decision
+     */
+    public void setOffers(Offer[] enrolled) {
+        this.offers = enrolled;
+    }
+
+    /**
+     * Holds an open decision for a commit that needs a partner's answer first.
+     *
+     * @return true if this caller now holds the decision; false if it was not OPEN
+     */
+    public boolean tryHold() {
+        return STATE.compareAndSet(this, OPEN, HELD);
+    }
+
+    /**
+     * Completes an open decision in one step.
+     *
+     * @param guardIndex the guard (or 0 for a plain operation) that communicated
+     * @param received the value a reader receives, or null for a writer
+     * @return true if the decision was OPEN and is now DONE
+     */
+    public boolean tryClaim(int guardIndex, Object received) {
+        if (!tryHold()) {
+            return false;
+        }
+        commit(guardIndex, received);
+        return true;
+    }
+
+    /**
+     * Completes a held decision: the communication of guard {@code guardIndex} happened.
+     *
+     * @param guardIndex the guard that communicated
+     * @param received the value a reader receives, or null for a writer
+     */
+    public void commit(int guardIndex, Object received) {
+        checkHeld("commit");
+        this.index = guardIndex;
+        this.value = received;
+        finish();
+    }
+
+    /**
+     * Completes a held decision with a failure of guard {@code guardIndex}, such as poison.
+     *
+     * @param guardIndex the guard whose channel failed
+     * @param error what the owner throws
+     */
+    public void fail(int guardIndex, RuntimeException error) {
+        checkHeld("fail");
+        this.index = guardIndex;
+        this.failure = error;
+        finish();
+    }
+
+    /**
+     * Fails an open decision in one step.
+     *
+     * @param guardIndex the guard whose channel failed
+     * @param error what the owner throws
+     * @return true if the decision was OPEN and is now DONE with {@code error}
+     */
+    public boolean tryFail(int guardIndex, RuntimeException error) {
+        if (!tryHold()) {
+            return false;
+        }
+        fail(guardIndex, error);
+        return true;
+    }
+
+    /**
+     * Gives a held decision back, unchanged: no communication happened. Every port the decision is
+     * enrolled at is asked to match again, and the owner re-checks its deadline. Call it without
+     * holding any port's lock.
+     */
+    public void release() {
+        releaseQuietly();
+        for (Offer offer : offers) {
+            offer.port().rematch();
+        }
+    }
+
+    /**
+     * Gives a held decision back without asking its ports to match again. For a port that holds
+     * its own lock: it must call {@link #release()}'s rematch for the other ports after unlocking.
+     */
+    public void releaseQuietly() {
+        checkHeld("release");
+        state = OPEN;
+        LockSupport.unpark(owner);
+    }
+
+    /**
+     * Withdraws an open decision; only the owner calls this.
+     *
+     * @return true if withdrawn; false if a partner holds it or it is done
+     */
+    public boolean tryWithdraw() {
+        return STATE.compareAndSet(this, OPEN, WITHDRAWN);
+    }
+
+    /**
+     * Waits, as the owner, until the decision is done or, failing that, withdrawn at the deadline
+     * or on interrupt. While a partner holds the decision the owner waits for the hold to resolve,
+     * even past the deadline, so that the outcome is always known. An interrupt is kept: the
+     * thread's interrupt status is set again before this returns.
+     *
+     * @param deadlineNs the {@link System#nanoTime()} at which to give up, or {@link Long#MAX_VALUE}
+     * @return DONE, or TIMED_OUT / INTERRUPTED if the decision was withdrawn
+     */
+    public Outcome await(long deadlineNs) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                int s = state;
+                if (s == DONE) {
+                    return Outcome.DONE;
+                }
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+                boolean late = deadlineNs != Long.MAX_VALUE && System.nanoTime() - deadlineNs >= 0;
+                if ((interrupted || late) && s == OPEN) {
+                    if (tryWithdraw()) {
+                        return interrupted ? Outcome.INTERRUPTED : Outcome.TIMED_OUT;
+                    }
+                    continue; // lost the race with a partner: see what it did
+                }
+                if (s == HELD || deadlineNs == Long.MAX_VALUE || interrupted || late) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, deadlineNs - System.nanoTime());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return the guard index that completed the decision; valid once DONE */
+    public int index() {
+        return index;
+    }
+
+    /** @return the value received; valid once DONE */
+    public Object value() {
+        return value;
+    }
+
+    /** @return the failure the owner throws, or null; valid once DONE */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    private void finish() {
+        state = DONE;
+        LockSupport.unpark(owner);
+    }
+
+    private void checkHeld(String action) {
+        if (state != HELD) {
+            throw new IllegalStateException("cannot " + action + " a decision in state " + state() + "; hold it first");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Decision[" + state() + ", owner=" + owner.getName() + "]";
+    }
+}

@@ -1,0 +1,28 @@
+package dev.parley.spi;
+
+import dev.parley.ChannelTerminatedException;
+
+/**
+ * A party elsewhere (a remote end of a transport) that takes part in a local channel's commit.
+ * When the channel finds a partner for the party's foreign offer, it holds that partner and asks
+ * the party through {@link #propose(Proposal)}; the party answers later, from any thread, with
+ * {@link Proposal#accept()} or {@link Proposal#decline()}. Both methods are called with the
+ * channel's lock held: they must not block and must not call back into the channel before
+ * returning (send a frame, answer later).
+ */
+public interface ForeignParty {
+
+    /**
+     * Asks the party to commit to one communication.
+     *
+     * @param proposal the communication on offer
+     */
+    void propose(Proposal proposal);
+
+    /**
+     * Tells the party that its offer is gone because the channel was poisoned or retired.
+     *
+     * @param cause what a local party would have thrown
+     */
+    void terminated(ChannelTerminatedException cause);
+}

@@ -1,0 +1,58 @@
+package dev.parley.spi;
+
+/**
+ * One side of a channel (its readers, or its writers) as an alternation sees it: the place where
+ * a party polls for a ready partner and, failing that, enrolls an {@link Offer} and waits. Local
+ * channel ends are ports; a transport's remote ends implement this interface to take part in
+ * alternations beside local guards.
+ *
+ * <p>Protocol, as the alternation drives it: lock every port involved in ascending
+ * {@link #lockOrder()} (each distinct order once); {@link #poll} each guard in selection order with
+ * the decision still private; if none completes, {@link #enroll} every guard's offer; unlock; wait
+ * on the decision; then {@link #withdraw} every offer that did not fire.
+ */
+public interface Port {
+
+    /**
+     * @return the key that orders lock acquisition; two ports that share a lock (the two sides of
+     *     one channel) return the same key, and no two different locks share one
+     */
+    long lockOrder();
+
+    /** Takes this port's lock. */
+    void lock();
+
+    /** Releases this port's lock. */
+    void unlock();
+
+    /**
+     * With the lock held and {@code offer}'s decision not yet published: if a partner is ready, do
+     * the communication now, completing the decision through {@link Decision#tryClaim}.
+     *
+     * @param offer the guard's offer
+     * @return true if the decision is now done
+     * @throws dev.parley.ChannelTerminatedException if the channel is poisoned or retired for this side
+     */
+    boolean poll(Offer offer);
+
+    /**
+     * With the lock held: publishes {@code offer} so that a partner arriving later finds it. A
+     * channel terminated in the meantime fails the decision instead.
+     *
+     * @param offer the guard's offer
+     */
+    void enroll(Offer offer);
+
+    /**
+     * Without the lock: removes {@code offer} if it is still waiting here.
+     *
+     * @param offer an offer enrolled here earlier
+     */
+    void withdraw(Offer offer);
+
+    /** Without the lock: matches waiting parties again, after a held decision was released. */
+    void rematch();
+
+    /** @return a name for messages: the channel and the side */
+    String describe();
+}
