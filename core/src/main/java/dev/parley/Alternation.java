@@ -133,7 +133,8 @@ public final class Alternation {
             }
             enabled[i] = true;
             if (guard instanceof TimeoutGuard t) {
-                long ns = t.delay().toNanos();
+                long ns = Timeouts.toNanos(t.delay());
+                ns = ns < 0 ? Long.MAX_VALUE : ns; // beyond Duration.toNanos: centuries, never reached
                 if (timeoutIndex < 0 || ns < timeoutNs) {
                     timeoutNs = ns;
                     timeoutIndex = i;
@@ -170,7 +171,7 @@ public final class Alternation {
             unlockAll(locks);
         }
 
-        long deadlineNs = timeoutIndex < 0 ? Long.MAX_VALUE : startNs + timeoutNs;
+        long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
         Decision.Outcome outcome = decision.await(deadlineNs);
 
         // Phase 3, withdraw.
