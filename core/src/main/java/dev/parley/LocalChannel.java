@@ -283,7 +283,8 @@ final class LocalChannel<T> implements Channel<T> {
     private void poison(boolean byReader) {
         lock.lock();
         try {
-            if (termination == null || !termination.poison()) {
+            // A reader's poison discards the buffer even when a writer poisoned first.
+            if (termination == null || !termination.poison() || (byReader && termination.readersDrain())) {
                 terminateLocked(new Termination(true, !byReader));
             }
         } finally {
