@@ -67,14 +67,11 @@ final class LocalChannel<T> implements Channel<T> {
     private int foreignQueued;
     private Termination termination;
 
+    /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
     LocalChannel(String name, int capacity) {
-        this.name = Objects.requireNonNull(name, "name");
+        this.name = name != null ? name : "channel-" + id;
         this.capacity = capacity;
         this.buffer = capacity > 0 ? new ArrayDeque<>(Math.min(capacity, 1024)) : null;
-    }
-
-    static String generatedName() {
-        return "channel-" + (IDS.get() + 1);
     }
 
     /** How a channel ended: by poison or by retire, and whether readers still drain the buffer. */
