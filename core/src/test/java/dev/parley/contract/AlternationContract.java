@@ -392,6 +392,25 @@ public abstract class AlternationContract extends ChannelContract {
         assertTrue(e.getMessage().contains("-"), e.getMessage());
     }
 
+    @Test
+    void waitingPlainWritersAndWaitingOutputGuardsAreServedOldestFirst() {
+        Channel<Integer> c = channel(0);
+        ChannelOutput<Integer> first = c.writer();
+        ChannelOutput<Integer> second = c.writer();
+        ChannelOutput<Integer> third = c.writer();
+        Party p1 = start("plain writer 1", () -> first.write(1));
+        awaitBlocked(p1);
+        ChannelOutput<Integer> elsewhere = this.<Integer>channel(0).writer();
+        Party p2 = start("alternation writer 2", () -> new Alternation(new OutputGuard<>(second, 2),
+                new OutputGuard<>(elsewhere, -2)).select());
+        awaitBlocked(p2);
+        Party p3 = start("plain writer 3", () -> third.write(3));
+        awaitBlocked(p3);
+        ChannelInput<Integer> in = c.reader();
+        assertEquals(List.of(1, 2, 3), List.of(in.read(), in.read(), in.read()));
+        joinAll(List.of(p1, p2, p3));
+    }
+
     private static void assertRoundRobin(Alternation alt, int n, int rounds) {
         List<Integer> chosen = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
