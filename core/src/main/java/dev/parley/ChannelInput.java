@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * The reading end of a channel. Several readers may share a channel (each with its own end); each
  * message goes to exactly one of them. Any thread may read; a read blocks the calling thread (a
- * virtual thread parks without pinning its carrier).
+ * virtual thread parks without pinning its carrier). Only waiting is interruptible: a read that
+ * can complete at once completes even when the thread's interrupt status is set, and leaves it
+ * set.
  *
  * @param <T> the type of message
  */

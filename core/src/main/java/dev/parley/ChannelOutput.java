@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * The writing end of a channel. Several writers may share a channel (each with its own end). Any
  * thread may write; a write blocks the calling thread until the message is taken (rendezvous) or
- * stored (buffered).
+ * stored (buffered). Only waiting is interruptible: a write that can complete at once completes
+ * even when the thread's interrupt status is set, and leaves it set.
  *
  * @param <T> the type of message
  */

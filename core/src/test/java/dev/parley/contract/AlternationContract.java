@@ -326,9 +326,11 @@ public abstract class AlternationContract extends ChannelContract {
         Channel<Integer> retired = channel(0);
         ChannelInput<Integer> rin = retired.reader();
         retired.writer().retire();
-        assertEquals(1, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(pin)).priSelect().value());
+        assertEquals(1, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(pin))
+                .priSelect().value());
         assertEquals(0, new Alternation(new SkipGuard(), new InputGuard<>(pin)).priSelect().index());
-        assertEquals(2, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(rin)).priSelect().value());
+        assertEquals(2, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(rin))
+                .priSelect().value());
         assertThrows(PoisonException.class, () -> new Alternation(new InputGuard<>(pin), new SkipGuard()).priSelect());
         assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(rin), new SkipGuard()).priSelect());
         assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(rin)).fairSelect());

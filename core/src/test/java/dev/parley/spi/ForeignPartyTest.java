@@ -270,7 +270,8 @@ class ForeignPartyTest {
         Channel<String> b = rendezvous();
         ChannelInput<String> ar = a.reader();
         ChannelInput<String> br = b.reader();
-        CompletableFuture<Selected> alt = async(() -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
+        CompletableFuture<Selected> alt = async(
+                () -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
         awaitParked(alt);
         FakeRemote remote = new FakeRemote();
         enroll(port(b.writer()), remote, "remote on b");
@@ -294,7 +295,8 @@ class ForeignPartyTest {
         Channel<String> b = rendezvous();
         ChannelInput<String> ar = a.reader();
         ChannelInput<String> br = b.reader();
-        CompletableFuture<Selected> alt = async(() -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
+        CompletableFuture<Selected> alt = async(
+                () -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
         awaitParked(alt);
         FakeRemote remote = new FakeRemote();
         enroll(port(b.writer()), remote, "remote on b");
