@@ -27,7 +27,9 @@ public non-sealed interface ChannelInput<T> extends ChannelEnd {
     /**
      * Takes the next message if one comes within {@code timeout}.
      *
-     * @param timeout how long to wait at most; zero or negative means do not wait
+     * @param timeout how long to wait at most; zero or negative means do not wait. The call may
+     *     return a little after it, only while a partner elsewhere (a networked end) is finishing
+     *     a commit that began in time; the result then says what happened
      * @return the message, or empty when the time ran out (then nothing was taken)
      * @throws PoisonException if the channel is or becomes poisoned
      * @throws RetiredException if the channel is or becomes retired, or this end has retired
