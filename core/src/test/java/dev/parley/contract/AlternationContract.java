@@ -413,6 +413,21 @@ public abstract class AlternationContract extends ChannelContract {
         joinAll(List.of(p1, p2, p3));
     }
 
+    @Test
+    void aReaderAlternationTakingFromAFullBufferRefillsItFromAWaitingOutputGuard() {
+        Channel<Integer> c = channel(1);
+        ChannelOutput<Integer> out = c.writer();
+        out.write(0);
+        ChannelOutput<Integer> elsewhere = this.<Integer>channel(0).writer();
+        Party writer = start("alternation writer", () -> assertEquals(0,
+                new Alternation(new OutputGuard<>(out, 1), new OutputGuard<>(elsewhere, -1)).select().index()));
+        awaitBlocked(writer);
+        Alternation reader = new Alternation(new InputGuard<>(c.reader()));
+        assertEquals(0, (Integer) reader.select().value());
+        writer.join();
+        assertEquals(1, (Integer) reader.select().value(), "the waiting guard's value moved into the buffer");
+    }
+
     private static void assertRoundRobin(Alternation alt, int n, int rounds) {
         List<Integer> chosen = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
