@@ -6,6 +6,7 @@ import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.ChannelTerminatedException;
 import dev.parley.InputGuard;
+import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.Selected;
 
@@ -305,5 +306,54 @@ class ForeignPartyTest {
         assertEquals(1, s.index());
         assertEquals("remote on b", s.value());
         assertFalse(a.<String>writer().write("nobody", Duration.ofMillis(30)), "the guard on a was withdrawn");
+    }
+    @Test
+    void declinesRacingWithTheWaitingPartnersOtherChoicesNeverFailAndLoseNoParty() throws Exception {
+        long seed = 0xdec1L;
+        java.util.Random random = new java.util.Random(seed);
+        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 400); round++) {
+            Channel<Integer> x = rendezvous();
+            Channel<Integer> y = rendezvous();
+            ChannelInput<Integer> xr = x.reader();
+            ChannelInput<Integer> yr = y.reader();
+            ChannelOutput<Integer> xw = x.writer();
+            ChannelOutput<Integer> yw = y.writer();
+            CompletableFuture<Integer> reader = async(xr::read);
+            awaitParkedBriefly(reader);
+            FakeRemote remote = new FakeRemote();
+            enroll(port(x.writer()), remote, -1);
+            Proposal p = remote.next(); // the local reader is now held
+            CompletableFuture<Selected> writer = async(
+                    () -> new Alternation(new OutputGuard<>(xw, 1), new OutputGuard<>(yw, 2)).select());
+            awaitParkedBriefly(writer);
+            int spin = random.nextInt(200);
+            CompletableFuture<Integer> other = async(() -> {
+                for (int i = 0; i < spin; i++) {
+                    Thread.onSpinWait();
+                }
+                return yr.read();
+            });
+            p.decline(); // races with the y reader claiming the alternation
+            Selected s = writer.get(10, TimeUnit.SECONDS);
+            if (s.index() == 0) {
+                assertEquals(1, reader.get(10, TimeUnit.SECONDS));
+                yw.write(3);
+                assertEquals(3, other.get(10, TimeUnit.SECONDS));
+            } else {
+                assertEquals(2, other.get(10, TimeUnit.SECONDS));
+                xw.write(4);
+                assertEquals(4, reader.get(10, TimeUnit.SECONDS), "seed " + seed + " round " + round);
+            }
+        }
+    }
+
+    /** Waits until the thread last started by {@link #async} parks (its party is enrolled). */
+    private void awaitParkedBriefly(CompletableFuture<?> f) throws InterruptedException {
+        Thread t = threads.get(threads.size() - 1);
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING && System.nanoTime() - deadlineNs < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        }
+        assertFalse(f.isDone());
     }
 }
