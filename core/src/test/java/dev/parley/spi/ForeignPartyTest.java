@@ -311,7 +311,7 @@ class ForeignPartyTest {
     void declinesRacingWithTheWaitingPartnersOtherChoicesNeverFailAndLoseNoParty() throws Exception {
         long seed = 0xdec1L;
         java.util.Random random = new java.util.Random(seed);
-        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 400); round++) {
+        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 1500); round++) {
             Channel<Integer> x = rendezvous();
             Channel<Integer> y = rendezvous();
             ChannelInput<Integer> xr = x.reader();
