@@ -339,8 +339,8 @@ final class LocalChannel<T> implements Channel<T> {
      * answered. Local pairs are claimed at once; a pair with a foreign side holds the local side
      * (or a buffer slot) and sends a proposal.
      *
-     * @return decisions that were held here briefly and given back: all their ports must match
-     *     again once this lock is released
+     * @return decisions that were held here briefly and given back quietly: all their ports must
+     *     match again ({@link Decision#rematch()}) once this lock is released
      */
     private List<Decision> matchLocked() {
         List<Decision> released = null;
@@ -507,7 +507,7 @@ final class LocalChannel<T> implements Channel<T> {
             toRelease.release();
         }
         for (Decision d : released) {
-            d.release();
+            d.rematch();
         }
     }
 
@@ -680,7 +680,7 @@ final class LocalChannel<T> implements Channel<T> {
                 lock.unlock();
             }
             for (Decision d : released) {
-                d.release();
+                d.rematch();
             }
         }
     }
