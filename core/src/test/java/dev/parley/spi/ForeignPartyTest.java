@@ -116,8 +116,10 @@ class ForeignPartyTest {
         return ((GuardableEnd) end).guardPort();
     }
 
-    private static void awaitParked(CompletableFuture<?> f) throws InterruptedException {
-        Thread.sleep(50); // a generous head start; the assertions below do not depend on it
+    /** Waits until the party last started by {@link #async} is parked, so enrolled, then a little more. */
+    private void awaitParked(CompletableFuture<?> f) throws InterruptedException {
+        awaitParkedBriefly(f);
+        Thread.sleep(20); // a parked thread may still be on its way into the channel's lock
         assertFalse(f.isDone(), "the local party should be waiting");
     }
 
@@ -177,12 +179,13 @@ class ForeignPartyTest {
     void aLocalTimedReadHeldByAProposalWaitsForTheAnswerEvenPastItsDeadline() throws Exception {
         Channel<String> c = rendezvous();
         ChannelInput<String> in = c.reader();
-        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofMillis(100)));
-        Thread.sleep(20);
+        long startNs = System.nanoTime();
+        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofSeconds(1)));
+        awaitParked(read);
         FakeRemote remote = new FakeRemote();
         enroll(port(c.writer()), remote, "late but committed");
         Proposal p = remote.next();
-        Thread.sleep(150);
+        Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(startNs - System.nanoTime()) + 1200));
         assertFalse(read.isDone(), "the outcome is not known until the proposal is answered");
         p.accept();
         assertEquals(Optional.of("late but committed"), read.get(10, TimeUnit.SECONDS));
@@ -351,7 +354,8 @@ class ForeignPartyTest {
     private void awaitParkedBriefly(CompletableFuture<?> f) throws InterruptedException {
         Thread t = threads.get(threads.size() - 1);
         long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (t.getState() != Thread.State.WAITING && System.nanoTime() - deadlineNs < 0) {
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() - deadlineNs < 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000);
         }
         assertFalse(f.isDone());
