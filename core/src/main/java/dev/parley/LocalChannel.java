@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -46,9 +45,8 @@ final class LocalChannel<T> implements Channel<T> {
 
     /** The result of an attempt to complete at once, when there is nothing to take. */
     private static final Object NOTHING = new Object();
-    private static final AtomicLong IDS = new AtomicLong();
 
-    private final long id = IDS.incrementAndGet();
+    private final long id = Port.newLockOrder(); // also numbers generated names
     private final String name;
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();

@@ -124,6 +124,18 @@ class ForeignPartyTest {
     }
 
     @Test
+    void lockOrderKeysForTransportsNeverCollideWithLocalChannels() {
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Channel<String> c = Channel.create("keys-" + i);
+            long local = port(c.reader()).lockOrder();
+            assertEquals(local, port(c.writer()).lockOrder(), "the two sides of one channel share its lock");
+            assertTrue(keys.add(local));
+            assertTrue(keys.add(Port.newLockOrder()), "a transport's key must differ from every local one");
+        }
+    }
+
+    @Test
     void anAcceptedForeignWriteReachesAWaitingLocalReader() throws Exception {
         Channel<String> c = rendezvous();
         ChannelInput<String> in = c.reader();
