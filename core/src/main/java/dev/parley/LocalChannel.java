@@ -561,6 +561,16 @@ final class LocalChannel<T> implements Channel<T> {
             answerOnce();
             local.decision().release();
         }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+            afterProposal(() -> {
+                (local.port() == readerPort ? readers : writers).remove(local);
+                local.decision().fail(local.index(), error);
+            }, null);
+        }
     }
 
     /** The buffer's oldest message, offered to a foreign reader. */
@@ -572,17 +582,26 @@ final class LocalChannel<T> implements Channel<T> {
         @Override
         public void accept() {
             answerOnce();
-            afterProposal(() -> {
-                headInFlight = false;
-                buffer.poll();
-                refillBuffer();
-            }, null);
+            afterProposal(this::taken, null);
         }
 
         @Override
         public void decline() {
             answerOnce();
             afterProposal(() -> headInFlight = false, null);
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+            afterProposal(this::taken, null); // at most once: the foreign reader may have it
+        }
+
+        private void taken() {
+            headInFlight = false;
+            buffer.poll();
+            refillBuffer();
         }
     }
 
@@ -610,6 +629,12 @@ final class LocalChannel<T> implements Channel<T> {
         public void decline() {
             answerOnce();
             afterProposal(() -> reservedSlots--, null);
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            decline(); // at most once: the message is not stored
         }
     }
 

@@ -10,6 +10,10 @@ package dev.parley.spi;
  * {@link #lockOrder()} (each distinct order once); {@link #poll} each guard in selection order with
  * the decision still private; if none completes, {@link #enroll} every guard's offer; unlock; wait
  * on the decision; then {@link #withdraw} every offer that did not fire.
+ *
+ * <p>A local channel's port lock is reentrant: a transport may {@link #lock()}, read
+ * {@link Offer#isQueued()} to learn whether its foreign offer is still waiting (not yet
+ * proposed), {@link #withdraw} it and {@link #unlock()}, all as one step.
  */
 public interface Port {
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -240,6 +241,53 @@ class ForeignPartyTest {
         ChannelInput<String> in = c.reader();
         assertEquals("reserved", in.read());
         assertEquals(Optional.empty(), in.read(Duration.ofMillis(20)));
+    }
+
+    @Test
+    void aFailedProposalMakesTheHeldLocalPartnerThrowTheGivenError() throws Exception {
+        for (boolean localReads : new boolean[] {true, false}) {
+            Channel<String> c = rendezvous();
+            ChannelInput<String> in = c.reader();
+            ChannelOutput<String> out = c.writer();
+            CompletableFuture<String> local = async(() -> {
+                if (localReads) {
+                    return in.read();
+                }
+                out.write("mine");
+                return "wrote";
+            });
+            awaitParked(local);
+            FakeRemote remote = new FakeRemote();
+            enroll(port(localReads ? c.writer() : c.reader()), remote, localReads ? "theirs" : null);
+            IllegalStateException unknown = new IllegalStateException("peer unreachable at commit");
+            remote.next().fail(unknown);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> local.get(10, TimeUnit.SECONDS));
+            assertEquals(unknown, e.getCause(), "local reads=" + localReads);
+            CompletableFuture<String> next = async(in::read);
+            awaitParked(next);
+            out.write("after");
+            assertEquals("after", next.get(10, TimeUnit.SECONDS), "the channel goes on working");
+        }
+    }
+
+    @Test
+    void aFailedBufferHeadProposalCountsAsTakenAndAFailedSlotProposalStoresNothing() throws Exception {
+        Channel<String> c = buffered(1);
+        ChannelOutput<String> out = c.writer();
+        out.write("head");
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal head = remote.next();
+        assertEquals("head", head.value());
+        head.fail(new IllegalStateException("unknown"));
+        ChannelInput<String> in = c.reader();
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)), "at most once: the head left the buffer");
+        enroll(port(c.writer()), remote, "slot");
+        remote.next().fail(new IllegalStateException("unknown"));
+        assertTrue(out.write("local", Duration.ofSeconds(5)), "the slot was freed");
+        assertEquals("local", in.read());
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)),
+                "the failed writer's message was not stored");
     }
 
     @Test
