@@ -1,0 +1,102 @@
+package dev.parley.bench;
+
+import dev.parley.bench.Shape.Implementation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Collects benchmark scores per carrier setting and prints them side by side with the ratios the
+ * goals are stated in: Parley / SynchronousQueue, Parley / Exchanger (same run, same setting) and
+ * Parley / Go (Go recorded elsewhere, see {@link Shape#GO_SOURCE}). Used by one thread.
+ */
+final class RatioTable {
+
+    /** Goal: Parley / SynchronousQueue at most this. */
+    static final double SYNCHRONOUS_QUEUE_GOAL = 1.0;
+    /** Goal: Parley / Go at most this. */
+    static final double GO_GOAL = 2.0;
+
+    /**
+     * One JMH score.
+     *
+     * @param ns mean nanoseconds per communication
+     * @param error half-width of JMH's 99.9% confidence interval, NaN when too few iterations ran
+     */
+    record Score(double ns, double error) {
+        String format() {
+            return Double.isNaN(error) ? fmt("%.0f", ns) : fmt("%.0f ± %.0f", ns, error);
+        }
+    }
+
+    private final Map<String, Map<String, Score>> byCarriers = new LinkedHashMap<>();
+
+    /**
+     * @param carriers the carrier setting the score was measured with, as printed
+     * @param method the {@link ChannelBenchmarks} method
+     * @param score its score
+     */
+    void add(String carriers, String method, Score score) {
+        byCarriers.computeIfAbsent(carriers, k -> new LinkedHashMap<>()).put(method, score);
+    }
+
+    /** @return the table and the goal verdicts, ready to print */
+    String render() {
+        StringBuilder out = new StringBuilder();
+        String row = "%-12s %-17s %-12s %-17s %-12s %-8s %-8s %-9s %-9s%n";
+        out.append("ns per channel communication (JMH mean ± 99.9% CI; lower is better)\n\n");
+        out.append(fmt(row, "carriers", "shape", "Parley", "SynchronousQueue", "Exchanger",
+                "P/SQ", "P/Ex", "Go*", "P/Go*"));
+        List<String> sqVerdicts = new ArrayList<>();
+        List<String> goVerdicts = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Score>> entry : byCarriers.entrySet()) {
+            String carriers = entry.getKey();
+            Map<String, Score> scores = entry.getValue();
+            for (Shape shape : Shape.values()) {
+                Score parley = scores.get(shape.method(Implementation.PARLEY));
+                if (parley == null) {
+                    continue;
+                }
+                Score sq = scores.get(shape.method(Implementation.SYNCHRONOUS_QUEUE));
+                Score ex = scores.get(shape.method(Implementation.EXCHANGER));
+                String sqRatio = ratio(parley, sq);
+                if (sq == null && shape == Shape.SELECT_PING_PONG) {
+                    Score sqPingPong = scores.get(Shape.PING_PONG.method(Implementation.SYNCHRONOUS_QUEUE));
+                    sqRatio = sqPingPong == null ? "-" : ratio(parley, sqPingPong) + "†";
+                } else if (sq != null) {
+                    sqVerdicts.add(verdict(carriers, shape, parley.ns() / sq.ns(), SYNCHRONOUS_QUEUE_GOAL));
+                }
+                String go = shape.goLowNs() == shape.goHighNs() ? fmt("%.0f", shape.goLowNs())
+                        : fmt("%.0f-%.0f", shape.goLowNs(), shape.goHighNs());
+                String goRatio = shape.goLowNs() == shape.goHighNs() ? fmt("%.2f", parley.ns() / shape.goLowNs())
+                        : fmt("%.2f-%.2f", parley.ns() / shape.goHighNs(), parley.ns() / shape.goLowNs());
+                goVerdicts.add(verdict(carriers, shape, parley.ns() / shape.goLowNs(), GO_GOAL));
+                out.append(fmt(row, carriers, shape.label(), parley.format(), sq == null ? "-" : sq.format(),
+                        ex == null ? "-" : ex.format(), sqRatio, ratio(parley, ex), go, goRatio));
+            }
+        }
+        out.append("\n* ").append(Shape.GO_SOURCE).append(".\n");
+        out.append("† select ping-pong has no java.util.concurrent counterpart: compared with SynchronousQueue"
+                + " ping-pong at the same setting.\n");
+        out.append(fmt("%nGoal: Parley / SynchronousQueue <= %.2f at the same carrier setting%n", SYNCHRONOUS_QUEUE_GOAL));
+        sqVerdicts.forEach(v -> out.append("  ").append(v).append('\n'));
+        out.append(fmt("Goal: Parley / Go <= %.2f (against Go's fastest recorded figure)%n", GO_GOAL));
+        goVerdicts.forEach(v -> out.append("  ").append(v).append('\n'));
+        return out.toString();
+    }
+
+    private static String ratio(Score parley, Score other) {
+        return other == null ? "-" : fmt("%.2f", parley.ns() / other.ns());
+    }
+
+    private static String verdict(String carriers, Shape shape, double ratio, double goal) {
+        return fmt("%-12s %-17s %.2f  %s", carriers, shape.label(), ratio, ratio <= goal ? "met" : "MISSED");
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
