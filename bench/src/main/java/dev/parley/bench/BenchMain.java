@@ -1,6 +1,7 @@
 package dev.parley.bench;
 
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.Statistics;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -42,7 +43,7 @@ public final class BenchMain {
                     Path results) {
 
         static final String USAGE = """
-                usage: bin/parley bench [--forks=1] [--warmup=3] [--iterations=5] [--time=1] \
+                usage: bin/parley bench [--forks=1] [--warmup=3] [--iterations=8] [--time=1] \
                 [--carriers=1,default] [--only=REGEX] [--results=DIR]
                   --forks       JMH forks per benchmark and carrier setting
                   --warmup      warm-up iterations per fork
@@ -56,7 +57,7 @@ public final class BenchMain {
          * @throws IllegalArgumentException for an unknown option or a bad value, naming it
          */
         static Settings parse(String... args) {
-            Settings s = new Settings(1, 3, 5, 1, List.of("1", "default"), ".*", null);
+            Settings s = new Settings(1, 3, 8, 1, List.of("1", "default"), ".*", null);
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 if (!arg.startsWith("--") || eq < 0) {
@@ -143,8 +144,9 @@ public final class BenchMain {
             for (RunResult result : new Runner(options(settings, carriers)).run()) {
                 String benchmark = result.getParams().getBenchmark();
                 String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                table.add(label, method, new RatioTable.Score(result.getPrimaryResult().getScore(),
-                        result.getPrimaryResult().getScoreError()));
+                Statistics iterations = result.getPrimaryResult().getStatistics();
+                table.add(label, method, new RatioTable.Score(iterations.getPercentile(50),
+                        iterations.getMin(), iterations.getMax()));
             }
         }
         System.out.println();

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Starting and joining two to four virtual threads per invocation costs a few microseconds,
  * under 1 ns per communication at this batch size.
  *
- * <p>The defaults here (1 fork, 3 warm-up and 5 measured iterations of 1 s) are the cheap run;
+ * <p>The defaults here (1 fork, 3 warm-up and 8 measured iterations of 1 s) are the cheap run;
  * {@link BenchMain} runs every benchmark once per carrier setting and may override them. Virtual
  * thread scheduler parallelism is a JVM flag, so {@link BenchMain} sets it per fork.
  */
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Measurement(iterations = 8, time = 1)
 @Fork(1)
 public class ChannelBenchmarks {
 

@@ -21,14 +21,16 @@ final class RatioTable {
     static final double GO_GOAL = 2.0;
 
     /**
-     * One JMH score.
+     * One benchmark's figure. The median of the measured iterations is used rather than the mean,
+     * because on a shared machine single iterations are sometimes several times slower.
      *
-     * @param ns mean nanoseconds per communication
-     * @param error half-width of JMH's 99.9% confidence interval, NaN when too few iterations ran
+     * @param ns median nanoseconds per communication over the measured iterations
+     * @param minNs the fastest iteration
+     * @param maxNs the slowest iteration
      */
-    record Score(double ns, double error) {
+    record Score(double ns, double minNs, double maxNs) {
         String format() {
-            return Double.isNaN(error) ? fmt("%.0f", ns) : fmt("%.0f ± %.0f", ns, error);
+            return fmt("%.0f [%.0f-%.0f]", ns, minNs, maxNs);
         }
     }
 
@@ -46,8 +48,9 @@ final class RatioTable {
     /** @return the table and the goal verdicts, ready to print */
     String render() {
         StringBuilder out = new StringBuilder();
-        String row = "%-12s %-17s %-12s %-17s %-12s %-8s %-8s %-9s %-9s%n";
-        out.append("ns per channel communication (JMH mean ± 99.9% CI; lower is better)\n\n");
+        String row = "%-11s %-17s %-16s %-17s %-16s %-6s %-6s %-8s %-9s%n";
+        out.append("ns per channel communication: median [fastest-slowest] of the measured iterations;"
+                + " ratios of medians; lower is better\n\n");
         out.append(fmt(row, "carriers", "shape", "Parley", "SynchronousQueue", "Exchanger",
                 "P/SQ", "P/Ex", "Go*", "P/Go*"));
         List<String> sqVerdicts = new ArrayList<>();

@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * has taken the token once and is blocked again in its next read (after the first lap). The
  * differences divided by the ring size give bytes per channel (with its two ends and the process
  * record) and bytes per blocked virtual thread (its parked stack, the thread, its decision and
- * offer, and {@link Parallel}'s list entry).
+ * offer, and {@link Parallel}'s list entry). It is read once more after the timed laps, because a
+ * parked thread's stack may then span two stack chunks (the JDK freezes into a new chunk when the
+ * old one has reached the old generation), which makes the figure depend on the GC's history.
  */
 public final class TokenRing {
 
@@ -46,12 +48,13 @@ public final class TokenRing {
      * @param lapNs each timed lap
      * @param heapBeforeBytes used heap before the ring was made
      * @param heapWithChannelsBytes used heap with channels and records made, no thread started
-     * @param heapBlockedBytes used heap with every process blocked
+     * @param heapBlockedBytes used heap with every process blocked, after the first lap
+     * @param heapAfterLapsBytes used heap with every process blocked, after the timed laps
      * @param poisonNs from the driver's poison until the poison came back round to it
      * @param ended processes that ended (all of them, when {@link Parallel#run} has returned)
      */
     public record Report(int processes, int laps, long startNs, List<Long> lapNs, long heapBeforeBytes,
-                         long heapWithChannelsBytes, long heapBlockedBytes, long poisonNs, long ended) {
+                         long heapWithChannelsBytes, long heapBlockedBytes, long heapAfterLapsBytes, long poisonNs, long ended) {
 
         /** @return mean nanoseconds per hop over the timed laps */
         public double nsPerHop() {
@@ -77,7 +80,9 @@ public final class TokenRing {
                     heapWithChannelsBytes, (heapWithChannelsBytes - heapBeforeBytes) / (double) processes));
             out.append(fmt("  with all blocked:      %,d bytes (%.0f per blocked thread)%n", heapBlockedBytes,
                     (heapBlockedBytes - heapWithChannelsBytes) / (double) processes));
-            out.append(fmt("  heap per blocked process, all included: %.0f bytes%n", bytesPerBlockedProcess()));
+            out.append(fmt("  heap per blocked process, all included: %.0f bytes after the first lap, %.0f after"
+                    + " the timed laps%n", bytesPerBlockedProcess(),
+                    (heapAfterLapsBytes - heapBeforeBytes) / (double) processes));
             out.append(fmt("  shutdown by poison:    %,.0f ms (%.0f ns per process); %,d of %,d processes ended%n",
                     poisonNs / 1e6, poisonNs / (double) processes, ended, processes));
             return out.toString();
@@ -136,7 +141,7 @@ public final class TokenRing {
         driver.startNs = System.nanoTime();
         Parallel.run(ring);
         return new Report(processes, laps, driver.firstLapDoneNs - driver.startNs, driver.lapNs, heapBefore,
-                driver.heapWithChannels, driver.heapBlocked, driver.poisonNs, ended.sum());
+                driver.heapWithChannels, driver.heapBlocked, driver.heapAfterLaps, driver.poisonNs, ended.sum());
     }
 
     /**
@@ -154,6 +159,7 @@ public final class TokenRing {
         long startNs;
         long firstLapDoneNs;
         long heapBlocked;
+        long heapAfterLaps;
         final List<Long> lapNs = new ArrayList<>();
         long poisonNs;
 
@@ -183,6 +189,7 @@ public final class TokenRing {
                 token = lap(token);
                 lapNs.add(System.nanoTime() - t0);
             }
+            heapAfterLaps = usedHeapAfterGc();
             long t0 = System.nanoTime();
             out.poison();
             try {

@@ -101,13 +101,14 @@ class BenchmarkBodiesTest {
     @Test
     void ratioTableDividesParleyByEachBaselineAtTheSameSetting() {
         RatioTable table = new RatioTable();
-        table.add("1", "pingPongParley", new RatioTable.Score(300, 10));
-        table.add("1", "pingPongSynchronousQueue", new RatioTable.Score(400, 10));
-        table.add("1", "pingPongExchanger", new RatioTable.Score(200, Double.NaN));
+        table.add("1", "pingPongParley", new RatioTable.Score(300, 290, 310));
+        table.add("1", "pingPongSynchronousQueue", new RatioTable.Score(400, 390, 410));
+        table.add("1", "pingPongExchanger", new RatioTable.Score(200, 200, 200));
         String text = table.render();
         assertTrue(text.contains("0.75"), text);                   // 300 / 400
         assertTrue(text.contains("1.50"), text);                   // 300 / 200
         assertTrue(text.contains("1.76-1.99"), text);              // 300 / 170 .. 300 / 151
+        assertTrue(text.contains("300 [290-310]"), text);
         assertTrue(text.contains("NOT measured in this run"), text);
     }
 }
