@@ -1,7 +1,8 @@
 package dev.parley.bench;
 
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.util.Statistics;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -15,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every {@link ChannelBenchmarks} benchmark once per virtual-thread carrier setting, each in
- * forked JVMs, and prints the ratio table ({@link RatioTable}). Run from a command line; it blocks
+ * Runs every {@link ChannelBenchmarks} benchmark once per virtual-thread carrier setting (and per
+ * round), each in forked JVMs, and prints the ratio table ({@link RatioTable}). Run from a command line; it blocks
  * until the last fork has ended. Started by {@code bin/parley bench}; see docs/BENCHMARKS.md.
  *
  * <p>Virtual thread scheduler parallelism is read once per JVM, so each setting is a separate
@@ -31,33 +32,43 @@ public final class BenchMain {
     /**
      * What to run.
      *
-     * @param forks JMH forks per benchmark and setting
+     * @param rounds how many times the whole set runs, interleaved, before iterations are pooled
+     * @param forks JMH forks per benchmark, setting and round
      * @param warmups warm-up iterations per fork
      * @param iterations measured iterations per fork
      * @param seconds length of each iteration
      * @param carriers the carrier settings: numbers, or {@code default}
-     * @param only a regular expression on the benchmark method names
+     * @param only a regular expression found in the benchmark method names
      * @param results a directory for JMH's JSON results, or null
      */
-    record Settings(int forks, int warmups, int iterations, int seconds, List<String> carriers, String only,
-                    Path results) {
+    record Settings(int rounds, int forks, int warmups, int iterations, int seconds, List<String> carriers,
+                    String only, Path results) {
 
         static final String USAGE = """
-                usage: bin/parley bench [--forks=1] [--warmup=3] [--iterations=8] [--time=1] \
+                usage: bin/parley bench [--rounds=1] [--forks=1] [--warmup=3] [--iterations=8] [--time=1] \
                 [--carriers=1,default] [--only=REGEX] [--results=DIR]
-                  --forks       JMH forks per benchmark and carrier setting
+                  --rounds      run everything this many times in turn, then pool the iterations
+                                (spreads the drift of a shared machine over Parley and baselines alike)
+                  --forks       JMH forks per benchmark, carrier setting and round
                   --warmup      warm-up iterations per fork
                   --iterations  measured iterations per fork
                   --time        seconds per iteration
                   --carriers    virtual-thread scheduler parallelism per run: numbers or 'default'
                   --only        regular expression found in the benchmark names, e.g. 'Parley' or 'commstime'
-                  --results     directory for JMH's JSON results (one file per carrier setting)""";
+                  --results     directory for JMH's JSON results (one file per carrier setting and round)""";
 
         /**
          * @throws IllegalArgumentException for an unknown option or a bad value, naming it
          */
         static Settings parse(String... args) {
-            Settings s = new Settings(1, 3, 8, 1, List.of("1", "default"), ".*", null);
+            int rounds = 1;
+            int forks = 1;
+            int warmups = 3;
+            int iterations = 8;
+            int seconds = 1;
+            List<String> carriers = List.of("1", "default");
+            String only = ".*";
+            Path results = null;
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 if (!arg.startsWith("--") || eq < 0) {
@@ -65,23 +76,19 @@ public final class BenchMain {
                 }
                 String name = arg.substring(2, eq);
                 String value = arg.substring(eq + 1);
-                s = switch (name) {
-                    case "forks" -> s.with(positive(name, value), s.warmups, s.iterations, s.seconds, s.carriers);
-                    case "warmup" -> s.with(s.forks, atLeast(name, value, 0), s.iterations, s.seconds, s.carriers);
-                    case "iterations" -> s.with(s.forks, s.warmups, positive(name, value), s.seconds, s.carriers);
-                    case "time" -> s.with(s.forks, s.warmups, s.iterations, positive(name, value), s.carriers);
-                    case "carriers" -> s.with(s.forks, s.warmups, s.iterations, s.seconds, carriers(value));
-                    case "only" -> new Settings(s.forks, s.warmups, s.iterations, s.seconds, s.carriers, value, s.results);
-                    case "results" -> new Settings(s.forks, s.warmups, s.iterations, s.seconds, s.carriers, s.only,
-                            Path.of(value));
+                switch (name) {
+                    case "rounds" -> rounds = positive(name, value);
+                    case "forks" -> forks = positive(name, value);
+                    case "warmup" -> warmups = atLeast(name, value, 0);
+                    case "iterations" -> iterations = positive(name, value);
+                    case "time" -> seconds = positive(name, value);
+                    case "carriers" -> carriers = carriers(value);
+                    case "only" -> only = value;
+                    case "results" -> results = Path.of(value);
                     default -> throw new IllegalArgumentException("option=--" + name + " is unknown\n" + USAGE);
-                };
+                }
             }
-            return s;
-        }
-
-        private Settings with(int forks, int warmups, int iterations, int seconds, List<String> carriers) {
-            return new Settings(forks, warmups, iterations, seconds, carriers, only, results);
+            return new Settings(rounds, forks, warmups, iterations, seconds, carriers, only, results);
         }
 
         private static int positive(String name, String value) {
@@ -138,26 +145,31 @@ public final class BenchMain {
             Files.createDirectories(settings.results());
         }
         RatioTable table = new RatioTable();
-        for (String carriers : settings.carriers()) {
-            String label = carriers.equals("default")
-                    ? "default(" + Runtime.getRuntime().availableProcessors() + ")" : carriers;
-            for (RunResult result : new Runner(options(settings, carriers)).run()) {
-                String benchmark = result.getParams().getBenchmark();
-                String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                Statistics iterations = result.getPrimaryResult().getStatistics();
-                table.add(label, method, new RatioTable.Score(iterations.getPercentile(50),
-                        iterations.getMin(), iterations.getMax()));
+        for (int round = 1; round <= settings.rounds(); round++) {
+            for (String carriers : settings.carriers()) {
+                String label = carriers.equals("default")
+                        ? "default(" + Runtime.getRuntime().availableProcessors() + ")" : carriers;
+                for (RunResult result : new Runner(options(settings, carriers, round)).run()) {
+                    String benchmark = result.getParams().getBenchmark();
+                    String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+                    for (BenchmarkResult fork : result.getBenchmarkResults()) {
+                        for (IterationResult iteration : fork.getIterationResults()) {
+                            table.add(label, method, iteration.getPrimaryResult().getScore());
+                        }
+                    }
+                }
             }
         }
         System.out.println();
         System.out.println("Parley benchmarks: JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name")
-                + "), " + Runtime.getRuntime().availableProcessors() + " processors; " + settings.forks()
-                + " fork(s) x " + settings.iterations() + " x " + settings.seconds() + " s after "
-                + settings.warmups() + " warm-up(s); carriers = virtual-thread scheduler parallelism");
+                + "), " + Runtime.getRuntime().availableProcessors() + " processors; " + settings.rounds()
+                + " round(s) x " + settings.forks() + " fork(s) x " + settings.iterations() + " x "
+                + settings.seconds() + " s after " + settings.warmups()
+                + " warm-up(s) per benchmark; carriers = virtual-thread scheduler parallelism");
         System.out.println(table.render());
     }
 
-    private static org.openjdk.jmh.runner.options.Options options(Settings settings, String carriers) {
+    private static org.openjdk.jmh.runner.options.Options options(Settings settings, String carriers, int round) {
         ChainedOptionsBuilder builder = new OptionsBuilder()
                 .include(ChannelBenchmarks.class.getName() + "\\.[^.]*(?:" + settings.only() + ")[^.]*$")
                 .forks(settings.forks())
@@ -170,7 +182,7 @@ public final class BenchMain {
         }
         if (settings.results() != null) {
             builder.resultFormat(ResultFormatType.JSON)
-                    .result(settings.results().resolve("jmh-carriers-" + carriers + ".json").toString());
+                    .result(settings.results().resolve("jmh-carriers-" + carriers + "-round-" + round + ".json").toString());
         }
         return builder.build();
     }

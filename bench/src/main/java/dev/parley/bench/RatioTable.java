@@ -29,20 +29,34 @@ final class RatioTable {
      * @param maxNs the slowest iteration
      */
     record Score(double ns, double minNs, double maxNs) {
+        /** @param iterationsNs the measured iterations, at least one */
+        static Score of(List<Double> iterationsNs) {
+            double[] sorted = iterationsNs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int n = sorted.length;
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new Score(median, sorted[0], sorted[n - 1]);
+        }
+
         String format() {
             return fmt("%.0f [%.0f-%.0f]", ns, minNs, maxNs);
         }
+
+        boolean overlaps(Score other) {
+            return minNs <= other.maxNs && other.minNs <= maxNs;
+        }
     }
 
-    private final Map<String, Map<String, Score>> byCarriers = new LinkedHashMap<>();
+    private final Map<String, Map<String, List<Double>>> byCarriers = new LinkedHashMap<>();
 
     /**
-     * @param carriers the carrier setting the score was measured with, as printed
+     * @param carriers the carrier setting the iteration was measured with, as printed
      * @param method the {@link ChannelBenchmarks} method
-     * @param score its score
+     * @param iterationNs one measured iteration's ns per communication
      */
-    void add(String carriers, String method, Score score) {
-        byCarriers.computeIfAbsent(carriers, k -> new LinkedHashMap<>()).put(method, score);
+    void add(String carriers, String method, double iterationNs) {
+        byCarriers.computeIfAbsent(carriers, k -> new LinkedHashMap<>())
+                .computeIfAbsent(method, k -> new ArrayList<>())
+                .add(iterationNs);
     }
 
     /** @return the table and the goal verdicts, ready to print */
@@ -55,9 +69,10 @@ final class RatioTable {
                 "P/SQ", "P/Ex", "Go*", "P/Go*"));
         List<String> sqVerdicts = new ArrayList<>();
         List<String> goVerdicts = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Score>> entry : byCarriers.entrySet()) {
+        for (Map.Entry<String, Map<String, List<Double>>> entry : byCarriers.entrySet()) {
             String carriers = entry.getKey();
-            Map<String, Score> scores = entry.getValue();
+            Map<String, Score> scores = new LinkedHashMap<>();
+            entry.getValue().forEach((method, iterations) -> scores.put(method, Score.of(iterations)));
             for (Shape shape : Shape.values()) {
                 Score parley = scores.get(shape.method(Implementation.PARLEY));
                 if (parley == null) {
@@ -70,7 +85,8 @@ final class RatioTable {
                     Score sqPingPong = scores.get(Shape.PING_PONG.method(Implementation.SYNCHRONOUS_QUEUE));
                     sqRatio = sqPingPong == null ? "-" : ratio(parley, sqPingPong) + "†";
                 } else if (sq != null) {
-                    sqVerdicts.add(verdict(carriers, shape, parley.ns() / sq.ns(), SYNCHRONOUS_QUEUE_GOAL));
+                    sqVerdicts.add(verdict(carriers, shape, parley.ns() / sq.ns(), SYNCHRONOUS_QUEUE_GOAL)
+                            + (parley.overlaps(sq) ? " (iteration ranges overlap: within this run's noise)" : ""));
                 }
                 String go = shape.goLowNs() == shape.goHighNs() ? fmt("%.0f", shape.goLowNs())
                         : fmt("%.0f-%.0f", shape.goLowNs(), shape.goHighNs());
