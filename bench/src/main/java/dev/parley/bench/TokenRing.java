@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TokenRing {
 
     /**
-     * What the run saw.
+     * What the run saw. Immutable; any thread may read it.
      *
      * @param processes the ring size
      * @param laps timed laps
@@ -116,12 +116,7 @@ public final class TokenRing {
      * @throws Exception if a process fails
      */
     public static Report run(int processes, int laps) throws Exception {
-        if (processes < 2) {
-            throw new IllegalArgumentException("processes=" + processes + " must be at least 2");
-        }
-        if (laps < 1) {
-            throw new IllegalArgumentException("laps=" + laps + " must be at least 1");
-        }
+        checkCounts(processes, laps);
         long heapBefore = usedHeapAfterGc();
         List<Channel<Integer>> channels = new ArrayList<>(processes);
         for (int i = 0; i < processes; i++) {
@@ -212,6 +207,15 @@ public final class TokenRing {
         }
     }
 
+    private static void checkCounts(int processes, int laps) {
+        if (processes < 2) {
+            throw new IllegalArgumentException("processes=" + processes + " must be at least 2");
+        }
+        if (laps < 1) {
+            throw new IllegalArgumentException("laps=" + laps + " must be at least 1");
+        }
+    }
+
     /** @return heap bytes in use after a full collection (read after each of two, the second kept) */
     static long usedHeapAfterGc() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -227,16 +231,21 @@ public final class TokenRing {
     public static void main(String[] args) throws Exception {
         int processes = 1_000_000;
         int laps = 3;
-        for (String arg : args) {
-            if (arg.startsWith("--processes=")) {
-                processes = parse(arg);
-            } else if (arg.startsWith("--laps=")) {
-                laps = parse(arg);
-            } else {
-                System.err.println("parley scale: argument='" + arg + "' is unknown\n"
-                        + "usage: bin/parley scale [--processes=1000000] [--laps=3] [--carriers=N]");
-                System.exit(2);
+        try {
+            for (String arg : args) {
+                if (arg.startsWith("--processes=")) {
+                    processes = parse(arg);
+                } else if (arg.startsWith("--laps=")) {
+                    laps = parse(arg);
+                } else {
+                    throw new IllegalArgumentException("argument='" + arg + "' is unknown");
+                }
             }
+            checkCounts(processes, laps);
+        } catch (IllegalArgumentException e) {
+            System.err.println("parley scale: " + e.getMessage()
+                    + "\nusage: bin/parley scale [--processes=1000000] [--laps=3] [--carriers=N]");
+            System.exit(2);
         }
         String carriers = System.getProperty("jdk.virtualThreadScheduler.parallelism",
                 "default(" + Runtime.getRuntime().availableProcessors() + ")");

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Each benchmark body, run a few times at a small size, delivers every message exactly once (the
  * checksums match) and ends; the token ring shuts down by poison; bad options are refused. No
- * timing is asserted here: speed is the benchmarks' business. The whole class takes about a second.
+ * timing is asserted here: speed is the benchmarks' business. The whole class takes about 2 s.
  */
 class BenchmarkBodiesTest {
 
