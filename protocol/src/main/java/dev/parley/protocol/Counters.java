@@ -18,7 +18,6 @@ public final class Counters {
         HANDSHAKES_SENT,
         HEARTBEATS_SENT,
         PEER_RESTARTS,
-        PEERS_UNREACHABLE,
         OPERATIONS_DONE,
         OPERATIONS_NOT_DONE,
         OPERATIONS_OUTCOME_UNKNOWN,

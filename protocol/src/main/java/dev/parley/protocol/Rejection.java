@@ -29,6 +29,10 @@ public enum Rejection {
     UNKNOWN_INCARNATION,
     /** A sequenced frame too far ahead of the receive window. */
     BEYOND_WINDOW,
-    /** A sequenced frame that names an operation, end or proposal this node does not know. */
+    /**
+     * A sequenced frame that names an operation, end or proposal this node does not know: a
+     * protocol error, or (the usual case, after a partition) a late answer for an operation
+     * that a peer timeout already resolved.
+     */
     UNKNOWN_REFERENCE
 }
