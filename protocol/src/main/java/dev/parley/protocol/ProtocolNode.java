@@ -283,6 +283,11 @@ public final class ProtocolNode {
         return new int[] {remote.inFlight(), home.offers()};
     }
 
+    /** @return the remote operations in flight, described for a failure message (for tests) */
+    String describeInFlight() {
+        return remote.describe();
+    }
+
     private final class NodeLinks implements Links {
         @Override
         public void send(String peer, Frame.Body body, long nowNs) {

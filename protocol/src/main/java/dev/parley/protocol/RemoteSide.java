@@ -147,7 +147,7 @@ final class RemoteSide {
         Op op = new Op(nextId++, e, conditional, deadlineNs, nowNs);
         ops.put(op.id, op);
         if (e.lost) {
-            end(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
+            finish(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
             return op.id;
         }
         links.send(e.peer, new Frame.Offer(op.id, e.id, conditional, value == null ? new byte[0] : value), nowNs);
@@ -418,6 +418,17 @@ final class RemoteSide {
             case POISONED, RETIRED -> Counters.Event.OPERATIONS_TERMINATED;
         });
         remote.completed(op.id, outcome, value);
+    }
+
+    /** @return the operations in flight, for failure messages */
+    String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Op op : ops.values()) {
+            out.append("op ").append(op.id).append(' ').append(op.end.side).append(op.conditional ? " conditional " : " ")
+                    .append(op.state).append(op.ended ? " (ended)" : "").append(op.voided ? " (voided)" : "")
+                    .append(" since=").append(op.sinceNs).append(" deadline=").append(op.deadlineNs).append("; ");
+        }
+        return out.toString();
     }
 
     /** @return the ids of ends opened towards {@code peer} (for tests and diagnostics) */

@@ -39,6 +39,7 @@ class ProtocolSimulationTest {
         final List<String> errors = new ArrayList<>();
         final Map<String, Long> stats = new java.util.TreeMap<>();
         int processesDone;
+        String homeWriteInFlight;
     }
 
     @Test
@@ -67,6 +68,7 @@ class ProtocolSimulationTest {
                 "OPERATIONS_NOT_DONE", "OPERATIONS_OUTCOME_UNKNOWN", "OPERATIONS_PEER_UNREACHABLE")) {
             assertTrue(stats.getOrDefault(k, 0L) > 0, k + " never happened: " + stats);
         }
+        assertTrue(stats.get("PEER_RESTARTS") > 0, "no restart happened: " + stats);
         for (String k : List.of("plain.DONE", "timed.DONE", "timed.NOT_DONE", "conditional.DONE",
                 "conditional.NOT_DONE")) {
             assertTrue(outcomes.getOrDefault(k, 0L) > 0, k + " never happened: " + outcomes);
@@ -113,10 +115,24 @@ class ProtocolSimulationTest {
         History h = new History();
 
         homeReader(net, home, a, h);
-        homeWriter(net, home, b, h, 0);
+        homeWriter(net, home, b, h, "h1-", 0);
         for (SimNet.SimNode r : List.of(r1, r2)) {
             connect(net, r, home.name, "A", Frame.Side.WRITE, end -> remoteOp(net, r, end, true, 0, h));
             connect(net, r, home.name, "B", Frame.Side.READ, end -> remoteOp(net, r, end, false, 0, h));
+        }
+        SimNet.SimNode[] homes = {home};
+        if (seed % 5 == 2) {
+            // The home is killed mid-run and a new incarnation starts at the same address.
+            net.at((50 + seed % 80) * MS, () -> {
+                home.alive = false;
+                if (h.homeWriteInFlight != null) {
+                    h.homeWrites.put(h.homeWriteInFlight, Outcome.OUTCOME_UNKNOWN); // died with its writer
+                }
+                SimNet.SimNode reborn = net.add(home.name, 5000 + seed, CONFIG, secret);
+                homes[0] = reborn;
+                homeReader(net, reborn, reborn.host("A"), h);
+                homeWriter(net, reborn, reborn.host("B"), h, "h2-", 0);
+            });
         }
         if (seed % 4 == 0) {
             long from = (20 + seed % 100) * MS;
@@ -131,7 +147,7 @@ class ProtocolSimulationTest {
             h.errors.add("processes still running at the time limit: done=" + h.processesDone);
         }
         net.runUntil(net.nowNs + 3 * CONFIG.peerTimeoutNs()); // let withdrawals and aborts settle
-        for (SimNet.SimNode n : List.of(home, r1, r2)) {
+        for (SimNet.SimNode n : List.of(homes[0], r1, r2)) {
             for (Counters.Event e : Counters.Event.values()) {
                 h.stats.merge(e.name(), n.node.counters().get(e), Long::sum);
             }
@@ -140,7 +156,8 @@ class ProtocolSimulationTest {
             }
             int[] inFlight = n.node.inFlight();
             if (inFlight[0] != 0 || inFlight[1] != 0) {
-                h.errors.add(n.name + " still has remote ops=" + inFlight[0] + ", foreign offers=" + inFlight[1]);
+                h.errors.add(n.name + " still has remote ops=" + inFlight[0] + ", foreign offers=" + inFlight[1]
+                        + ": " + n.node.describeInFlight() + " at " + net.nowNs);
             }
         }
         return h;
@@ -162,16 +179,26 @@ class ProtocolSimulationTest {
             if (r.outcome() == Outcome.DONE) {
                 h.homeReads.add(new String(r.value(), StandardCharsets.UTF_8));
             }
-            net.at(net.nowNs + net.random.nextInt(3) * MS, () -> homeReader(net, home, a, h));
+            net.at(net.nowNs + net.random.nextInt(3) * MS, () -> {
+                if (home.alive) {
+                    homeReader(net, home, a, h);
+                }
+            });
         });
     }
 
-    /** A local writer at the home that writes "h-0", "h-1", ... on channel B. */
-    private static void homeWriter(SimNet net, SimNet.SimNode home, SimNet.Chan b, History h, int i) {
-        String value = "h-" + i;
+    /** A local writer at the home that writes prefix + 0, prefix + 1, ... on channel B. */
+    private static void homeWriter(SimNet net, SimNet.SimNode home, SimNet.Chan b, History h, String prefix, int i) {
+        String value = prefix + i;
+        h.homeWriteInFlight = value;
         home.localWrite(b, value.getBytes(StandardCharsets.UTF_8), r -> {
+            h.homeWriteInFlight = null;
             h.homeWrites.put(value, r.outcome());
-            net.at(net.nowNs + net.random.nextInt(2) * MS, () -> homeWriter(net, home, b, h, i + 1));
+            net.at(net.nowNs + net.random.nextInt(2) * MS, () -> {
+                if (home.alive) {
+                    homeWriter(net, home, b, h, prefix, i + 1);
+                }
+            });
         });
     }
 
@@ -187,8 +214,16 @@ class ProtocolSimulationTest {
         long start = net.nowNs;
         long deadline = start + (1 + net.random.nextInt(30)) * MS;
         List<Op> log = write ? h.remoteWrites : h.remoteReads;
-        Runnable next = () -> net.at(net.nowNs + net.random.nextInt(2) * MS,
-                () -> remoteOp(net, r, end, write, i + 1, h));
+        Runnable next = () -> net.at(net.nowNs + net.random.nextInt(2) * MS, () -> {
+            Op last = log.get(log.size() - 1);
+            if (last.outcome() == Outcome.OUTCOME_UNKNOWN) {
+                // Perhaps the home restarted: its end may be lost there. Connect again.
+                connect(net, r, "home:1", write ? "A" : "B", write ? Frame.Side.WRITE : Frame.Side.READ,
+                        fresh -> remoteOp(net, r, fresh, write, i + 1, h));
+            } else {
+                remoteOp(net, r, end, write, i + 1, h);
+            }
+        });
         java.util.function.BiConsumer<Outcome, byte[]> record = (outcome, got) -> {
             String v = write ? value : r.name + "<-" + (got == null ? "" : new String(got, StandardCharsets.UTF_8));
             if (!write && (outcome == Outcome.DONE) != (got != null)) {
@@ -275,7 +310,7 @@ class ProtocolSimulationTest {
             if (w != Outcome.DONE && w != Outcome.OUTCOME_UNKNOWN) {
                 problems.add("value " + v + " was read by " + reader + " but its write ended " + w);
             }
-            checkOrder(reader, v, lastPerReader, problems);
+            checkOrder(reader + "|" + v.substring(0, v.indexOf('-')), v, lastPerReader, problems);
         }
         h.homeWrites.forEach((v, o) -> {
             if (o == Outcome.DONE && !got.contains(v)) {
