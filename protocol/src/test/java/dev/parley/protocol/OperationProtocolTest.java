@@ -172,6 +172,31 @@ class OperationProtocolTest {
     }
 
     @Test
+    void aHomeChannelRetiredOrPoisonedLocallyEndsTheRemoteOperationsWaitingOnIt() {
+        long w = end(Frame.Side.WRITE);
+        long r = end(Frame.Side.READ);
+        remote.offer(w, bytes("w"), false, ProtocolNode.NO_DEADLINE, results::add);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        home.terminateHome(chan, false);
+        settle();
+        assertEquals(2, results.size());
+        assertTrue(results.stream().allMatch(x -> x.outcome() == Outcome.RETIRED), () -> "" + results);
+
+        SimNet.Chan other = home.host("P");
+        long[] id = {0};
+        remote.lookup("home", "P", net.nowNs + 50 * MS, found -> id[0] = found);
+        settle();
+        long pr = remote.node.openEnd("home", id[0], Frame.Side.READ, net.nowNs);
+        List<SimNet.Result> poisoned = new ArrayList<>();
+        remote.offer(pr, null, false, ProtocolNode.NO_DEADLINE, poisoned::add);
+        settle();
+        home.poisonHome(other);
+        settle();
+        assertEquals(Outcome.POISONED, only(poisoned).outcome());
+    }
+
+    @Test
     void aRetiredRemoteEndIsRetiredAtTheHome() {
         long w = end(Frame.Side.WRITE);
         settle();

@@ -293,16 +293,21 @@ final class SimNet {
         }
 
         void poisonHome(Chan c) {
+            terminateHome(c, true);
+        }
+
+        /** Poisons or retires the home channel: every waiting party, local or foreign, is told. */
+        void terminateHome(Chan c, boolean poison) {
             c.poisoned = true;
             for (Foreign f : c.foreignReaders) {
-                node.terminated(f.key, true, nowNs);
+                node.terminated(f.key, poison, nowNs);
             }
             for (Foreign f : c.foreignWriters) {
-                node.terminated(f.key, true, nowNs);
+                node.terminated(f.key, poison, nowNs);
             }
             c.foreignReaders.clear();
             c.foreignWriters.clear();
-            Result poisoned = new Result(Outcome.POISONED, null, nowNs);
+            Result poisoned = new Result(poison ? Outcome.POISONED : Outcome.RETIRED, null, nowNs);
             c.readers.forEach(r -> r.accept(poisoned));
             c.writers.forEach(w -> w.done.accept(poisoned));
             c.readers.clear();
