@@ -355,7 +355,8 @@ public final class FrameCodec {
             case WITHDRAWN -> {
                 long op = in.getLong();
                 int result = in.get();
-                yield result == 0 || result == 1 ? new Frame.Withdrawn(op, Frame.WithdrawResult.values()[result]) : null;
+                yield result == 0 || result == 1
+                        ? new Frame.Withdrawn(op, Frame.WithdrawResult.values()[result]) : null;
             }
             case TERMINATED -> {
                 long op = in.getLong();

@@ -424,7 +424,8 @@ final class RemoteSide {
     String describe() {
         StringBuilder out = new StringBuilder();
         for (Op op : ops.values()) {
-            out.append("op ").append(op.id).append(' ').append(op.end.side).append(op.conditional ? " conditional " : " ")
+            out.append("op ").append(op.id).append(' ').append(op.end.side)
+                    .append(op.conditional ? " conditional " : " ")
                     .append(op.state).append(op.ended ? " (ended)" : "").append(op.voided ? " (voided)" : "")
                     .append(" since=").append(op.sinceNs).append(" deadline=").append(op.deadlineNs).append("; ");
         }

@@ -235,7 +235,8 @@ class ProtocolSimulationTest {
             next.run();
         };
         switch (kind) {
-            case 0 -> r.offer(end, bytes, false, ProtocolNode.NO_DEADLINE, res -> record.accept(res.outcome(), res.value()));
+            case 0 -> r.offer(end, bytes, false, ProtocolNode.NO_DEADLINE,
+                    res -> record.accept(res.outcome(), res.value()));
             case 1 -> r.offer(end, bytes, false, deadline, res -> record.accept(res.outcome(), res.value()));
             default -> conditional(net, r, end, bytes, deadline, record);
         }

@@ -75,7 +75,8 @@ final class SimNet {
         }
         int copies = random.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
-            long delay = minDelayNs + (maxDelayNs > minDelayNs ? (long) (random.nextDouble() * (maxDelayNs - minDelayNs)) : 0);
+            long spread = maxDelayNs - minDelayNs;
+            long delay = minDelayNs + (spread > 0 ? (long) (random.nextDouble() * spread) : 0);
             at(nowNs + delay, () -> {
                 SimNode target = nodes.get(to);
                 if (target != null && target.alive) {
@@ -242,7 +243,8 @@ final class SimNet {
         @Override
         public boolean withdraw(OfferKey offer) {
             for (Chan c : channels.values()) {
-                if (c.foreignReaders.removeIf(f -> f.key.equals(offer)) || c.foreignWriters.removeIf(f -> f.key.equals(offer))) {
+                if (c.foreignReaders.removeIf(f -> f.key.equals(offer))
+                        || c.foreignWriters.removeIf(f -> f.key.equals(offer))) {
                     return true;
                 }
             }
