@@ -250,6 +250,12 @@ final class RemoteSide {
 
     private Rejection proposed(String peer, long opId, long proposalId, byte[] value, long nowNs) {
         Op op = opOf(peer, opId);
+        if (op != null && op.state == State.WITHDRAWING && !op.ended && value != null
+                && links.bug(SeededBug.ACCEPT_AFTER_WITHDRAW)) {
+            links.send(peer, new Frame.Accept(opId, proposalId), nowNs);
+            finish(op, Outcome.DONE, value);
+            return null;
+        }
         if (op == null || op.state != State.OFFERED) {
             // Unknown (ended, withdrawn) or withdrawing: refuse, so that the home never waits on us.
             links.send(peer, new Frame.Decline(opId, proposalId, Frame.DeclineReason.FINAL), nowNs);
@@ -393,7 +399,9 @@ final class RemoteSide {
         op.state = State.WITHDRAWING;
         op.sinceNs = nowNs;
         links.send(op.end.peer, new Frame.Withdraw(op.id), nowNs);
-        if (!op.writer() || op.conditional) {
+        boolean bugWrite = links.bug(SeededBug.WITHDRAW_WITHOUT_CONFIRMATION) && op.writer();
+        boolean bugRead = links.bug(SeededBug.ACCEPT_AFTER_WITHDRAW) && !op.writer() && !op.conditional;
+        if ((!op.writer() || op.conditional || bugWrite) && !bugRead) {
             end(op, Outcome.NOT_DONE, null); // this node decides: nothing is accepted after the WITHDRAW
         }
     }

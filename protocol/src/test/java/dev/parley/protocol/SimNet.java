@@ -45,6 +45,9 @@ final class SimNet {
         this.random = new Random(seed);
     }
 
+    /** Protocol bugs switched on in every node added from now on (verification of the checks). */
+    Set<SeededBug> bugs = Set.of();
+
     SimNode add(String name, long incarnation, ProtocolConfig config, byte[] secret) {
         SimNode n = new SimNode(name, incarnation, config, secret);
         nodes.put(name, n);
@@ -140,7 +143,7 @@ final class SimNet {
 
         SimNode(String name, long incarnation, ProtocolConfig config, byte[] secret) {
             this.name = name;
-            this.node = new ProtocolNode(incarnation, config, secret, this, this, this);
+            this.node = new ProtocolNode(incarnation, config, secret, this, this, this, bugs);
         }
 
         @Override
