@@ -1,0 +1,142 @@
+package dev.parley.protocol.binding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import dev.parley.Parallel;
+import dev.parley.PoisonException;
+import dev.parley.protocol.ProtocolConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The binding to the core, in one JVM: two nodes over a loopback queue, real local channels. */
+class LoopbackBindingTest {
+
+    private static final ProtocolConfig CONFIG = ProtocolConfig.defaults().withPeerTimeout(Duration.ofSeconds(2));
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final LoopbackNetwork net = new LoopbackNetwork();
+    private final List<NodeLoop> loops = new ArrayList<>();
+    private final HostedChannels homeChannels = new HostedChannels();
+    private final RemoteEndpoints remoteEnds = new RemoteEndpoints();
+
+    LoopbackBindingTest() {
+        NodeLoop home = start("home", 101, homeChannels, new RemoteEndpoints());
+        homeChannels.attach(home);
+        NodeLoop remote = start("remote", 202, new HostedChannels(), remoteEnds);
+        remoteEnds.attach(remote);
+    }
+
+    private NodeLoop start(String address, long incarnation, HostedChannels hosted, RemoteEndpoints ends) {
+        NodeLoop loop = new NodeLoop(incarnation, CONFIG, null, net.endpoint(address), hosted, ends);
+        hosted.attach(loop);
+        ends.attach(loop);
+        net.register(address, loop);
+        loops.add(loop);
+        return loop;
+    }
+
+    @AfterEach
+    void stopLoops() throws InterruptedException {
+        for (NodeLoop loop : loops) {
+            loop.close();
+        }
+    }
+
+    private <T> ChannelOutput<T> remoteWriter(String name, ValueCodec<T> codec) {
+        return remoteEnds.writer("home", name, remoteEnds.connect("home", name, TIMEOUT), codec);
+    }
+
+    private <T> ChannelInput<T> remoteReader(String name, ValueCodec<T> codec) {
+        return remoteEnds.reader("home", name, remoteEnds.connect("home", name, TIMEOUT), codec);
+    }
+
+    @Test
+    void helloOverANetworkReachesAReaderAtTheHome() throws Exception {
+        Channel<String> a = Channel.create("A");
+        homeChannels.host(a, ValueCodec.utf8());
+        ChannelInput<String> in = a.reader();
+        ChannelOutput<String> out = remoteWriter("A", ValueCodec.utf8());
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("hello over a network"), () -> got[0] = in.read());
+        assertEquals("hello over a network", got[0]);
+    }
+
+    @Test
+    void aRemoteReaderGetsEveryValueOfAHomeWriterInOrder() throws Exception {
+        Channel<String> b = Channel.create("B");
+        homeChannels.host(b, ValueCodec.utf8());
+        ChannelOutput<String> out = b.writer();
+        ChannelInput<String> in = remoteReader("B", ValueCodec.utf8());
+        List<String> got = new ArrayList<>();
+        Parallel.run(() -> {
+            for (int i = 0; i < 20; i++) {
+                out.write("msg-" + i);
+            }
+        }, () -> {
+            for (int i = 0; i < 20; i++) {
+                got.add(in.read());
+            }
+        });
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("msg-" + i);
+        }
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void aTimedRemoteReadWithNoWriterIsEmptyAndTakesNothingFromALaterWriter() throws Exception {
+        Channel<String> c = Channel.create("C");
+        homeChannels.host(c, ValueCodec.utf8());
+        ChannelInput<String> remote = remoteReader("C", ValueCodec.utf8());
+        assertEquals(Optional.empty(), remote.read(Duration.ofMillis(50)));
+        ChannelOutput<String> out = c.writer();
+        ChannelInput<String> local = c.reader();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("for the local reader"), () -> got[0] = local.read());
+        assertEquals("for the local reader", got[0]);
+    }
+
+    @Test
+    void connectingBeforeTheChannelIsHostedWaitsAndThenWorks() throws Exception {
+        Channel<String> late = Channel.create("late");
+        ChannelInput<String> in = late.reader();
+        String[] got = new String[1];
+        Parallel.run(() -> {
+            Thread.sleep(100);
+            homeChannels.host(late, ValueCodec.utf8());
+            got[0] = in.read();
+        }, () -> remoteWriter("late", ValueCodec.utf8()).write("worth the wait"));
+        assertEquals("worth the wait", got[0]);
+    }
+
+    @Test
+    void connectingToANameThatIsNeverHostedFailsAfterTheTimeout() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> remoteEnds.connect("home", "nothing", Duration.ofMillis(100)));
+        assertTrue(e.getMessage().contains("name=nothing"), e.getMessage());
+        assertThrows(PeerUnreachableException.class, () -> remoteEnds.connect("nobody", "A", Duration.ofMillis(100)));
+    }
+
+    @Test
+    void poisonFromARemoteEndReachesABlockedReaderAtTheHomeAndLaterRemoteWrites() throws Exception {
+        Channel<String> p = Channel.create("P");
+        homeChannels.host(p, ValueCodec.utf8());
+        ChannelInput<String> in = p.reader();
+        ChannelOutput<String> out = remoteWriter("P", ValueCodec.utf8());
+        Parallel.run(() -> assertThrows(PoisonException.class, in::read), () -> {
+            Thread.sleep(50);
+            out.poison();
+        });
+        assertThrows(PoisonException.class, () -> out.write("too late"));
+    }
+}
