@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.Alternation;
 import dev.parley.Channel;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.Parallel;
+import dev.parley.InputGuard;
+import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
+import dev.parley.Selected;
+import dev.parley.TimeoutGuard;
 import dev.parley.protocol.ProtocolConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,5 +143,47 @@ class LoopbackBindingTest {
             out.poison();
         });
         assertThrows(PoisonException.class, () -> out.write("too late"));
+    }
+
+    @Test
+    void aRemoteInputGuardFiresWithTheHomeWritersValueBesideALocalGuard() throws Exception {
+        Channel<String> g = Channel.create("G");
+        homeChannels.host(g, ValueCodec.utf8());
+        ChannelOutput<String> homeOut = g.writer();
+        ChannelInput<String> remoteIn = remoteReader("G", ValueCodec.utf8());
+        Channel<String> idle = Channel.create("idle"); // a local guard that never fires
+        Selected[] chosen = new Selected[1];
+        Parallel.run(() -> homeOut.write("chosen"), () -> chosen[0] =
+                new Alternation(new InputGuard<>(idle.reader()), new InputGuard<>(remoteIn)).select());
+        assertEquals(1, chosen[0].index());
+        assertEquals("chosen", chosen[0].value());
+    }
+
+    @Test
+    void aRemoteGuardThatTimesOutTakesNothingAndTheValueGoesToALaterReader() throws Exception {
+        Channel<String> t = Channel.create("T");
+        homeChannels.host(t, ValueCodec.utf8());
+        ChannelInput<String> remoteIn = remoteReader("T", ValueCodec.utf8());
+        Selected timedOut = new Alternation(new InputGuard<>(remoteIn), new TimeoutGuard(Duration.ofMillis(50)))
+                .priSelect();
+        assertEquals(1, timedOut.index());
+        ChannelOutput<String> out = t.writer();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("not lost"), () -> got[0] = remoteIn.read());
+        assertEquals("not lost", got[0]);
+    }
+
+    @Test
+    void aRemoteOutputGuardIsDoneOnlyWhenTheHomeReaderHasTheValue() throws Exception {
+        Channel<String> o = Channel.create("O");
+        homeChannels.host(o, ValueCodec.utf8());
+        ChannelInput<String> homeIn = o.reader();
+        ChannelOutput<String> remoteOut = remoteWriter("O", ValueCodec.utf8());
+        String[] got = new String[1];
+        Selected[] chosen = new Selected[1];
+        Parallel.run(() -> chosen[0] = new Alternation(new OutputGuard<>(remoteOut, "guarded"),
+                new TimeoutGuard(Duration.ofSeconds(5))).select(), () -> got[0] = homeIn.read());
+        assertEquals(0, chosen[0].index());
+        assertEquals("guarded", got[0]);
     }
 }
