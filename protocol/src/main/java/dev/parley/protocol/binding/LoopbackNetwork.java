@@ -23,8 +23,13 @@ public final class LoopbackNetwork {
         };
     }
 
-    /** Makes {@code loop} reachable at {@code address}. */
+    /** Makes {@code loop} reachable at {@code address}, in place of any loop there before. */
     public void register(String address, NodeLoop loop) {
         loops.put(address, loop);
+    }
+
+    /** Makes {@code address} unreachable: frames sent there are lost, as if its node died. */
+    public void unregister(String address) {
+        loops.remove(address);
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The binding to the core, in one JVM: two nodes over a loopback queue, real local channels. */
 class LoopbackBindingTest {
 
-    private static final ProtocolConfig CONFIG = ProtocolConfig.defaults().withPeerTimeout(Duration.ofSeconds(2));
+    private static final ProtocolConfig CONFIG = ProtocolConfig.defaults().withPeerTimeout(Duration.ofMillis(500));
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final LoopbackNetwork net = new LoopbackNetwork();
@@ -33,11 +33,11 @@ class LoopbackBindingTest {
     private final HostedChannels homeChannels = new HostedChannels();
     private final RemoteEndpoints remoteEnds = new RemoteEndpoints();
 
+    private final NodeLoop home;
+
     LoopbackBindingTest() {
-        NodeLoop home = start("home", 101, homeChannels, new RemoteEndpoints());
-        homeChannels.attach(home);
-        NodeLoop remote = start("remote", 202, new HostedChannels(), remoteEnds);
-        remoteEnds.attach(remote);
+        home = start("home", 101, homeChannels, new RemoteEndpoints());
+        start("remote", 202, new HostedChannels(), remoteEnds);
     }
 
     private NodeLoop start(String address, long incarnation, HostedChannels hosted, RemoteEndpoints ends) {
@@ -185,5 +185,43 @@ class LoopbackBindingTest {
                 new TimeoutGuard(Duration.ofSeconds(5))).select(), () -> got[0] = homeIn.read());
         assertEquals(0, chosen[0].index());
         assertEquals("guarded", got[0]);
+    }
+
+    @Test
+    void aKilledHomeFailsABlockedRemoteReadWithTheDistinctExceptionWithinThePeerTimeout() throws Exception {
+        Channel<String> k = Channel.create("K");
+        homeChannels.host(k, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("K", ValueCodec.utf8());
+        long[] failedAfterNs = {0};
+        Parallel.run(() -> {
+            long start = System.nanoTime();
+            assertThrows(PeerUnreachableException.class, in::read);
+            failedAfterNs[0] = System.nanoTime() - start;
+        }, () -> {
+            Thread.sleep(50);
+            net.unregister("home");
+            home.close();
+        });
+        assertTrue(failedAfterNs[0] >= CONFIG.peerTimeoutNs() - Duration.ofMillis(60).toNanos(),
+                "not before the peer timeout: " + failedAfterNs[0]);
+    }
+
+    @Test
+    void aHomeRestartedAtTheSameAddressIsReachedAgain() throws Exception {
+        Channel<String> first = Channel.create("R");
+        homeChannels.host(first, ValueCodec.utf8());
+        ChannelOutput<String> out = remoteWriter("R", ValueCodec.utf8());
+        ChannelInput<String> firstIn = first.reader();
+        Parallel.run(() -> out.write("before"), () -> assertEquals("before", firstIn.read()));
+
+        home.close(); // the old incarnation dies; a new one starts at the same address
+        HostedChannels reborn = new HostedChannels();
+        start("home", 102, reborn, new RemoteEndpoints());
+        Channel<String> second = Channel.create("R");
+        reborn.host(second, ValueCodec.utf8());
+        assertThrows(OutcomeUnknownException.class, () -> out.write("to the old incarnation"));
+        ChannelOutput<String> again = remoteWriter("R", ValueCodec.utf8());
+        ChannelInput<String> secondIn = second.reader();
+        Parallel.run(() -> again.write("after"), () -> assertEquals("after", secondIn.read()));
     }
 }
