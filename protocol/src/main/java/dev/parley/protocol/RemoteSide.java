@@ -38,9 +38,11 @@ import java.util.Map;
  *       operation, and never again after it.</li>
  *   <li><b>no-accept-after-withdraw</b>: no ACCEPT is sent for an operation after its
  *       WITHDRAW or DECLINE(FINAL).</li>
- *   <li><b>bounded-life</b>: every operation ends by the earliest of its deadline plus the
- *       peer timeout, and the peer timeout after the peer was last heard, except while the
- *       binding has not yet answered an askHold.</li>
+ *   <li><b>bounded-life</b>: a timed operation ends by its deadline plus one peer timeout;
+ *       any operation ends one peer timeout after the later of the peer's last frame and its
+ *       own last change of state; a withdrawing or accepted operation ends one peer timeout
+ *       after it entered that state. The one exception is an operation whose askHold the
+ *       binding has not answered yet.</li>
  * </ul>
  */
 final class RemoteSide {
