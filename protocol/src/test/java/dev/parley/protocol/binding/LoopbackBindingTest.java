@@ -1,11 +1,13 @@
 package dev.parley.protocol.binding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.Alternation;
 import dev.parley.Channel;
+import dev.parley.ChannelInterruptedException;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.Parallel;
@@ -223,5 +225,48 @@ class LoopbackBindingTest {
         ChannelOutput<String> again = remoteWriter("R", ValueCodec.utf8());
         ChannelInput<String> secondIn = second.reader();
         Parallel.run(() -> again.write("after"), () -> assertEquals("after", secondIn.read()));
+    }
+
+    @Test
+    void remoteWritesToABufferedHomeChannelReturnOnceStoredAndRemoteReadsTakeTheOldestFirst() throws Exception {
+        Channel<String> buf = Channel.buffered("buf", 2);
+        homeChannels.host(buf, ValueCodec.utf8());
+        ChannelOutput<String> out = remoteWriter("buf", ValueCodec.utf8());
+        out.write("first");
+        out.write("second"); // no reader anywhere: both are stored
+        assertFalse(out.write("third", Duration.ofMillis(50)), "the buffer is full");
+        ChannelInput<String> in = remoteReader("buf", ValueCodec.utf8());
+        assertEquals("first", in.read());
+        assertEquals("second", in.read());
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(50)), "the timed-out write stored nothing");
+    }
+
+    @Test
+    void anInterruptedRemoteReadThrowsTakesNothingAndKeepsTheInterruptStatus() throws Exception {
+        Channel<String> i = Channel.create("I");
+        homeChannels.host(i, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("I", ValueCodec.utf8());
+        boolean[] seen = new boolean[2];
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                in.read();
+            } catch (ChannelInterruptedException e) {
+                seen[0] = true;
+                seen[1] = Thread.currentThread().isInterrupted();
+            }
+        });
+        try {
+            Thread.sleep(50);
+            reader.interrupt();
+        } finally {
+            reader.join(5_000);
+        }
+        assertTrue(seen[0], "ChannelInterruptedException");
+        assertTrue(seen[1], "interrupt status kept");
+        ChannelOutput<String> out = i.writer();
+        ChannelInput<String> local = i.reader();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("for the local reader"), () -> got[0] = local.read());
+        assertEquals("for the local reader", got[0], "the interrupted read took nothing");
     }
 }
