@@ -94,28 +94,13 @@ public final class CoreRunner {
      */
     public static Run run(Program program, ThreadFactory threads, Duration quiet, Duration limit)
             throws InterruptedException {
+        Prepared setup = prepare(program);
         int n = program.processes().size();
-        List<Channel<Integer>> channels = new ArrayList<>();
-        for (int c = 0; c < program.capacities().size(); c++) {
-            int capacity = program.capacities().get(c);
-            channels.add(capacity == 0 ? Channel.create("c" + c) : Channel.buffered("c" + c, capacity));
-        }
-        List<CopyOnWriteArrayList<Result>> results = new ArrayList<>();
-        AtomicReferenceArray<Ending> endings = new AtomicReferenceArray<>(n);
-        List<String> problems = new CopyOnWriteArrayList<>();
-        AtomicBoolean cleaningUp = new AtomicBoolean();
-        List<CSProcess> processes = new ArrayList<>();
-        for (int p = 0; p < n; p++) {
-            Map<End, ChannelEnd> ends = new LinkedHashMap<>();
-            for (End end : program.ends(p)) {
-                Channel<Integer> channel = channels.get(end.channel());
-                ends.put(end, end.side() == Side.READER ? channel.reader() : channel.writer());
-            }
-            CopyOnWriteArrayList<Result> log = new CopyOnWriteArrayList<>();
-            results.add(log);
-            Body body = new Body(p, program.processes().get(p), ends, log, endings, problems, cleaningUp);
-            processes.add(CSProcess.owning(body::run, List.copyOf(ends.values())));
-        }
+        List<CopyOnWriteArrayList<Result>> results = setup.results();
+        AtomicReferenceArray<Ending> endings = setup.endings();
+        List<String> problems = setup.problems();
+        AtomicBoolean cleaningUp = setup.cleaningUp();
+        List<CSProcess> processes = setup.processes();
 
         List<Thread> started = new CopyOnWriteArrayList<>();
         ThreadFactory recording = task -> {
@@ -153,7 +138,7 @@ public final class CoreRunner {
                     problems.add("the run neither ended nor went quiet within " + limit);
                 }
                 deadlocked = !hung;
-                outcome = snapshot(results, endings, started);
+                outcome = snapshot(results, endings);
                 cleaningUp.set(true);
                 started.forEach(Thread::interrupt);
                 break;
@@ -165,13 +150,61 @@ public final class CoreRunner {
         }
         runner.join(limit.toMillis());
         if (outcome == null) {
-            outcome = snapshot(results, endings, List.of());
+            outcome = snapshot(results, endings);
         }
         return new Run(outcome, List.copyOf(problems), deadlocked);
     }
 
-    private static Outcome snapshot(List<CopyOnWriteArrayList<Result>> results, AtomicReferenceArray<Ending> endings,
-                                    List<Thread> threads) {
+    /**
+     * Runs {@code program} on threads from {@code threads} in the calling thread, with no
+     * watchdog: blocks until every process has ended, so it hangs on a program that deadlocks.
+     * For callers that detect hangs themselves (a model checker such as Lincheck).
+     *
+     * @param program the program to run
+     * @param threads makes the process threads
+     * @return the run; {@code deadlocked} is always false
+     */
+    public static Run runUnwatched(Program program, ThreadFactory threads) {
+        Prepared setup = prepare(program);
+        try {
+            Parallel.run(threads, setup.processes());
+        } catch (Exception e) {
+            setup.problems().add("Parallel.run threw " + e);
+        }
+        return new Run(snapshot(setup.results(), setup.endings()), List.copyOf(setup.problems()), false);
+    }
+
+    // The channels, ends and process bodies of one run, and what the bodies record.
+    private record Prepared(List<CSProcess> processes, List<CopyOnWriteArrayList<Result>> results,
+                            AtomicReferenceArray<Ending> endings, List<String> problems, AtomicBoolean cleaningUp) {}
+
+    private static Prepared prepare(Program program) {
+        int n = program.processes().size();
+        List<Channel<Integer>> channels = new ArrayList<>();
+        for (int c = 0; c < program.capacities().size(); c++) {
+            int capacity = program.capacities().get(c);
+            channels.add(capacity == 0 ? Channel.create("c" + c) : Channel.buffered("c" + c, capacity));
+        }
+        List<CopyOnWriteArrayList<Result>> results = new ArrayList<>();
+        AtomicReferenceArray<Ending> endings = new AtomicReferenceArray<>(n);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        AtomicBoolean cleaningUp = new AtomicBoolean();
+        List<CSProcess> processes = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            Map<End, ChannelEnd> ends = new LinkedHashMap<>();
+            for (End end : program.ends(p)) {
+                Channel<Integer> channel = channels.get(end.channel());
+                ends.put(end, end.side() == Side.READER ? channel.reader() : channel.writer());
+            }
+            CopyOnWriteArrayList<Result> log = new CopyOnWriteArrayList<>();
+            results.add(log);
+            Body body = new Body(p, program.processes().get(p), ends, log, endings, problems, cleaningUp);
+            processes.add(CSProcess.owning(body::run, List.copyOf(ends.values())));
+        }
+        return new Prepared(processes, results, endings, problems, cleaningUp);
+    }
+
+    private static Outcome snapshot(List<CopyOnWriteArrayList<Result>> results, AtomicReferenceArray<Ending> endings) {
         List<ProcessOutcome> processes = new ArrayList<>();
         for (int p = 0; p < results.size(); p++) {
             Ending ending = endings.get(p);

@@ -416,7 +416,8 @@ public final class Model {
             case Take take -> {
                 Msg msg = chan.buffer().get(0);
                 State next = state.withDelivery(new Delivery(msg, p, pc, true, termination(state, end)))
-                        .with(arm.channel(), new Chan(chan.buffer().subList(1, chan.buffer().size()), chan.poisonedBy()));
+                        .with(arm.channel(), new Chan(chan.buffer().subList(1, chan.buffer().size()),
+                                chan.poisonedBy()));
                 yield advance(next, p, received(arm, msg.value()));
             }
             case Put put -> {
