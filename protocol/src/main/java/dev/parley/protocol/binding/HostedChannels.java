@@ -26,10 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Implementation note</h2>
  * The core calls {@link ForeignParty#propose} with the channel's lock held, on whichever
  * thread matched; the party only records the proposal and submits the report to the node's
- * thread. Known gap: the core's {@link Proposal} has no way to fail a held partner, so an
- * UNKNOWN answer declines a held reader (it received nothing, which is exact) and accepts a
- * held writer (it returns as if its message was taken: at most once, not the
- * outcome-unknown exception that SEMANTICS asks for).
+ * thread. An UNKNOWN answer declines a held reader (it received nothing, which is exact) and
+ * fails a held writer with {@link OutcomeUnknownException} (its value was delivered at most
+ * once, and nobody can say whether it was).
  */
 public final class HostedChannels implements HomeChannels {
 
@@ -129,7 +128,10 @@ public final class HostedChannels implements HomeChannels {
             case DECLINE -> p.decline();
             case UNKNOWN -> {
                 if (toReader) {
-                    p.accept(); // the core cannot fail a held writer yet: at most once
+                    // The remote reader may or may not have taken the value: the held writer
+                    // must not offer it again, and is told that nobody can say.
+                    p.fail(new OutcomeUnknownException("channel '" + key + "': the remote reader fell silent"
+                            + " while taking the value; it was delivered at most once"));
                 } else {
                     p.decline(); // the held reader received nothing
                 }

@@ -16,6 +16,7 @@ import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.Selected;
 import dev.parley.TimeoutGuard;
+import dev.parley.protocol.Counters;
 import dev.parley.protocol.ProtocolConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,6 +207,37 @@ class LoopbackBindingTest {
         });
         assertTrue(failedAfterNs[0] >= CONFIG.peerTimeoutNs() - Duration.ofMillis(60).toNanos(),
                 "not before the peer timeout: " + failedAfterNs[0]);
+    }
+
+    @Test
+    void aHomeWriterWhoseRemoteReaderFallsSilentWhileTakingTheValueThrowsOutcomeUnknown() throws Exception {
+        Channel<String> u = Channel.create("U");
+        homeChannels.host(u, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("U", ValueCodec.utf8());
+        ChannelOutput<String> homeOut = u.writer();
+        long receivedBefore = home.node().counters().get(Counters.Event.FRAMES_RECEIVED);
+        Thread remoteRead = Thread.ofVirtual().start(() -> {
+            try {
+                in.read();
+            } catch (RuntimeException endedWithItsNode) {
+                // the remote node is closed under it; what it throws is not this test's subject
+            }
+        });
+        try {
+            long until = System.nanoTime() + TIMEOUT.toNanos();
+            while (home.node().counters().get(Counters.Event.FRAMES_RECEIVED) == receivedBefore) {
+                assertTrue(System.nanoTime() < until, "the remote read's offer never reached the home");
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
+            // The remote node dies: it sends nothing more, and the delivery to it is lost.
+            net.unregister("remote");
+            loops.get(1).close();
+            assertThrows(OutcomeUnknownException.class, () -> homeOut.write("maybe taken"));
+        } finally {
+            remoteRead.interrupt();
+            remoteRead.join(TIMEOUT.toMillis());
+        }
     }
 
     @Test
