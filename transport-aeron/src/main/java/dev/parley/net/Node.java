@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A place in the network: hosts named channels at a UDP address and reaches channels hosted
@@ -51,6 +53,8 @@ public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.parley.net");
     /** Envelope room: the sender's address travels before each frame (see AeronNetwork). */
     private static final int ENVELOPE_BYTES = 2 + 262;
+    /** The longest close waits for the frames it sent to be acknowledged. */
+    private static final long LINGER_MS = 2000;
 
     private final NodeConfig config;
     private final List<AutoCloseable> started;
@@ -246,9 +250,12 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Stops the protocol loop, the poller, the Aeron client and the embedded driver, and
-     * frees the address. Blocks until they stopped; closing twice is a no-op. Remote
-     * operations still blocked on this node's ends are not woken (a known limit).
+     * Lets the frames already sent be acknowledged, then stops the protocol loop, the poller,
+     * the Aeron client and the embedded driver, and frees the address. Blocks while it waits
+     * for acknowledgements, at most {@value #LINGER_MS} ms or the peer timeout, whichever is
+     * shorter (so that a poison or a TERMINATED sent just before is not lost with the node),
+     * and until everything stopped; an interrupt cuts the wait short. Closing twice is a
+     * no-op. Remote operations still blocked on this node's ends are not woken (a known limit).
      */
     @Override
     public void close() {
@@ -256,8 +263,27 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        linger();
         closeAll(started, null);
         LOG.log(Level.INFO, "Parley node at " + address + " closed");
+    }
+
+    private void linger() {
+        long deadlineNs = System.nanoTime() + Math.min(LINGER_MS * 1_000_000L, config.peerTimeout().toNanos());
+        try {
+            while (System.nanoTime() - deadlineNs < 0) {
+                CompletableFuture<Integer> unacked = new CompletableFuture<>();
+                loop.submit(() -> unacked.complete(loop.node().unackedFrames())); // after every task before it
+                if (unacked.get() == 0) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.log(Level.WARNING, "could not ask the node at " + address + " for its unacknowledged frames", e);
+        }
     }
 
     private static void closeAll(List<AutoCloseable> parts, Throwable failure) {
