@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -116,9 +117,23 @@ class ForeignPartyTest {
         return ((GuardableEnd) end).guardPort();
     }
 
-    private static void awaitParked(CompletableFuture<?> f) throws InterruptedException {
-        Thread.sleep(50); // a generous head start; the assertions below do not depend on it
+    /** Waits until the party last started by {@link #async} is parked, so enrolled, then a little more. */
+    private void awaitParked(CompletableFuture<?> f) throws InterruptedException {
+        awaitParkedBriefly(f);
+        Thread.sleep(20); // a parked thread may still be on its way into the channel's lock
         assertFalse(f.isDone(), "the local party should be waiting");
+    }
+
+    @Test
+    void lockOrderKeysForTransportsNeverCollideWithLocalChannels() {
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Channel<String> c = Channel.create("keys-" + i);
+            long local = port(c.reader()).lockOrder();
+            assertEquals(local, port(c.writer()).lockOrder(), "the two sides of one channel share its lock");
+            assertTrue(keys.add(local));
+            assertTrue(keys.add(Port.newLockOrder()), "a transport's key must differ from every local one");
+        }
     }
 
     @Test
@@ -177,12 +192,13 @@ class ForeignPartyTest {
     void aLocalTimedReadHeldByAProposalWaitsForTheAnswerEvenPastItsDeadline() throws Exception {
         Channel<String> c = rendezvous();
         ChannelInput<String> in = c.reader();
-        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofMillis(100)));
-        Thread.sleep(20);
+        long startNs = System.nanoTime();
+        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofSeconds(1)));
+        awaitParked(read);
         FakeRemote remote = new FakeRemote();
         enroll(port(c.writer()), remote, "late but committed");
         Proposal p = remote.next();
-        Thread.sleep(150);
+        Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(startNs - System.nanoTime()) + 1200));
         assertFalse(read.isDone(), "the outcome is not known until the proposal is answered");
         p.accept();
         assertEquals(Optional.of("late but committed"), read.get(10, TimeUnit.SECONDS));
@@ -225,6 +241,53 @@ class ForeignPartyTest {
         ChannelInput<String> in = c.reader();
         assertEquals("reserved", in.read());
         assertEquals(Optional.empty(), in.read(Duration.ofMillis(20)));
+    }
+
+    @Test
+    void aFailedProposalMakesTheHeldLocalPartnerThrowTheGivenError() throws Exception {
+        for (boolean localReads : new boolean[] {true, false}) {
+            Channel<String> c = rendezvous();
+            ChannelInput<String> in = c.reader();
+            ChannelOutput<String> out = c.writer();
+            CompletableFuture<String> local = async(() -> {
+                if (localReads) {
+                    return in.read();
+                }
+                out.write("mine");
+                return "wrote";
+            });
+            awaitParked(local);
+            FakeRemote remote = new FakeRemote();
+            enroll(port(localReads ? c.writer() : c.reader()), remote, localReads ? "theirs" : null);
+            IllegalStateException unknown = new IllegalStateException("peer unreachable at commit");
+            remote.next().fail(unknown);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> local.get(10, TimeUnit.SECONDS));
+            assertEquals(unknown, e.getCause(), "local reads=" + localReads);
+            CompletableFuture<String> next = async(in::read);
+            awaitParked(next);
+            out.write("after");
+            assertEquals("after", next.get(10, TimeUnit.SECONDS), "the channel goes on working");
+        }
+    }
+
+    @Test
+    void aFailedBufferHeadProposalCountsAsTakenAndAFailedSlotProposalStoresNothing() throws Exception {
+        Channel<String> c = buffered(1);
+        ChannelOutput<String> out = c.writer();
+        out.write("head");
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal head = remote.next();
+        assertEquals("head", head.value());
+        head.fail(new IllegalStateException("unknown"));
+        ChannelInput<String> in = c.reader();
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)), "at most once: the head left the buffer");
+        enroll(port(c.writer()), remote, "slot");
+        remote.next().fail(new IllegalStateException("unknown"));
+        assertTrue(out.write("local", Duration.ofSeconds(5)), "the slot was freed");
+        assertEquals("local", in.read());
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)),
+                "the failed writer's message was not stored");
     }
 
     @Test
@@ -311,7 +374,7 @@ class ForeignPartyTest {
     void declinesRacingWithTheWaitingPartnersOtherChoicesNeverFailAndLoseNoParty() throws Exception {
         long seed = 0xdec1L;
         java.util.Random random = new java.util.Random(seed);
-        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 400); round++) {
+        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 1500); round++) {
             Channel<Integer> x = rendezvous();
             Channel<Integer> y = rendezvous();
             ChannelInput<Integer> xr = x.reader();
@@ -351,7 +414,8 @@ class ForeignPartyTest {
     private void awaitParkedBriefly(CompletableFuture<?> f) throws InterruptedException {
         Thread t = threads.get(threads.size() - 1);
         long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (t.getState() != Thread.State.WAITING && System.nanoTime() - deadlineNs < 0) {
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() - deadlineNs < 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000);
         }
         assertFalse(f.isDone());
