@@ -104,4 +104,36 @@ class NodeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out.write(new byte[200_000]));
         assertTrue(e.getMessage().contains("bytes=200000"), e.getMessage());
     }
+
+    @Test
+    void nodesSharingASecretTalkAndFramesWithAnotherSecretAreDroppedAndCounted() throws Exception {
+        byte[] secret = "a shared secret of 32 bytes, ok".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Node home = nodes.start(NodeConfig.of(Nodes.HOST, 0).withSecret(secret));
+        Node friend = nodes.start(NodeConfig.of(Nodes.HOST, 0).withSecret(secret));
+        Node stranger = nodes.start(NodeConfig.of(Nodes.HOST, 0).withSecret(new byte[32]));
+        ChannelInput<String> in = home.channel("A", Codec.strings()).reader();
+        ChannelOutput<String> out = connect(friend, home, "A", Codec.strings()).writer();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("signed"), () -> got[0] = in.read());
+        assertEquals("signed", got[0]);
+        assertThrows(PeerUnreachableException.class,
+                () -> stranger.connect("A", Nodes.HOST, Nodes.port(home), Codec.strings(), Duration.ofMillis(300)));
+        assertTrue(home.counters().rejected(dev.parley.protocol.Rejection.BAD_MAC) > 0, home.counters().toString());
+    }
+
+    @Test
+    void aNodeCanUseAnExternalMediaDriverWhichOutlivesIt() throws Exception {
+        try (EmbeddedDriver external = EmbeddedDriver.start()) {
+            Node home = nodes.start(NodeConfig.of(Nodes.HOST, 0).withAeronDirectory(external.directory()));
+            Node other = nodes.start();
+            ChannelOutput<Integer> out = home.channel("n", Codec.integers()).writer();
+            ChannelInput<Integer> in = connect(other, home, "n", Codec.integers()).reader();
+            int[] got = new int[1];
+            Parallel.run(() -> out.write(42), () -> got[0] = in.read());
+            assertEquals(42, got[0]);
+            home.close();
+            assertTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of(external.directory())),
+                    "closing the node must leave the external driver running");
+        }
+    }
 }
