@@ -14,8 +14,10 @@ import java.util.stream.Stream;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
- * A media driver inside this JVM, set up for a library on a small machine. Made and closed by
- * {@link Node}; any thread may close it.
+ * A media driver inside this JVM, set up for a library on a small machine. {@link Node} makes
+ * one unless configured with an external driver; start one yourself to share it between
+ * nodes of one JVM ({@link NodeConfig#withAeronDirectory}) or to measure raw Aeron with the
+ * same settings. Any thread may start and close it.
  *
  * <h2>Implementation note</h2>
  * Settings, and why (measured on a 2-core machine, see docs/NETWORK.md):
@@ -32,7 +34,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
  * <li>no async executor thread (asyncExecutorEnabled false).</li>
  * </ul>
  */
-final class EmbeddedDriver implements AutoCloseable {
+public final class EmbeddedDriver implements AutoCloseable {
 
     static final int TERM_BYTES = 512 * 1024;
     static final long MAX_PARK_US = 100;
@@ -45,7 +47,7 @@ final class EmbeddedDriver implements AutoCloseable {
     }
 
     /** Sweeps stale directories and starts a driver in a new directory of its own. */
-    static EmbeddedDriver start() {
+    public static EmbeddedDriver start() {
         Path base = baseDirectory();
         sweepDeadProcesses(base);
         String dir = base.resolve(PREFIX + ProcessHandle.current().pid() + "-"
@@ -67,13 +69,13 @@ final class EmbeddedDriver implements AutoCloseable {
     }
 
     /** @return a backoff idle strategy that yields, then parks from 1 us up to the maximum */
-    static BackoffIdleStrategy idleStrategy() {
+    public static BackoffIdleStrategy idleStrategy() {
         return new BackoffIdleStrategy(1, 10, TimeUnit.MICROSECONDS.toNanos(1),
                 TimeUnit.MICROSECONDS.toNanos(MAX_PARK_US));
     }
 
     /** @return the driver's directory, for the client */
-    String directory() {
+    public String directory() {
         return driver.aeronDirectoryName();
     }
 

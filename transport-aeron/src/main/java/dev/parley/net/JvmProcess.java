@@ -65,7 +65,8 @@ public final class JvmProcess implements CSProcess {
             int exit = child.waitFor();
             if (exit != 0) {
                 throw new IllegalStateException("process type=" + type.getName() + " at address=" + host + ":"
-                        + port + " failed, exit=" + exit + ": " + Files.readString(err, StandardCharsets.UTF_8).strip());
+                        + port + " failed, exit=" + exit + ": "
+                        + Files.readString(err, StandardCharsets.UTF_8).strip());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

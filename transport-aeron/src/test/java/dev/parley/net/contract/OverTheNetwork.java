@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Closes the shared nodes of {@link RemoteKind} after the run, and skips, with the reason shown in the report, the contract tests that do not carry over to
+ * Closes the shared nodes of {@link RemoteKind} after the run, and skips, with the reason
+ * shown in the report, the contract tests that do not carry over to
  * remote ends, or that hang on a known gap of the binding. JUnit calls it on its own thread.
  */
 public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallback {

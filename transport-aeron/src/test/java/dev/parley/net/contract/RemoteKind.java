@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Channels for the core's contract suites whose ends live in other nodes than the home: a
  * home node hosts each channel; the remote ends are connected from a second node. (Both ends
- * remote is not run: the core matches no foreign reader with a foreign writer, PROTOCOL.md.) One set of nodes per mode is shared by
+ * remote is not run: the core matches no foreign reader with a foreign writer, PROTOCOL.md.)
+ * One set of nodes per mode is shared by
  * every suite of the run ({@link #shared}) and closed at the end of the run by
  * {@link OverTheNetwork} through {@link #closeAll}. Any thread may call it.
  */
