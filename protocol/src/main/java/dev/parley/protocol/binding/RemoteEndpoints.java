@@ -304,9 +304,14 @@ public final class RemoteEndpoints implements RemoteEnds {
         };
     }
 
+    /** @return the deadline {@code timeout} from now; beyond about 146 years, none (no overflow) */
     private static long deadline(Duration timeout) {
-        return System.nanoTime() + Math.max(0, timeout.toNanos());
+        Duration capped = timeout.compareTo(FOREVER) >= 0 ? FOREVER : timeout;
+        return capped == FOREVER ? ProtocolNode.NO_DEADLINE : System.nanoTime() + Math.max(0, capped.toNanos());
     }
+
+    /** Timeouts this long or longer never expire: nanoTime arithmetic stays within half the range. */
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private abstract class End implements GuardableEnd {
         final long endId;
