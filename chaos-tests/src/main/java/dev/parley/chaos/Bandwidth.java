@@ -19,10 +19,7 @@ public final class Bandwidth extends Toxic {
     }
 
     public Bandwidth setRate(long bytesPerSecond, long burstBytes) {
-        if (bytesPerSecond < 1 || burstBytes < 1) {
-            throw new IllegalArgumentException("rate and burst must be positive: bytesPerSecond=" + bytesPerSecond
-                    + ", burstBytes=" + burstBytes);
-        }
+        TokenBucket.checkRate(bytesPerSecond, burstBytes);
         this.bytesPerSecond = bytesPerSecond;
         this.burstBytes = burstBytes;
         return this;

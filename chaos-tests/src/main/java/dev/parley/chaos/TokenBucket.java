@@ -24,11 +24,15 @@ final class TokenBucket {
         this.lastNs = nowNs;
     }
 
-    void reconfigure(long bytesPerSecond, long burstBytes) {
+    static void checkRate(long bytesPerSecond, long burstBytes) {
         if (bytesPerSecond < 1 || burstBytes < 1) {
             throw new IllegalArgumentException("rate and burst must be positive: bytesPerSecond=" + bytesPerSecond
                     + ", burstBytes=" + burstBytes);
         }
+    }
+
+    void reconfigure(long bytesPerSecond, long burstBytes) {
+        checkRate(bytesPerSecond, burstBytes);
         this.bytesPerSecond = bytesPerSecond;
         this.burstBytes = burstBytes;
         this.tokens = Math.min(tokens, burstBytes);
