@@ -21,7 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * selection with {@link ChannelInterruptedException}, having fired nothing. A guard whose channel is
  * poisoned or retired makes the selection throw {@link PoisonException} or
  * {@link RetiredException} when that guard is reached in the selection's order before another
- * guard fires. An alternation with no enabled guard waits like a read with no writer.
+ * guard fires. An alternation with no enabled guard waits like a read with no writer. A guard on
+ * an end that has itself retired is a misuse: the selection throws {@link RetiredException} at
+ * once, whatever the order and whatever else is ready.
  *
  * <h2>Implementation note</h2>
  * A selection runs in three phases, the same for every order:
@@ -133,7 +135,8 @@ public final class Alternation {
             }
             enabled[i] = true;
             if (guard instanceof TimeoutGuard t) {
-                long ns = t.delay().toNanos();
+                long ns = Timeouts.toNanos(t.delay());
+                ns = ns < 0 ? Long.MAX_VALUE : ns; // beyond Duration.toNanos: centuries, never reached
                 if (timeoutIndex < 0 || ns < timeoutNs) {
                     timeoutNs = ns;
                     timeoutIndex = i;
@@ -170,7 +173,7 @@ public final class Alternation {
             unlockAll(locks);
         }
 
-        long deadlineNs = timeoutIndex < 0 ? Long.MAX_VALUE : startNs + timeoutNs;
+        long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
         Decision.Outcome outcome = decision.await(deadlineNs);
 
         // Phase 3, withdraw.

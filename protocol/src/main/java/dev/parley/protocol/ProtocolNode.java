@@ -101,6 +101,19 @@ public final class ProtocolNode {
         return codec.maxValueBytes();
     }
 
+    /**
+     * @return sequenced frames sent or queued to any peer and not yet acknowledged; an adapter
+     *     closing the node may wait (bounded) for this to reach 0 so that its last frames,
+     *     a poison for instance, are not lost with it. Call on the node's thread.
+     */
+    public int unackedFrames() {
+        int sum = 0;
+        for (Session s : sessions.values()) {
+            sum += s.unacked();
+        }
+        return sum;
+    }
+
     /** @return true when frames are authenticated with a shared secret */
     public boolean authenticates() {
         return codec.authenticates();

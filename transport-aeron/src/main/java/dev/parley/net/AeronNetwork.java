@@ -1,0 +1,235 @@
+package dev.parley.net;
+
+import dev.parley.protocol.Network;
+import dev.parley.protocol.binding.NodeLoop;
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.FragmentHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The protocol's {@link Network} over Aeron UDP: one subscription on this node's address, one
+ * publication per peer address. {@link #send} is called only on the node's thread; the
+ * constructor, {@link #start} and {@link #close} by the thread that owns the {@link Node}.
+ *
+ * <h2>Implementation note</h2>
+ * Every datagram is an <em>envelope</em>: the sender's own address (a 16-bit big-endian
+ * length, then that many bytes of UTF-8 {@code host:port}) followed by one protocol frame.
+ * Aeron tells a receiver only the source socket of a publication, not where its node listens,
+ * so the address the peer must answer to travels with each frame; the protocol authenticates
+ * the frame, not this prefix, and a forged prefix can only misroute answers.
+ * <p>
+ * {@code offer} results: NOT_CONNECTED loses the frame (UDP semantics; the protocol
+ * retransmits); BACK_PRESSURED and ADMIN_ACTION keep it in the peer's backlog (at most
+ * {@value #MAX_BACKLOG} frames, older ones dropped), which is offered again before the next
+ * frame to that peer and whenever the poller sees a backlog; CLOSED and MAX_POSITION_EXCEEDED
+ * close the publication, and the next frame to the peer makes a new one. Nothing spins:
+ * the poller idles with a parking backoff, and a backlog waits for the next round.
+ * Invariant <b>single-writer publications</b>: {@code publications} and {@code backlogs}
+ * are touched only on the node's thread.
+ */
+final class AeronNetwork implements Network, AutoCloseable {
+
+    static final int MAX_BACKLOG = 256;
+    private static final int FRAGMENT_LIMIT = 32;
+    private static final int STREAM_ID = 1001;
+
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final String self;
+    private final byte[] selfBytes;
+    private final TransportCounters counters;
+    private final Map<String, ExclusivePublication> publications = new HashMap<>();
+    private final Map<String, ArrayDeque<byte[]>> backlogs = new HashMap<>();
+    private volatile boolean backlogged;
+    private volatile boolean running = true;
+    private volatile NodeLoop loop;
+    private Thread poller;
+
+    /**
+     * Subscribes on {@code host:port} (port 0: one the system picks).
+     *
+     * @throws IllegalStateException if the address cannot be bound (in use, or not local)
+     */
+    AeronNetwork(Aeron aeron, String host, int port, TransportCounters counters) {
+        this.aeron = aeron;
+        this.counters = counters;
+        try {
+            this.subscription = aeron.addSubscription(channel(host + ":" + port), STREAM_ID);
+        } catch (RegistrationException e) {
+            throw new IllegalStateException("cannot listen at address=" + host + ":" + port
+                    + " (in use by another node or process, or not an address of this machine): " + e.getMessage(), e);
+        }
+        this.self = host + ":" + resolvedPort(port);
+        this.selfBytes = self.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private int resolvedPort(int port) {
+        if (port != 0) {
+            return port;
+        }
+        long deadlineNs = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() - deadlineNs < 0) {
+            String endpoint = subscription.resolvedEndpoint();
+            if (endpoint != null) {
+                return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+            }
+            sleepMillis(1);
+        }
+        throw new IllegalStateException("the driver did not report the port it picked for channel="
+                + subscription.channel());
+    }
+
+    static String channel(String address) {
+        return "aeron:udp?endpoint=" + address;
+    }
+
+    /** @return this node's address, {@code host:port} */
+    String self() {
+        return self;
+    }
+
+    /** Starts polling: received frames go to {@code nodeLoop}'s thread. */
+    void start(NodeLoop nodeLoop) {
+        this.loop = nodeLoop;
+        poller = Thread.ofPlatform().daemon().name("parley-aeron-poll-" + self).unstarted(this::poll);
+        poller.start();
+    }
+
+    private void poll() {
+        FragmentAssembler assembler = new FragmentAssembler(receiver());
+        IdleStrategy idle = EmbeddedDriver.idleStrategy();
+        while (running) {
+            int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+            if (backlogged) {
+                backlogged = false;
+                loop.submit(this::flushBacklogs);
+            }
+            idle.idle(work);
+        }
+    }
+
+    private FragmentHandler receiver() {
+        return (DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) -> {
+            if (length < 2) {
+                counters.add(TransportCounters.Event.MALFORMED_ENVELOPES);
+                return;
+            }
+            int addressLength = buffer.getShort(offset, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            int frameLength = length - 2 - addressLength;
+            if (addressLength == 0 || frameLength < 0) {
+                counters.add(TransportCounters.Event.MALFORMED_ENVELOPES);
+                return;
+            }
+            String peer = buffer.getStringWithoutLengthUtf8(offset + 2, addressLength);
+            byte[] frame = new byte[frameLength];
+            buffer.getBytes(offset + 2 + addressLength, frame);
+            NodeLoop l = loop;
+            l.submit(() -> l.node().receive(peer, frame, 0, frame.length, System.nanoTime()));
+        };
+    }
+
+    @Override
+    public void send(String peer, byte[] frame) {
+        byte[] envelope = new byte[2 + selfBytes.length + frame.length];
+        envelope[0] = (byte) (selfBytes.length >>> 8);
+        envelope[1] = (byte) selfBytes.length;
+        System.arraycopy(selfBytes, 0, envelope, 2, selfBytes.length);
+        System.arraycopy(frame, 0, envelope, 2 + selfBytes.length, frame.length);
+        ArrayDeque<byte[]> backlog = backlogs.get(peer);
+        if (backlog != null && !backlog.isEmpty()) {
+            flush(peer, backlog);
+            if (!backlog.isEmpty()) {
+                queue(peer, backlog, envelope);
+                return;
+            }
+        }
+        if (!offer(peer, envelope)) {
+            queue(peer, backlogs.computeIfAbsent(peer, p -> new ArrayDeque<>()), envelope);
+        }
+    }
+
+    private void queue(String peer, ArrayDeque<byte[]> backlog, byte[] envelope) {
+        if (backlog.size() == MAX_BACKLOG) {
+            backlog.pollFirst();
+            counters.add(TransportCounters.Event.BACKLOG_DROPPED);
+        }
+        backlog.addLast(envelope);
+        backlogged = true;
+    }
+
+    private void flushBacklogs() {
+        for (Map.Entry<String, ArrayDeque<byte[]>> e : backlogs.entrySet()) {
+            flush(e.getKey(), e.getValue());
+            if (!e.getValue().isEmpty()) {
+                backlogged = true;
+            }
+        }
+    }
+
+    private void flush(String peer, ArrayDeque<byte[]> backlog) {
+        while (!backlog.isEmpty() && offer(peer, backlog.peekFirst())) {
+            backlog.pollFirst();
+        }
+    }
+
+    /** @return false if the frame should be offered again later (back-pressure), true otherwise */
+    private boolean offer(String peer, byte[] envelope) {
+        ExclusivePublication pub = publications.get(peer);
+        if (pub == null) {
+            pub = aeron.addExclusivePublication(channel(peer), STREAM_ID);
+            publications.put(peer, pub);
+        }
+        long result = pub.offer(new UnsafeBuffer(envelope));
+        if (result > 0) {
+            counters.add(TransportCounters.Event.FRAMES_OFFERED);
+            return true;
+        }
+        if (result == Publication.NOT_CONNECTED) {
+            counters.add(TransportCounters.Event.LOST_NOT_CONNECTED);
+            return true;
+        }
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
+            counters.add(TransportCounters.Event.BACK_PRESSURED);
+            return false;
+        }
+        // CLOSED or MAX_POSITION_EXCEEDED: this publication is done; the next frame makes a new one
+        counters.add(TransportCounters.Event.PUBLICATIONS_RECREATED);
+        publications.remove(peer);
+        pub.close();
+        return false;
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the driver", e);
+        }
+    }
+
+    /** Stops the poller and closes the subscription and publications; call after the node's loop stopped. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        if (poller != null) {
+            poller.join();
+        }
+        for (ExclusivePublication pub : publications.values()) {
+            pub.close();
+        }
+        publications.clear();
+        subscription.close();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.parley.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import dev.parley.Parallel;
+import dev.parley.protocol.binding.PeerUnreachableException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Nodes in one JVM over Aeron UDP on 127.0.0.1: hosting, connecting, and the node's life. */
+class NodeTest {
+
+    private final Nodes nodes = new Nodes();
+
+    @AfterEach
+    void closeNodes() {
+        nodes.close();
+    }
+
+    private static <T> Channel<T> connect(Node from, Node home, String name, Codec<T> codec) {
+        return from.connect(name, Nodes.HOST, Nodes.port(home), codec);
+    }
+
+    @Test
+    void helloOverANetworkGoesFromARemoteWriterToAReaderAtTheHome() throws Exception {
+        Node home = nodes.start();
+        Node other = nodes.start();
+        ChannelInput<String> in = home.channel("A", Codec.strings()).reader();
+        ChannelOutput<String> out = connect(other, home, "A", Codec.strings()).writer();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("hello over a network"), () -> got[0] = in.read());
+        assertEquals("hello over a network", got[0]);
+    }
+
+    @Test
+    void helloOverANetworkGoesFromAWriterAtTheHomeToARemoteReader() throws Exception {
+        Node home = nodes.start();
+        Node other = nodes.start();
+        ChannelOutput<String> out = home.channel("A", Codec.strings()).writer();
+        ChannelInput<String> in = connect(other, home, "A", Codec.strings()).reader();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("hello over a network"), () -> got[0] = in.read());
+        assertEquals("hello over a network", got[0]);
+    }
+
+    @Test
+    void aNodeStartedOnPortZeroListensOnThePortItReports() {
+        Node node = nodes.start();
+        assertTrue(Nodes.port(node) > 0, node.address());
+        assertTrue(node.address().startsWith(Nodes.HOST + ":"), node.address());
+    }
+
+    @Test
+    void aSecondNodeOnAUsedPortFailsClearly() {
+        Node first = nodes.start();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> nodes.start(NodeConfig.of(Nodes.HOST, Nodes.port(first))));
+        assertTrue(e.getMessage().contains("address=" + first.address()), e.getMessage());
+    }
+
+    @Test
+    void closeFreesThePortForANewNode() {
+        Node first = nodes.start();
+        int port = Nodes.port(first);
+        first.close();
+        Node second = nodes.start(NodeConfig.of(Nodes.HOST, port));
+        assertEquals(first.address(), second.address());
+    }
+
+    @Test
+    void connectingWhereNothingListensFailsAfterItsTimeout() {
+        Node node = nodes.start();
+        long t0 = System.nanoTime();
+        assertThrows(PeerUnreachableException.class,
+                () -> node.connect("A", Nodes.HOST, 9, Codec.strings(), Duration.ofMillis(300)));
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(tookMs >= 300, "failed after ms=" + tookMs + ", before its timeout");
+    }
+
+    @Test
+    void connectingBeforeTheChannelExistsWaitsAndThenWorks() throws Exception {
+        Node home = nodes.start();
+        Node other = nodes.start();
+        String[] got = new String[1];
+        Parallel.run(() -> {
+            Thread.sleep(300);
+            got[0] = home.channel("late", Codec.strings()).reader().read();
+        }, () -> connect(other, home, "late", Codec.strings()).writer().write("worth the wait"));
+        assertEquals("worth the wait", got[0]);
+    }
+
+    @Test
+    void aMessageAboveTheLimitFailsAtWriteWithAClearError() {
+        Node home = nodes.start(NodeConfig.of(Nodes.HOST, 0).withMaxMessageBytes(100));
+        Node other = nodes.start();
+        home.channel("big", Codec.bytes());
+        ChannelOutput<byte[]> out = connect(other, home, "big", Codec.bytes()).writer();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out.write(new byte[200_000]));
+        assertTrue(e.getMessage().contains("bytes=200000"), e.getMessage());
+    }
+}

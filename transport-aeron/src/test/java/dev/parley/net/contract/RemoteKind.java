@@ -1,0 +1,118 @@
+package dev.parley.net.contract;
+
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import dev.parley.net.Codec;
+import dev.parley.net.Node;
+import dev.parley.net.NodeConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Channels for the core's contract suites whose ends live in other nodes than the home: a
+ * home node hosts each channel; the remote ends are connected from a second node. (Both ends
+ * remote is not run: the core matches no foreign reader with a foreign writer, PROTOCOL.md.) One set of nodes per mode is shared by
+ * every suite of the run ({@link #shared}) and closed at the end of the run by
+ * {@link OverTheNetwork} through {@link #closeAll}. Any thread may call it.
+ */
+final class RemoteKind implements AutoCloseable {
+
+    /** Which ends of a contract channel are remote. */
+    enum Mode {
+        WRITER_REMOTE,
+        READER_REMOTE
+    }
+
+    /** The contract sends Integer and String: one tag byte, then the value. */
+    static final Codec<Object> INT_OR_STRING = Codec.of(v -> {
+        if (v instanceof Integer i) {
+            return ByteBuffer.allocate(5).put((byte) 'I').putInt(i).array();
+        }
+        byte[] s = ((String) v).getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + s.length).put((byte) 'S').put(s).array();
+    }, b -> b[0] == 'I' ? (Object) ByteBuffer.wrap(b, 1, 4).getInt()
+            : new String(b, 1, b.length - 1, StandardCharsets.UTF_8));
+
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Map<Mode, RemoteKind> SHARED = new ConcurrentHashMap<>();
+
+    private final Mode mode;
+    private final Node home;
+    private final Node remote;
+
+    private RemoteKind(Mode mode, Node home, Node remote) {
+        this.mode = mode;
+        this.home = home;
+        this.remote = remote;
+    }
+
+    /** @return the nodes of {@code mode}, started on first use */
+    static RemoteKind shared(Mode mode) {
+        return SHARED.computeIfAbsent(mode, RemoteKind::start);
+    }
+
+    /** Closes every shared set of nodes. */
+    static void closeAll() {
+        for (Mode m : Mode.values()) {
+            RemoteKind k = SHARED.remove(m);
+            if (k != null) {
+                k.close();
+            }
+        }
+    }
+
+    private static RemoteKind start(Mode mode) {
+        Node home = node();
+        try {
+            return new RemoteKind(mode, home, node());
+        } catch (RuntimeException e) {
+            home.close();
+            throw e;
+        }
+    }
+
+    private static Node node() {
+        return Node.start(NodeConfig.of("127.0.0.1", 0).withPeerTimeout(PEER_TIMEOUT));
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> Channel<T> channel(String name, int capacity) {
+        Codec<T> codec = (Codec<T>) INT_OR_STRING;
+        Channel<T> local = capacity == 0 ? home.channel(name, codec) : home.bufferedChannel(name, capacity, codec);
+        Channel<T> in = mode == Mode.WRITER_REMOTE ? local : connect(remote, name, codec);
+        Channel<T> out = mode == Mode.READER_REMOTE ? local : connect(remote, name, codec);
+        return new Channel<>() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public ChannelInput<T> reader() {
+                return in.reader();
+            }
+
+            @Override
+            public ChannelOutput<T> writer() {
+                return out.writer();
+            }
+        };
+    }
+
+    private <T> Channel<T> connect(Node from, String name, Codec<T> codec) {
+        String a = home.address();
+        return from.connect(name, "127.0.0.1", Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)), codec);
+    }
+
+    @Override
+    public void close() {
+        try (Node h = home; Node r = remote) {
+            // both closed, the remote node first, also if closing one throws
+        }
+    }
+}
