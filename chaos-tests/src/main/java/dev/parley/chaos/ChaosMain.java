@@ -35,9 +35,11 @@ public final class ChaosMain {
         }
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
-        long phaseMs = Math.max(100, (long) (minutes * 60_000 / 17));   // the echo scenario has ~17 phases
+        long phaseMs = Math.max(100, (long) (minutes * 60_000 / 17));   // the echo scenario has ~17 phases; the Aeron one adds ~10 s
         List<ScenarioReport> reports = new ArrayList<>();
         reports.add(run(new EchoScenario(seed, phaseMs, 60, out.resolve("logs")).run(), out));
+        int writes = (int) Math.max(300, minutes * 3_000);
+        reports.add(run(new AeronWriteScenario(seed, writes, 500, 1_500, out.resolve("logs")).run(), out));
         Path index = ReportWriter.writeIndex(reports, out);
         long failed = reports.stream().filter(r -> !r.passed()).count();
         System.out.println("chaos: " + (reports.size() - failed) + " passed, " + failed + " failed; " + index);

@@ -64,6 +64,11 @@ public final class NodeProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot create logDir=" + logDir, e);
         }
         NodeProcess node = new NodeProcess(name, List.copyOf(command), logDir.resolve(name + ".log"));
+        try {
+            Files.deleteIfExists(node.log);   // a fresh log per start; restarts append to it
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the old log=" + node.log, e);
+        }
         node.launch();
         return node;
     }
@@ -137,6 +142,22 @@ public final class NodeProcess implements AutoCloseable {
         }
         ChildProcesses.unregister(process);
         return process.exitValue();
+    }
+
+    /**
+     * Blocks until the child has exited, at most {@code timeout}, and returns its exit code;
+     * throws IllegalStateException if it is still alive then, and keeps the interrupt status.
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("node " + name + " still alive after timeout=" + timeout);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for node " + name + " to exit", e);
+        }
     }
 
     /** Starts the child again with the same command; refuses while it is still alive. */

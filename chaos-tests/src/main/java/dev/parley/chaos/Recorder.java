@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 public final class Recorder {
     private final LongSupplier clockNs;
     private final long originNs;
+    private final long originEpochNs = epochNs();
     private final ConcurrentLinkedQueue<Operation> operations = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<FaultWindow> faults = new ConcurrentLinkedQueue<>();
 
@@ -30,6 +31,22 @@ public final class Recorder {
     /** Now, in ns since the recording began. */
     public long nowNs() {
         return clockNs.getAsLong() - originNs;
+    }
+
+    /**
+     * Adds an operation recorded by another JVM, whose times are wall-clock ns since the epoch;
+     * they are moved onto this recording's time line (as precise as the two clocks agree).
+     */
+    public void importOperation(String process, String kind, String value, long startEpochNs, long endEpochNs,
+                                Outcome outcome) {
+        operations.add(new Operation(process, kind, value, startEpochNs - originEpochNs, endEpochNs - originEpochNs,
+                outcome, null));
+    }
+
+    /** Wall-clock ns since the epoch, for operations recorded in another JVM. */
+    public static long epochNs() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Starts recording an operation; finish it with one of the returned object's methods. */

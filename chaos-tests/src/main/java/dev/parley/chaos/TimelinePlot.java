@@ -139,7 +139,7 @@ final class TimelinePlot {
         int[] bins = new int[BINS];
         for (Operation op : ops) {
             if (op.outcome() == Outcome.DONE) {
-                bins[Math.min(BINS - 1, (int) (op.endNs() / 1e6 / binMs))]++;
+                bins[Math.max(0, Math.min(BINS - 1, (int) (op.endNs() / 1e6 / binMs)))]++;   // clamp clock skew
             }
         }
         double maxRate = 1;

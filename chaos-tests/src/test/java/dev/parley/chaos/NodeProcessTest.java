@@ -72,6 +72,7 @@ class NodeProcessTest {
             NodeProcess bad = fleet.start("bad", UdpEcho.class, "not-a-port");
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> bad.awaitReady(START));
             assertTrue(e.getMessage().contains("bad.log"), e.getMessage());
+            assertEquals(1, bad.awaitExit(START), "an uncaught exception in main");
             assertThrows(IllegalStateException.class, bad::pause);
         }
     }
