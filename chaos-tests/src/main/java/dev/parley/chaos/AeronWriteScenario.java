@@ -39,9 +39,17 @@ public final class AeronWriteScenario {
     private final int writes;
     private final long timeoutMs;
     private final long pauseMs;
+    private final double driverLossRate;
     private final Path logDir;
 
-    public AeronWriteScenario(long seed, int writes, long timeoutMs, long pauseMs, Path logDir) {
+    /**
+     * @param driverLossRate the rate of the loss generators in the reader's media driver (Aeron's
+     *     {@code io.aeron.driver.ext} debug endpoints, seeded): data frames it receives and data
+     *     frames it sends are dropped at that rate, and Aeron repairs them; 0 for none
+     */
+    public AeronWriteScenario(long seed, int writes, long timeoutMs, long pauseMs, double driverLossRate,
+                              Path logDir) {
+        Toxic.checkToxicity(driverLossRate);
         if (writes < 3 || timeoutMs < 1 || pauseMs < 1 || pauseMs >= PEER_TIMEOUT_MS) {
             throw new IllegalArgumentException("need writes >= 3, timeoutMs >= 1, 1 <= pauseMs < " + PEER_TIMEOUT_MS
                     + ": writes=" + writes + ", timeoutMs=" + timeoutMs + ", pauseMs=" + pauseMs);
@@ -50,6 +58,7 @@ public final class AeronWriteScenario {
         this.writes = writes;
         this.timeoutMs = timeoutMs;
         this.pauseMs = pauseMs;
+        this.driverLossRate = driverLossRate;
         this.logDir = logDir;
     }
 
@@ -60,7 +69,7 @@ public final class AeronWriteScenario {
         int readerPort = Ports.freeUdpPort();
         NodeProcess reader;
         try (ProcessFleet fleet = new ProcessFleet(logDir)) {
-            reader = fleet.start("reader", AeronReaderNode.class, Integer.toString(readerPort),
+            reader = fleet.start("reader", AeronReaderNode.class, driverLoss(), Integer.toString(readerPort),
                     Long.toString(PEER_TIMEOUT_MS));
             reader.awaitReady(START);
             NodeConfig config = NodeConfig.of("127.0.0.1", 0).withPeerTimeout(Duration.ofMillis(PEER_TIMEOUT_MS));
@@ -104,11 +113,27 @@ public final class AeronWriteScenario {
         parameters.put("timeoutMs", Long.toString(timeoutMs));
         parameters.put("peerTimeoutMs", Long.toString(PEER_TIMEOUT_MS));
         parameters.put("pauseMs", Long.toString(pauseMs));
+        parameters.put("driverLossRate", "reader's media driver drops received and sent data frames at "
+                + driverLossRate + " (Aeron repairs them)");
         parameters.put("not faulted", "the wire: the nodes talk directly, not through the relay (see docs/CHAOS.md)");
         List<Operation> history = recorder.operations();
         long boundNs = (timeoutMs + PEER_TIMEOUT_MS + 2_000) * 1_000_000;
         return new ScenarioReport("aeron-writes", seed, parameters, history, recorder.faults(),
                 DeliveryCheck.check(history, boundNs), notes);
+    }
+
+    /** The system properties that make the reader's embedded driver use Aeron's seeded loss generators. */
+    private List<String> driverLoss() {
+        if (driverLossRate == 0) {
+            return List.of();
+        }
+        return List.of(
+                "-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier",
+                "-Daeron.SendChannelEndpoint.supplier=io.aeron.driver.ext.DebugSendChannelEndpointSupplier",
+                "-Daeron.debug.receive.data.loss.rate=" + driverLossRate,
+                "-Daeron.debug.receive.data.loss.seed=" + seed,
+                "-Daeron.debug.send.data.loss.rate=" + driverLossRate,
+                "-Daeron.debug.send.data.loss.seed=" + (seed + 1));
     }
 
     private void write(Recorder recorder, ChannelOutput<String> out, int i) {

@@ -57,7 +57,8 @@ public final class DeliveryCheck {
             long seq = Long.parseLong(write.value());
             Long last = lastSeqByReaderAndWriter.put(key, seq);
             if (last != null && last >= seq) {
-                anomalies.add("WRITER_ORDER: " + read.process() + " got " + v + " after " + write.process() + ":" + last);
+                anomalies.add("WRITER_ORDER: " + read.process() + " got " + v + " after " + write.process() + ":"
+                        + last);
             }
         }
         for (Map.Entry<String, Operation> w : writes.entrySet()) {

@@ -19,7 +19,12 @@ public final class ProcessFleet implements AutoCloseable {
 
     /** Starts a child JVM running {@code mainClass}; see {@link NodeProcess#start}. */
     public NodeProcess start(String name, Class<?> mainClass, String... args) {
-        NodeProcess node = NodeProcess.start(name, mainClass.getName(), List.of(args), logDir, List.of());
+        return start(name, mainClass, List.of(), args);
+    }
+
+    /** Starts a child JVM running {@code mainClass} with extra JVM options (such as -D properties). */
+    public NodeProcess start(String name, Class<?> mainClass, List<String> jvmOptions, String... args) {
+        NodeProcess node = NodeProcess.start(name, mainClass.getName(), List.of(args), logDir, jvmOptions);
         nodes.add(node);
         return node;
     }

@@ -20,7 +20,8 @@ public final class UdpEcho {
         }
         ParentWatch.exitWhenParentGoes();
         int port = Integer.parseInt(args[0]);
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try (DatagramSocket socket = new DatagramSocket(at)) {
             System.out.println(NodeProcess.READY + " " + socket.getLocalPort());
             System.out.flush();
             DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);

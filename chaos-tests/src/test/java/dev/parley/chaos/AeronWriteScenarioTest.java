@@ -8,8 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two Parley nodes in two JVMs: 300 timed writes while the reader's JVM is paused for 1.5 s,
- * checked by DeliveryCheck. Report in target/chaos-report-short.
+ * Two Parley nodes in two JVMs: 300 timed writes while the reader's JVM is paused for 1.5 s
+ * and its media driver drops 5% of the data frames it sends and receives, checked by
+ * DeliveryCheck. Report in target/chaos-report-short.
  */
 class AeronWriteScenarioTest {
     private static final long SEED = 61L;
@@ -17,7 +18,7 @@ class AeronWriteScenarioTest {
     @Test
     void timedWritesAcrossAPausedReaderAreDeliveredOnceAndInOrder() throws Exception {
         Path out = Path.of("target", "chaos-report-short");
-        ScenarioReport r = new AeronWriteScenario(SEED, 300, 500, 1_500, out.resolve("logs")).run();
+        ScenarioReport r = new AeronWriteScenario(SEED, 300, 500, 1_500, 0.05, out.resolve("logs")).run();
         ReportWriter.write(r, out);
         System.out.println("aeron scenario seed " + SEED + ": " + r.outcomes() + " " + r.notes());
         assertEquals(List.of(), r.anomalies(), "seed " + SEED + ", report in " + out.toAbsolutePath());
