@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.internal.SeededBug;
 import dev.parley.spi.Decision;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
@@ -90,7 +91,7 @@ public final class Alternation {
      * @return the guard that fired
      */
     public Selected priSelect() {
-        return run(identityOrder());
+        return run(SeededBug.active == SeededBug.PRI_SELECT_IGNORES_ORDER ? reversedOrder() : identityOrder());
     }
 
     /**
@@ -106,8 +107,16 @@ public final class Alternation {
             order[i] = (lastFair + 1 + i) % n;
         }
         Selected chosen = run(order);
-        lastFair = chosen.index();
+        lastFair = SeededBug.active == SeededBug.FAIR_SELECT_STARVES_GUARD ? -1 : chosen.index();
         return chosen;
+    }
+
+    private int[] reversedOrder() {
+        int[] order = new int[guards.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = order.length - 1 - i;
+        }
+        return order;
     }
 
     private int[] identityOrder() {
@@ -156,7 +165,8 @@ public final class Alternation {
                 if (guards[i] instanceof SkipGuard) {
                     return new Selected(i, guards[i], null);
                 }
-                if (offers[i] != null && offers[i].port().poll(offers[i])) {
+                boolean goOn = SeededBug.active == SeededBug.ALTERNATION_COMMITS_TWO_GUARDS;
+                if (offers[i] != null && offers[i].port().poll(offers[i]) && !goOn) {
                     return result(decision);
                 }
             }
@@ -171,6 +181,7 @@ public final class Alternation {
         }
 
         long deadlineNs = timeoutIndex < 0 ? Long.MAX_VALUE : startNs + timeoutNs;
+        deadlineNs -= SeededBug.active == SeededBug.TIMEOUT_FIRES_EARLY && timeoutIndex >= 0 ? timeoutNs / 2 : 0;
         Decision.Outcome outcome = decision.await(deadlineNs);
 
         // Phase 3, withdraw.

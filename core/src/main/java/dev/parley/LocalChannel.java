@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.internal.SeededBug;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
@@ -135,7 +136,7 @@ final class LocalChannel<T> implements Channel<T> {
             if (headInFlight) {
                 return NOTHING;
             }
-            Object message = buffer.poll();
+            Object message = SeededBug.active == SeededBug.BUFFER_LIFO ? buffer.pollLast() : buffer.poll();
             refillBuffer();
             return message;
         }
@@ -161,7 +162,8 @@ final class LocalChannel<T> implements Channel<T> {
                 return true;
             }
         }
-        if (buffer != null && buffer.size() + reservedSlots < capacity) {
+        int slack = SeededBug.active == SeededBug.BUFFER_CAPACITY_OFF_BY_ONE ? 1 : 0;
+        if (buffer != null && buffer.size() + reservedSlots < capacity + slack) {
             buffer.add(message);
             return true;
         }
@@ -240,7 +242,7 @@ final class LocalChannel<T> implements Channel<T> {
         try {
             end.checkNotRetired();
             if (putNow(null, message)) {
-                return true;
+                return timeoutNs < 0 || SeededBug.active != SeededBug.TIMED_WRITE_FALSE_BUT_DELIVERED;
             }
             if (timeoutNs == 0) {
                 return false;
@@ -250,6 +252,9 @@ final class LocalChannel<T> implements Channel<T> {
             decision.setOffers(new Offer[] {offer});
             writers.add(offer);
             matchForeign();
+            if (SeededBug.active == SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK && buffer == null) {
+                return true;
+            }
         } finally {
             lock.unlock();
         }
@@ -284,7 +289,7 @@ final class LocalChannel<T> implements Channel<T> {
         lock.lock();
         try {
             if (termination == null || !termination.poison()) {
-                terminateLocked(new Termination(true, !byReader));
+                terminateLocked(new Termination(true, !byReader || SeededBug.active == SeededBug.READER_POISON_KEEPS_BUFFER));
             }
         } finally {
             lock.unlock();
@@ -295,6 +300,7 @@ final class LocalChannel<T> implements Channel<T> {
         lock.lock();
         try {
             int left = reader ? --readerEnds : --writerEnds;
+            left = SeededBug.active == SeededBug.RETIRE_COUNTED_PER_CHANNEL ? 0 : left;
             if (left == 0 && termination == null) {
                 terminateLocked(new Termination(false, !reader));
             }
@@ -310,7 +316,7 @@ final class LocalChannel<T> implements Channel<T> {
             buffer.clear();
         }
         failAll(writers);
-        if (buffer == null || buffer.isEmpty()) {
+        if ((buffer == null || buffer.isEmpty()) && SeededBug.active != SeededBug.POISON_DOES_NOT_WAKE_READER) {
             failAll(readers);
         }
     }

@@ -1,5 +1,7 @@
 package dev.parley.spi;
 
+import dev.parley.internal.SeededBug;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -96,6 +98,9 @@ public final class Decision {
      * @return true if this caller now holds the decision; false if it was not OPEN
      */
     public boolean tryHold() {
+        if (SeededBug.active == SeededBug.WITHDRAWN_OFFER_MATCHED && STATE.compareAndSet(this, WITHDRAWN, HELD)) {
+            return true;
+        }
         return STATE.compareAndSet(this, OPEN, HELD);
     }
 
@@ -243,7 +248,9 @@ public final class Decision {
 
     private void finish() {
         state = DONE;
-        LockSupport.unpark(owner);
+        if (SeededBug.active != SeededBug.LOST_WAKEUP) {
+            LockSupport.unpark(owner);
+        }
     }
 
     private void checkHeld(String action) {

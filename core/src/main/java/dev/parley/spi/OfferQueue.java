@@ -1,5 +1,7 @@
 package dev.parley.spi;
 
+import dev.parley.internal.SeededBug;
+
 /**
  * A FIFO of offers, linked through the offers themselves so that a withdrawn offer leaves in
  * constant time. Not thread-safe: the owning port's lock guards it.
@@ -14,6 +16,10 @@ public final class OfferQueue {
     public void add(Offer offer) {
         if (offer.queued) {
             throw new IllegalStateException("offer is already queued: " + offer);
+        }
+        if (SeededBug.active == SeededBug.WAITING_PARTIES_LIFO && head != null) {
+            addFirst(offer);
+            return;
         }
         offer.queued = true;
         offer.prev = tail;
@@ -50,6 +56,16 @@ public final class OfferQueue {
         offer.queued = false;
         size--;
         return true;
+    }
+
+    /** Seeded bug only: the offer joins at the head. */
+    private void addFirst(Offer offer) {
+        offer.queued = true;
+        offer.prev = null;
+        offer.next = head;
+        head.prev = offer;
+        head = offer;
+        size++;
     }
 
     /** @return the oldest offer, or null */
