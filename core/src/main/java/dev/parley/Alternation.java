@@ -142,7 +142,8 @@ public final class Alternation {
             }
             enabled[i] = true;
             if (guard instanceof TimeoutGuard t) {
-                long ns = t.delay().toNanos();
+                long ns = Timeouts.toNanos(t.delay());
+                ns = ns < 0 ? Long.MAX_VALUE : ns; // beyond Duration.toNanos: centuries, never reached
                 if (timeoutIndex < 0 || ns < timeoutNs) {
                     timeoutNs = ns;
                     timeoutIndex = i;
@@ -180,7 +181,7 @@ public final class Alternation {
             unlockAll(locks);
         }
 
-        long deadlineNs = timeoutIndex < 0 ? Long.MAX_VALUE : startNs + timeoutNs;
+        long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
         deadlineNs -= SeededBug.active == SeededBug.TIMEOUT_FIRES_EARLY && timeoutIndex >= 0 ? timeoutNs / 2 : 0;
         Decision.Outcome outcome = decision.await(deadlineNs);
 

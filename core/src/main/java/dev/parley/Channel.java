@@ -1,5 +1,7 @@
 package dev.parley;
 
+import java.util.Objects;
+
 /**
  * An any-to-any channel: rendezvous ({@link #create()}) or a FIFO buffer ({@link #buffered(int)}).
  * A channel is used through its ends: every call of {@link #reader()} or {@link #writer()} makes a
@@ -10,9 +12,9 @@ package dev.parley;
  */
 public interface Channel<T> {
 
-    /** @return a new rendezvous channel with a generated name */
+    /** @return a new rendezvous channel with a generated name, unique in this JVM */
     static <T> Channel<T> create() {
-        return new LocalChannel<>(LocalChannel.generatedName(), 0);
+        return new LocalChannel<>(null, 0);
     }
 
     /**
@@ -20,16 +22,17 @@ public interface Channel<T> {
      * @return a new rendezvous channel
      */
     static <T> Channel<T> create(String name) {
-        return new LocalChannel<>(name, 0);
+        return new LocalChannel<>(Objects.requireNonNull(name, "name"), 0);
     }
 
     /**
      * @param capacity how many messages the buffer holds, at least 1
-     * @return a new buffered channel with a generated name
+     * @return a new buffered channel with a generated name, unique in this JVM
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
     static <T> Channel<T> buffered(int capacity) {
-        return buffered(LocalChannel.generatedName(), capacity);
+        checkCapacity(capacity);
+        return new LocalChannel<>(null, capacity);
     }
 
     /**
@@ -39,10 +42,15 @@ public interface Channel<T> {
      * @throws IllegalArgumentException if {@code capacity} is less than 1
      */
     static <T> Channel<T> buffered(String name, int capacity) {
+        Objects.requireNonNull(name, "name");
+        checkCapacity(capacity);
+        return new LocalChannel<>(name, capacity);
+    }
+
+    private static void checkCapacity(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity=" + capacity + " must be at least 1 (use create() for rendezvous)");
         }
-        return new LocalChannel<>(name, capacity);
     }
 
     /** @return the channel's name */

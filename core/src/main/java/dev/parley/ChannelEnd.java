@@ -12,8 +12,9 @@ public sealed interface ChannelEnd permits ChannelInput, ChannelOutput {
     /**
      * Poisons the whole channel at once: every waiting operation on either side, and every later
      * operation on any end, throws {@link PoisonException}. Messages already buffered are still
-     * delivered to readers when a writer poisons, and discarded when a reader poisons. Poisoning
-     * twice, or through an end that has retired, does nothing.
+     * delivered to readers when a writer poisons, and discarded when a reader poisons (also when
+     * a writer poisoned first). Poisoning twice, or through an end that has retired, does
+     * nothing more.
      */
     void poison();
 

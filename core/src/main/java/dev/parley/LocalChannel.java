@@ -2,7 +2,6 @@ package dev.parley;
 
 import dev.parley.internal.SeededBug;
 import dev.parley.spi.Decision;
-import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
 import dev.parley.spi.OfferQueue;
@@ -68,14 +67,11 @@ final class LocalChannel<T> implements Channel<T> {
     private int foreignQueued;
     private Termination termination;
 
+    /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
     LocalChannel(String name, int capacity) {
-        this.name = Objects.requireNonNull(name, "name");
+        this.name = name != null ? name : "channel-" + id;
         this.capacity = capacity;
         this.buffer = capacity > 0 ? new ArrayDeque<>(Math.min(capacity, 1024)) : null;
-    }
-
-    static String generatedName() {
-        return "channel-" + (IDS.get() + 1);
     }
 
     /** How a channel ended: by poison or by retire, and whether readers still drain the buffer. */
@@ -288,8 +284,10 @@ final class LocalChannel<T> implements Channel<T> {
     private void poison(boolean byReader) {
         lock.lock();
         try {
-            if (termination == null || !termination.poison()) {
-                terminateLocked(new Termination(true, !byReader || SeededBug.active == SeededBug.READER_POISON_KEEPS_BUFFER));
+            // A reader's poison discards the buffer even when a writer poisoned first.
+            if (termination == null || !termination.poison() || (byReader && termination.readersDrain())) {
+                boolean drain = !byReader || SeededBug.active == SeededBug.READER_POISON_KEEPS_BUFFER;
+                terminateLocked(new Termination(true, drain));
             }
         } finally {
             lock.unlock();
@@ -665,12 +663,15 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public void withdraw(Offer offer) {
-            if (!offer.isQueued()) {
+            if (!offer.isForeign() && !offer.isQueued()) {
+                // Benign race: the owner enrolled this offer itself, so a false here is never stale.
                 return;
             }
             lock.lock();
             try {
-                queue().remove(offer);
+                if (queue().remove(offer) && offer.isForeign()) {
+                    foreignQueued--;
+                }
             } finally {
                 lock.unlock();
             }
@@ -687,36 +688,6 @@ final class LocalChannel<T> implements Channel<T> {
             }
             for (Decision d : released) {
                 d.release();
-            }
-        }
-
-        /**
-         * Queues a foreign party's offer (a remote end's read or write) and matches at once.
-         *
-         * @return the queued offer, to withdraw later with {@link #withdrawForeign}
-         */
-        Offer offerForeign(ForeignParty party, Object value) {
-            Offer offer = Offer.foreign(this, party, value);
-            lock.lock();
-            try {
-                enroll(offer);
-            } finally {
-                lock.unlock();
-            }
-            return offer;
-        }
-
-        /** @return true if the foreign offer was still waiting and is now gone; false if proposed */
-        boolean withdrawForeign(Offer offer) {
-            lock.lock();
-            try {
-                if (queue().remove(offer)) {
-                    foreignQueued--;
-                    return true;
-                }
-                return false;
-            } finally {
-                lock.unlock();
             }
         }
     }

@@ -6,7 +6,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Chosen when its delay, counted from the start of the selection, has passed and no other guard
- * was chosen first. It never fires before its delay.
+ * was chosen first. It never fires before its delay. A delay too long to count in
+ * nanoseconds (about 292 years) never fires: the selection then waits as if without it.
  */
 public final class TimeoutGuard extends Guard {
 

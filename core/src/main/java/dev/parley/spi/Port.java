@@ -44,7 +44,8 @@ public interface Port {
     void enroll(Offer offer);
 
     /**
-     * Without the lock: removes {@code offer} if it is still waiting here.
+     * Without the lock: removes {@code offer} if it is still waiting here. For a foreign offer any
+     * thread may call it; a foreign offer already proposed is no longer waiting and stays proposed.
      *
      * @param offer an offer enrolled here earlier
      */

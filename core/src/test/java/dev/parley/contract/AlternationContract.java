@@ -1,0 +1,405 @@
+package dev.parley.contract;
+
+import dev.parley.Alternation;
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelInterruptedException;
+import dev.parley.ChannelOutput;
+import dev.parley.Guard;
+import dev.parley.InputGuard;
+import dev.parley.OutputGuard;
+import dev.parley.PoisonException;
+import dev.parley.RetiredException;
+import dev.parley.Selected;
+import dev.parley.SkipGuard;
+import dev.parley.TimeoutGuard;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SEMANTICS 4: guarded alternation over channels of the kind under test. */
+public abstract class AlternationContract extends ChannelContract {
+
+    /** The three selection orders, by name, so that each test runs under each. */
+    enum Order {
+        SELECT(Alternation::select), PRI(Alternation::priSelect), FAIR(Alternation::fairSelect);
+
+        private final Function<Alternation, Selected> run;
+
+        Order(Function<Alternation, Selected> run) {
+            this.run = run;
+        }
+
+        Selected on(Alternation alt) {
+            return run.apply(alt);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Order.class)
+    void exactlyOneGuardFiresAndTheOthersChannelsAreUntouched(Order order) {
+        List<Channel<Integer>> channels = List.of(channel(0), channel(0), channel(0));
+        List<Party> writers = new ArrayList<>();
+        List<Guard> guards = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ChannelOutput<Integer> out = channels.get(i).writer();
+            int v = 10 + i;
+            Party w = start("writer-" + i, () -> out.write(v));
+            awaitBlocked(w);
+            writers.add(w);
+        }
+        List<ChannelInput<Integer>> ins = new ArrayList<>();
+        for (Channel<Integer> c : channels) {
+            ChannelInput<Integer> in = c.reader();
+            ins.add(in);
+            guards.add(new InputGuard<>(in));
+        }
+        Selected s = order.on(new Alternation(guards));
+        assertEquals(10 + s.index(), (Integer) s.value());
+        assertSame(guards.get(s.index()), s.guard());
+        writers.get(s.index()).join();
+        for (int i = 0; i < 3; i++) {
+            if (i != s.index()) {
+                assertFalse(writers.get(i).isDone(), "writer " + i + " must still wait: its guard did not fire");
+                assertEquals(10 + i, ins.get(i).read(), "the message of guard " + i + " is still there");
+                writers.get(i).join();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 3})
+    void priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput(int capacity) {
+        Channel<Integer> c = channel(capacity);
+        ChannelInput<Integer> in = c.reader();
+        ChannelOutput<Integer> out = c.writer();
+        Alternation alt = new Alternation(new InputGuard<>(in), new SkipGuard());
+        for (int round = 0; round < 20; round++) {
+            int v = round;
+            Party writer = start("writer-" + round, () -> out.write(v));
+            if (capacity == 0) {
+                awaitBlocked(writer);
+            } else {
+                writer.join();
+            }
+            Selected s = alt.priSelect();
+            assertEquals(0, s.index(), "round " + round + ": the input was ready");
+            assertEquals(v, (Integer) s.value());
+            writer.join();
+        }
+        assertEquals(1, alt.priSelect().index(), "nothing ready: the skip guard fires");
+    }
+
+    @Test
+    void priSelectPrefersTheEarlierOfTwoReadyGuardsAndASkipGuardFirstTouchesNothing() {
+        Channel<Integer> a = channel(10);
+        Channel<Integer> b = channel(10);
+        ChannelOutput<Integer> aw = a.writer();
+        ChannelOutput<Integer> bw = b.writer();
+        for (int i = 0; i < 5; i++) {
+            aw.write(i);
+            bw.write(100 + i);
+        }
+        ChannelInput<Integer> ar = a.reader();
+        ChannelInput<Integer> br = b.reader();
+        assertEquals(0, new Alternation(new SkipGuard(), new InputGuard<>(ar)).priSelect().index());
+        Alternation alt = new Alternation(new InputGuard<>(ar), new InputGuard<>(br));
+        for (int i = 0; i < 5; i++) {
+            Selected s = alt.priSelect();
+            assertEquals(0, s.index());
+            assertEquals(i, (Integer) s.value(), "the skip guard took nothing from a");
+        }
+        for (int i = 0; i < 5; i++) {
+            assertEquals(100 + i, (Integer) alt.priSelect().value());
+        }
+    }
+
+    @Test
+    void selectChoosesAmongReadyGuardsRatherThanAlwaysTheFirst() {
+        Channel<Integer> a = channel(100);
+        Channel<Integer> b = channel(100);
+        ChannelOutput<Integer> aw = a.writer();
+        ChannelOutput<Integer> bw = b.writer();
+        for (int i = 0; i < 100; i++) {
+            aw.write(i);
+            bw.write(i);
+        }
+        Alternation alt = new Alternation(new InputGuard<>(a.reader()), new InputGuard<>(b.reader()));
+        Set<Integer> chosen = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            chosen.add(alt.select().index());
+        }
+        // the chance that a uniform choice picks one side 100 times in a row is 2^-99
+        assertEquals(Set.of(0, 1), chosen);
+    }
+
+    @Test
+    void fairSelectOverAlwaysReadyInputsNeverChoosesOneTwiceWhileAnotherWaits() {
+        int n = 3;
+        int rounds = 30;
+        List<Guard> guards = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            Channel<Integer> c = channel(rounds);
+            ChannelOutput<Integer> out = c.writer();
+            for (int i = 0; i < rounds; i++) {
+                out.write(i);
+            }
+            guards.add(new InputGuard<>(c.reader()));
+        }
+        assertRoundRobin(new Alternation(guards), n, rounds);
+    }
+
+    @Test
+    void fairSelectOverAlwaysReadyOutputsNeverChoosesOneTwiceWhileAnotherWaits() {
+        int n = 4;
+        int rounds = 40;
+        List<Guard> guards = new ArrayList<>();
+        for (int g = 0; g < n; g++) {
+            guards.add(new OutputGuard<>(this.<Integer>channel(rounds).writer(), g));
+        }
+        assertRoundRobin(new Alternation(guards), n, rounds);
+    }
+
+    @Test
+    void fairSelectOverAlwaysReadyRendezvousWritersSpreadsItsChoices() {
+        int n = 3;
+        List<Guard> guards = new ArrayList<>();
+        int[] counts = new int[n];
+        for (int g = 0; g < n; g++) {
+            Channel<Integer> c = channel(0);
+            ChannelOutput<Integer> out = c.writer();
+            int id = g;
+            start("eager writer " + g, () -> {
+                while (true) {
+                    out.write(id);
+                }
+            });
+            guards.add(new InputGuard<>(c.reader()));
+        }
+        Alternation alt = new Alternation(guards);
+        for (int i = 0; i < 300; i++) {
+            counts[alt.fairSelect().index()]++;
+        }
+        for (int g = 0; g < n; g++) {
+            assertTrue(counts[g] >= 30, "guard " + g + " chosen " + counts[g] + " of 300 times");
+        }
+    }
+
+    @Test
+    void aTimeoutGuardFiresAfterItsDelayAndNotBefore() {
+        ChannelInput<Integer> in = this.<Integer>channel(0).reader();
+        TimeoutGuard timeout = new TimeoutGuard(Duration.ofMillis(100));
+        long startNs = System.nanoTime();
+        Selected s = new Alternation(new InputGuard<>(in), timeout).select();
+        long elapsedNs = System.nanoTime() - startNs;
+        assertEquals(1, s.index());
+        assertSame(timeout, s.guard());
+        assertNull(s.value());
+        assertTrue(elapsedNs >= Duration.ofMillis(100).toNanos(), "fired after " + elapsedNs + " ns");
+    }
+
+    @Test
+    void theShortestEnabledTimeoutGuardFires() {
+        ChannelInput<Integer> in = this.<Integer>channel(0).reader();
+        long startNs = System.nanoTime();
+        Selected s = new Alternation(new TimeoutGuard(Duration.ofSeconds(30)), new InputGuard<>(in),
+                new TimeoutGuard(Duration.ofMillis(1), false), new TimeoutGuard(Duration.ofMillis(60))).priSelect();
+        assertEquals(3, s.index());
+        assertTrue(System.nanoTime() - startNs >= Duration.ofMillis(60).toNanos());
+    }
+
+    @Test
+    void aGuardThatBecomesReadyBeforeTheTimeoutFiresInsteadOfIt() {
+        Channel<Integer> c = channel(0);
+        ChannelOutput<Integer> out = c.writer();
+        Party writer = start("writer", () -> {
+            sleep(Duration.ofMillis(30));
+            out.write(1);
+        });
+        Selected s = new Alternation(new TimeoutGuard(HANG), new InputGuard<>(c.reader())).priSelect();
+        assertEquals(1, s.index());
+        writer.join();
+    }
+
+    @Test
+    void aFalseBooleanPreconditionIsNeverChosen() {
+        Channel<Integer> c = channel(2);
+        ChannelOutput<Integer> out = c.writer();
+        out.write(1);
+        ChannelInput<Integer> in = c.reader();
+        for (int i = 0; i < 10; i++) {
+            assertEquals(1, new Alternation(new InputGuard<>(in, false), new SkipGuard()).select().index());
+            assertEquals(1, new Alternation(new OutputGuard<>(out, 5, false), new SkipGuard()).select().index());
+        }
+        assertEquals(1, new Alternation(new SkipGuard(false), new InputGuard<>(in, true)).priSelect().index());
+        assertEquals(Optional.empty(), in.read(Duration.ZERO), "disabled guards took and gave nothing");
+    }
+
+    @Test
+    void aSupplierPreconditionIsEvaluatedAtEachSelection() {
+        Channel<Integer> c = channel(10);
+        ChannelOutput<Integer> out = c.writer();
+        for (int i = 0; i < 10; i++) {
+            out.write(i);
+        }
+        AtomicBoolean open = new AtomicBoolean(true);
+        Alternation alt = new Alternation(new InputGuard<>(c.reader(), open::get), new SkipGuard());
+        List<Integer> fired = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            open.set(i % 2 == 0);
+            fired.add(alt.priSelect().index());
+        }
+        assertEquals(List.of(0, 1, 0, 1, 0, 1), fired);
+    }
+
+    @Test
+    void anAlternationWithNoGuardThatCanFireBlocksLikeAReadWithNoWriter() {
+        ChannelInput<Integer> in = this.<Integer>channel(0).reader();
+        Party alt = start("alternation", () -> new Alternation(new InputGuard<>(in), new SkipGuard(false),
+                new TimeoutGuard(Duration.ofMillis(1), false)).select());
+        awaitBlocked(alt);
+        assertStillBlocked(alt, Duration.ofMillis(50));
+        alt.interrupt();
+        assertInstanceOf(ChannelInterruptedException.class, alt.joinFailure());
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 2})
+    void anOutputGuardWritesItsValueAndSelectedCarriesNoValue(int capacity) {
+        Channel<String> c = channel(capacity);
+        ChannelInput<String> in = c.reader();
+        Party reader = start("reader", () -> assertEquals("hello", in.read()));
+        if (capacity == 0) {
+            awaitBlocked(reader);
+        }
+        OutputGuard<String> guard = new OutputGuard<>(c.writer(), "hello");
+        Selected s = new Alternation(guard).select();
+        assertSame(guard, s.guard());
+        assertNull(s.value());
+        reader.join();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Order.class)
+    void aPoisonedGuardMakesTheSelectionThrowWhenItWouldBeChosen(Order order) {
+        Channel<Integer> poisoned = channel(0);
+        ChannelInput<Integer> in = poisoned.reader();
+        ChannelOutput<Integer> out = poisoned.writer();
+        poisoned.writer().poison();
+        Channel<Integer> quiet = channel(0);
+        assertThrows(PoisonException.class, () -> order.on(new Alternation(new InputGuard<>(in))));
+        assertThrows(PoisonException.class, () -> order.on(new Alternation(new OutputGuard<>(out, 1))));
+        assertThrows(PoisonException.class, () -> order.on(
+                new Alternation(new InputGuard<>(quiet.reader()), new InputGuard<>(in))));
+        assertThrows(PoisonException.class, () -> order.on(
+                new Alternation(new TimeoutGuard(Duration.ofMillis(10)), new InputGuard<>(in))));
+    }
+
+    @Test
+    void priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne() {
+        Channel<Integer> ready = channel(5);
+        ChannelOutput<Integer> readyOut = ready.writer();
+        readyOut.write(1);
+        readyOut.write(2);
+        ChannelInput<Integer> readyIn = ready.reader();
+        Channel<Integer> poisoned = channel(0);
+        ChannelInput<Integer> pin = poisoned.reader();
+        pin.poison();
+        Channel<Integer> retired = channel(0);
+        ChannelInput<Integer> rin = retired.reader();
+        retired.writer().retire();
+        assertEquals(1, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(pin)).priSelect().value());
+        assertEquals(0, new Alternation(new SkipGuard(), new InputGuard<>(pin)).priSelect().index());
+        assertEquals(2, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(rin)).priSelect().value());
+        assertThrows(PoisonException.class, () -> new Alternation(new InputGuard<>(pin), new SkipGuard()).priSelect());
+        assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(rin), new SkipGuard()).priSelect());
+        assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(rin)).fairSelect());
+    }
+
+    @Test
+    void aRetiredChannelWakesAWaitingAlternationWithRetiredException() {
+        Channel<Integer> c = channel(0);
+        ChannelOutput<Integer> out = c.writer();
+        ChannelInput<Integer> in = c.reader();
+        Party alt = start("alternation", () -> new Alternation(new InputGuard<>(in),
+                new InputGuard<>(this.<Integer>channel(0).reader())).select());
+        awaitBlocked(alt);
+        out.retire();
+        assertInstanceOf(RetiredException.class, alt.joinFailure());
+    }
+
+    @Test
+    void anInterruptedAlternationFiresNothing() {
+        Channel<Integer> c = channel(0);
+        ChannelOutput<Integer> out = c.writer();
+        ChannelInput<Integer> other = this.<Integer>channel(0).reader();
+        AtomicBoolean statusKept = new AtomicBoolean();
+        Party alt = start("alternation", () -> {
+            try {
+                new Alternation(new OutputGuard<>(out, 1), new InputGuard<>(other)).select();
+            } finally {
+                statusKept.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        awaitBlocked(alt);
+        alt.interrupt();
+        assertInstanceOf(ChannelInterruptedException.class, alt.joinFailure());
+        assertTrue(statusKept.get());
+        assertEquals(Optional.empty(), c.<Integer>reader().read(Duration.ofMillis(30)));
+    }
+
+    @Test
+    void anAlternationMayGuardBothSidesOfOneChannelWithoutMeetingItself() {
+        Channel<Integer> c = channel(0);
+        ChannelInput<Integer> in = c.reader();
+        ChannelOutput<Integer> out = c.writer();
+        Party alt = start("both sides", () -> {
+            Selected s = new Alternation(new InputGuard<>(in), new OutputGuard<>(out, 1)).select();
+            assertEquals(1, s.index(), "it must have written to the partner, not to itself");
+        });
+        awaitBlocked(alt);
+        assertEquals(1, c.<Integer>reader().read());
+        alt.join();
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithClearErrors() {
+        ChannelOutput<Integer> out = this.<Integer>channel(0).writer();
+        assertThrows(IllegalArgumentException.class, () -> new Alternation());
+        assertThrows(IllegalArgumentException.class, () -> new Alternation(List.of()));
+        assertThrows(NullPointerException.class, () -> new Alternation(new SkipGuard(), null));
+        assertThrows(NullPointerException.class, () -> new OutputGuard<>(out, null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TimeoutGuard(Duration.ofMillis(-1)));
+        assertTrue(e.getMessage().contains("-"), e.getMessage());
+    }
+
+    private static void assertRoundRobin(Alternation alt, int n, int rounds) {
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            chosen.add(alt.fairSelect().index());
+        }
+        for (int i = 0; i + n <= rounds; i++) {
+            Set<Integer> window = new HashSet<>(chosen.subList(i, i + n));
+            assertEquals(n, window.size(), "a guard was chosen twice while another ready one waited: " + chosen);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.parley.spi;
+
+import dev.parley.Alternation;
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import dev.parley.ChannelTerminatedException;
+import dev.parley.InputGuard;
+import dev.parley.PoisonException;
+import dev.parley.Selected;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The commit-step SPI as a transport uses it, through public types only: a foreign party
+ * enrolls an {@link Offer} at a local channel's {@link Port}, is asked by a {@link Proposal},
+ * and answers later from another thread.
+ */
+class ForeignPartyTest {
+
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Channel<?>> channels = new ArrayList<>();
+
+    /** A party elsewhere that records what the channel asks and tells it. */
+    static final class FakeRemote implements ForeignParty {
+        final LinkedBlockingQueue<Proposal> proposals = new LinkedBlockingQueue<>();
+        final AtomicReference<ChannelTerminatedException> terminated = new AtomicReference<>();
+
+        @Override
+        public void propose(Proposal proposal) {
+            proposals.add(proposal);
+        }
+
+        @Override
+        public void terminated(ChannelTerminatedException cause) {
+            terminated.set(cause);
+        }
+
+        Proposal next() throws InterruptedException {
+            Proposal p = proposals.poll(10, TimeUnit.SECONDS);
+            assertNotNull(p, "no proposal within 10 s");
+            return p;
+        }
+
+        void assertNoProposal() throws InterruptedException {
+            assertNull(proposals.poll(30, TimeUnit.MILLISECONDS), "unexpected proposal");
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        channels.forEach(c -> c.writer().poison());
+        for (Thread t : threads) {
+            t.interrupt();
+            assertTrue(t.join(Duration.ofSeconds(10)), t + " still running");
+        }
+    }
+
+    private <T> Channel<T> rendezvous() {
+        Channel<T> c = Channel.create("foreign-" + channels.size());
+        channels.add(c);
+        return c;
+    }
+
+    private <T> Channel<T> buffered(int capacity) {
+        Channel<T> c = Channel.buffered("foreign-buffered-" + channels.size(), capacity);
+        channels.add(c);
+        return c;
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> body) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(body.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        threads.add(t);
+        return f;
+    }
+
+    private static Offer enroll(Port port, ForeignParty party, Object value) {
+        Offer offer = Offer.foreign(port, party, value);
+        port.lock();
+        try {
+            port.enroll(offer);
+        } finally {
+            port.unlock();
+        }
+        return offer;
+    }
+
+    private static Port port(Object end) {
+        return ((GuardableEnd) end).guardPort();
+    }
+
+    private static void awaitParked(CompletableFuture<?> f) throws InterruptedException {
+        Thread.sleep(50); // a generous head start; the assertions below do not depend on it
+        assertFalse(f.isDone(), "the local party should be waiting");
+    }
+
+    @Test
+    void anAcceptedForeignWriteReachesAWaitingLocalReader() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<String> read = async(in::read);
+        awaitParked(read);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "from afar");
+        Proposal p = remote.next();
+        assertNull(p.value(), "a foreign writer receives nothing");
+        p.accept();
+        assertEquals("from afar", read.get(10, TimeUnit.SECONDS));
+        assertThrows(IllegalStateException.class, p::accept, "a proposal is answered once");
+    }
+
+    @Test
+    void aDeclinedProposalLeavesTheLocalReaderWaitingAndALocalWriterThatCameMeanwhileIsMatched() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<String> read = async(in::read);
+        awaitParked(read);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "declined");
+        Proposal p = remote.next();
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> write = async(() -> {
+            out.write("local");
+            return true;
+        });
+        awaitParked(write); // it passed over the held reader
+        p.decline();
+        assertEquals("local", read.get(10, TimeUnit.SECONDS), "the release must rematch the waiting pair");
+        assertTrue(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAcceptedForeignReadTakesAWaitingLocalWritersMessage() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> write = async(() -> {
+            out.write("to afar");
+            return true;
+        });
+        awaitParked(write);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal p = remote.next();
+        assertEquals("to afar", p.value());
+        p.accept();
+        assertTrue(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aLocalTimedReadHeldByAProposalWaitsForTheAnswerEvenPastItsDeadline() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofMillis(100)));
+        Thread.sleep(20);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "late but committed");
+        Proposal p = remote.next();
+        Thread.sleep(150);
+        assertFalse(read.isDone(), "the outcome is not known until the proposal is answered");
+        p.accept();
+        assertEquals(Optional.of("late but committed"), read.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aForeignReaderOfABufferedChannelIsOfferedTheOldestMessageAndADeclineKeepsIt() throws Exception {
+        Channel<String> c = buffered(1);
+        ChannelOutput<String> out = c.writer();
+        out.write("first");
+        CompletableFuture<Boolean> blocked = async(() -> {
+            out.write("second");
+            return true;
+        });
+        awaitParked(blocked);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal p = remote.next();
+        assertEquals("first", p.value());
+        p.decline();
+        ChannelInput<String> in = c.reader();
+        assertEquals("first", in.read(), "a declined head stays in the buffer");
+        assertTrue(blocked.get(10, TimeUnit.SECONDS), "taking refilled the buffer from the waiting writer");
+        enroll(port(c.reader()), remote, null);
+        Proposal q = remote.next();
+        assertEquals("second", q.value());
+        q.accept();
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)), "an accepted head left the buffer");
+    }
+
+    @Test
+    void aForeignWriterOfABufferedChannelGetsAReservedSlot() throws Exception {
+        Channel<String> c = buffered(1);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "reserved");
+        Proposal p = remote.next();
+        ChannelOutput<String> out = c.writer();
+        assertFalse(out.write("no room", Duration.ofMillis(30)), "the reserved slot counts against the capacity");
+        p.accept();
+        ChannelInput<String> in = c.reader();
+        assertEquals("reserved", in.read());
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(20)));
+    }
+
+    @Test
+    void aForeignOfferAtAPoisonedChannelIsToldSoAndAQueuedOneIsToldOnPoison() {
+        Channel<String> c = rendezvous();
+        FakeRemote queued = new FakeRemote();
+        enroll(port(c.reader()), queued, null);
+        assertNull(queued.terminated.get());
+        c.writer().poison();
+        assertInstanceOf(PoisonException.class, queued.terminated.get());
+        FakeRemote late = new FakeRemote();
+        Port writerSide;
+        try {
+            writerSide = port(c.writer());
+        } catch (ChannelTerminatedException e) {
+            return; // refusing a new end's port at once is also a clear answer
+        }
+        enroll(writerSide, late, "too late");
+        assertInstanceOf(PoisonException.class, late.terminated.get());
+    }
+
+    @Test
+    void aWithdrawnForeignOfferIsNeverProposedAndLocalPartiesStillMeet() throws Exception {
+        Channel<String> c = rendezvous();
+        FakeRemote remote = new FakeRemote();
+        Port readers = port(c.reader());
+        Offer offer = enroll(readers, remote, null);
+        readers.withdraw(offer);
+        assertFalse(offer.isQueued());
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> write = async(() -> {
+            out.write("local");
+            return true;
+        });
+        awaitParked(write);
+        remote.assertNoProposal();
+        assertEquals("local", c.reader().read());
+        assertTrue(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAlternationHeldByAForeignProposalIsRematchedOnItsOtherChannelWhenDeclined() throws Exception {
+        Channel<String> a = rendezvous();
+        Channel<String> b = rendezvous();
+        ChannelInput<String> ar = a.reader();
+        ChannelInput<String> br = b.reader();
+        CompletableFuture<Selected> alt = async(() -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
+        awaitParked(alt);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(b.writer()), remote, "remote on b");
+        Proposal p = remote.next();
+        ChannelOutput<String> aw = a.writer();
+        CompletableFuture<Boolean> write = async(() -> {
+            aw.write("local on a");
+            return true;
+        });
+        awaitParked(write);
+        p.decline();
+        Selected s = alt.get(10, TimeUnit.SECONDS);
+        assertEquals(0, s.index());
+        assertEquals("local on a", s.value());
+        assertTrue(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAlternationAcceptedByAForeignPartyFiresThatGuardOnly() throws Exception {
+        Channel<String> a = rendezvous();
+        Channel<String> b = rendezvous();
+        ChannelInput<String> ar = a.reader();
+        ChannelInput<String> br = b.reader();
+        CompletableFuture<Selected> alt = async(() -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
+        awaitParked(alt);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(b.writer()), remote, "remote on b");
+        remote.next().accept();
+        Selected s = alt.get(10, TimeUnit.SECONDS);
+        assertEquals(1, s.index());
+        assertEquals("remote on b", s.value());
+        assertFalse(a.<String>writer().write("nobody", Duration.ofMillis(30)), "the guard on a was withdrawn");
+    }
+}
