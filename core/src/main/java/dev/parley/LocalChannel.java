@@ -663,6 +663,9 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public void withdraw(Offer offer) {
+            if (SeededBug.active == SeededBug.WITHDRAWN_OFFER_MATCHED) {
+                return;
+            }
             if (!offer.isForeign() && !offer.isQueued()) {
                 // Benign race: the owner enrolled this offer itself, so a false here is never stale.
                 return;

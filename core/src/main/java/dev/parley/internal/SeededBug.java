@@ -10,7 +10,7 @@ package dev.parley.internal;
  * that the switch costs nothing while it is off, and thread start and join publish it.
  *
  * <h2>Implementation note</h2>
- * Each constant names one hook in the core, a single {@code if (SeededBug.active == X)} at the
+ * Each constant names one hook in the core (one has two), a single {@code if (SeededBug.active == X)} at the
  * place where the buggy variant differs from the correct code. The hooks are excluded from
  * mutation testing. The Javadoc of each constant says what the buggy core does and which
  * contract sentence of SEMANTICS.md it breaks.
@@ -26,7 +26,10 @@ public enum SeededBug {
     POISON_DOES_NOT_WAKE_READER,
     /** An alternation that fired a guard in its poll phase goes on polling the later guards. */
     ALTERNATION_COMMITS_TWO_GUARDS,
-    /** A partner may claim a decision that its owner has already withdrawn (timed out). */
+    /**
+     * A withdrawn (timed-out or interrupted) offer stays queued, and a partner may still claim
+     * its decision: two hooks, the lazy withdraw and the claim that forgets to check.
+     */
     WITHDRAWN_OFFER_MATCHED,
     /** Waiting parties join their queue at the head: the newest is matched first. */
     WAITING_PARTIES_LIFO,

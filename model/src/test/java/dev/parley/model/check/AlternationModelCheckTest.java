@@ -23,7 +23,7 @@ class AlternationModelCheckTest {
     private static final int INVOCATIONS = 60;
 
     @Test
-    void anAlternationFiresExactlyOneOfTwoReadyInputsAndLeavesTheOtherMessageWaiting() {
+    void anAlternationFiresExactlyOneOfTwoReadyInputsAndLeavesTheOther() {
         explore(INVOCATIONS, () -> {
             Channel<String> c1 = Channel.create();
             Channel<String> c2 = Channel.create();

@@ -90,7 +90,11 @@ class TerminationModelCheckTest {
             out.write(1);
             out.write(2);
             Object[] got = new Object[2];
-            parallel(poisoner::poison, () -> {
+            Object[] poisonerRead = new Object[1];
+            parallel(() -> {
+                poisoner.poison();
+                poisonerRead[0] = outcomeOf(poisoner::read);
+            }, () -> {
                 got[0] = outcomeOf(in::read);
                 got[1] = outcomeOf(in::read);
             });
@@ -100,7 +104,8 @@ class TerminationModelCheckTest {
                     "got", List.of(got));
             check(got[1] == PoisonException.class || (firstBeforePoison && Integer.valueOf(2).equals(got[1])),
                     "reads before the poison take the buffer in order, reads after it throw", "got", List.of(got));
-            check(after == PoisonException.class, "no buffered message survives a reader's poison", "after", after);
+            check(after == PoisonException.class && poisonerRead[0] == PoisonException.class,
+                    "no buffered message survives a reader's poison", "after", after, "poisoner", poisonerRead[0]);
         });
     }
 
