@@ -91,7 +91,8 @@ public final class Alternation {
      * @return the guard that fired
      */
     public Selected priSelect() {
-        return run(SeededBug.active == SeededBug.PRI_SELECT_IGNORES_ORDER ? reversedOrder() : identityOrder());
+        if (SeededBug.is(SeededBug.PRI_SELECT_IGNORES_ORDER)) { return run(SeededBug.reversed(identityOrder())); }
+        return run(identityOrder());
     }
 
     /**
@@ -107,16 +108,9 @@ public final class Alternation {
             order[i] = (lastFair + 1 + i) % n;
         }
         Selected chosen = run(order);
-        lastFair = SeededBug.active == SeededBug.FAIR_SELECT_STARVES_GUARD ? -1 : chosen.index();
+        lastFair = chosen.index();
+        if (SeededBug.is(SeededBug.FAIR_SELECT_STARVES_GUARD)) { lastFair = -1; }
         return chosen;
-    }
-
-    private int[] reversedOrder() {
-        int[] order = new int[guards.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = order.length - 1 - i;
-        }
-        return order;
     }
 
     private int[] identityOrder() {
@@ -166,8 +160,8 @@ public final class Alternation {
                 if (guards[i] instanceof SkipGuard) {
                     return new Selected(i, guards[i], null);
                 }
-                boolean goOn = SeededBug.active == SeededBug.ALTERNATION_COMMITS_TWO_GUARDS;
-                if (offers[i] != null && offers[i].port().poll(offers[i]) && !goOn) {
+                if (offers[i] != null && offers[i].port().poll(offers[i])) {
+                    if (SeededBug.is(SeededBug.ALTERNATION_COMMITS_TWO_GUARDS)) { continue; }
                     return result(decision);
                 }
             }
@@ -182,7 +176,7 @@ public final class Alternation {
         }
 
         long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
-        deadlineNs -= SeededBug.active == SeededBug.TIMEOUT_FIRES_EARLY && timeoutIndex >= 0 ? timeoutNs / 2 : 0;
+        if (SeededBug.is(SeededBug.TIMEOUT_FIRES_EARLY) && timeoutIndex >= 0) { deadlineNs -= timeoutNs / 2; }
         Decision.Outcome outcome = decision.await(deadlineNs);
 
         // Phase 3, withdraw.

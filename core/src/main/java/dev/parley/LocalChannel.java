@@ -132,7 +132,8 @@ final class LocalChannel<T> implements Channel<T> {
             if (headInFlight) {
                 return NOTHING;
             }
-            Object message = SeededBug.active == SeededBug.BUFFER_LIFO ? buffer.pollLast() : buffer.poll();
+            Object message = buffer.poll();
+            if (SeededBug.is(SeededBug.BUFFER_LIFO)) { buffer.addFirst(message); message = buffer.pollLast(); }
             refillBuffer();
             return message;
         }
@@ -158,8 +159,8 @@ final class LocalChannel<T> implements Channel<T> {
                 return true;
             }
         }
-        int slack = SeededBug.active == SeededBug.BUFFER_CAPACITY_OFF_BY_ONE ? 1 : 0;
-        if (buffer != null && buffer.size() + reservedSlots < capacity + slack) {
+        int limit = SeededBug.is(SeededBug.BUFFER_CAPACITY_OFF_BY_ONE) ? capacity + 1 : capacity;
+        if (buffer != null && buffer.size() + reservedSlots < limit) {
             buffer.add(message);
             return true;
         }
@@ -238,7 +239,8 @@ final class LocalChannel<T> implements Channel<T> {
         try {
             end.checkNotRetired();
             if (putNow(null, message)) {
-                return timeoutNs < 0 || SeededBug.active != SeededBug.TIMED_WRITE_FALSE_BUT_DELIVERED;
+                if (SeededBug.is(SeededBug.TIMED_WRITE_FALSE_BUT_DELIVERED) && timeoutNs >= 0) { return false; }
+                return true;
             }
             if (timeoutNs == 0) {
                 return false;
@@ -248,9 +250,7 @@ final class LocalChannel<T> implements Channel<T> {
             decision.setOffers(new Offer[] {offer});
             writers.add(offer);
             matchForeign();
-            if (SeededBug.active == SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK && buffer == null) {
-                return true;
-            }
+            if (SeededBug.is(SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK) && buffer == null) { return true; }
         } finally {
             lock.unlock();
         }
@@ -286,7 +286,8 @@ final class LocalChannel<T> implements Channel<T> {
         try {
             // A reader's poison discards the buffer even when a writer poisoned first.
             if (termination == null || !termination.poison() || (byReader && termination.readersDrain())) {
-                boolean drain = !byReader || SeededBug.active == SeededBug.READER_POISON_KEEPS_BUFFER;
+                boolean drain = !byReader;
+                if (SeededBug.is(SeededBug.READER_POISON_KEEPS_BUFFER)) { drain = true; }
                 terminateLocked(new Termination(true, drain));
             }
         } finally {
@@ -298,7 +299,7 @@ final class LocalChannel<T> implements Channel<T> {
         lock.lock();
         try {
             int left = reader ? --readerEnds : --writerEnds;
-            left = SeededBug.active == SeededBug.RETIRE_COUNTED_PER_CHANNEL ? 0 : left;
+            if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL)) { left = 0; }
             if (left == 0 && termination == null) {
                 terminateLocked(new Termination(false, !reader));
             }
@@ -314,7 +315,8 @@ final class LocalChannel<T> implements Channel<T> {
             buffer.clear();
         }
         failAll(writers);
-        if ((buffer == null || buffer.isEmpty()) && SeededBug.active != SeededBug.POISON_DOES_NOT_WAKE_READER) {
+        if (SeededBug.is(SeededBug.POISON_DOES_NOT_WAKE_READER) && how.poison()) { return; }
+        if (buffer == null || buffer.isEmpty()) {
             failAll(readers);
         }
     }
@@ -663,9 +665,7 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public void withdraw(Offer offer) {
-            if (SeededBug.active == SeededBug.WITHDRAWN_OFFER_MATCHED) {
-                return;
-            }
+            if (SeededBug.is(SeededBug.WITHDRAWN_OFFER_MATCHED)) { return; }
             if (!offer.isForeign() && !offer.isQueued()) {
                 // Benign race: the owner enrolled this offer itself, so a false here is never stale.
                 return;

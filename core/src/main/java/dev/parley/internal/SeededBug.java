@@ -10,10 +10,11 @@ package dev.parley.internal;
  * that the switch costs nothing while it is off, and thread start and join publish it.
  *
  * <h2>Implementation note</h2>
- * Each constant names one hook in the core (one has two), a single {@code if (SeededBug.active == X)} at the
- * place where the buggy variant differs from the correct code. The hooks are excluded from
- * mutation testing. The Javadoc of each constant says what the buggy core does and which
- * contract sentence of SEMANTICS.md it breaks.
+ * Each constant names one hook in the core (one has two): a single line
+ * {@code if (SeededBug.is(X)) { buggy variant }} at the place where the buggy variant differs
+ * from the correct code. Keeping the whole hook on one line that calls this class lets PIT leave
+ * it out of mutation testing ({@code avoidCallsTo}); the few helpers that only a bug runs are
+ * here or excluded by name. The Javadoc of each constant says what the buggy core does.
  */
 public enum SeededBug {
     /** No bug: the core as written. */
@@ -52,4 +53,27 @@ public enum SeededBug {
 
     /** The bug the core runs with now; {@link #NONE} unless a test switched one on. */
     public static SeededBug active = NONE;
+
+    /**
+     * @param bug a seeded bug
+     * @return true if the core runs with {@code bug} now: a plain static load and a compare
+     */
+    public static boolean is(SeededBug bug) {
+        return active == bug;
+    }
+
+    /**
+     * Only for {@link #PRI_SELECT_IGNORES_ORDER}.
+     *
+     * @param order a visiting order
+     * @return the same order, back to front, in place
+     */
+    public static int[] reversed(int[] order) {
+        for (int i = 0, j = order.length - 1; i < j; i++, j--) {
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
 }

@@ -6,6 +6,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
+import static dev.parley.internal.SeededBug.LOST_WAKEUP;
+import static dev.parley.internal.SeededBug.WITHDRAWN_OFFER_MATCHED;
+
 /**
  * The one choice a waiting party makes: a blocked read or write, or one alternation. This is the
  * commit step of every communication, and the core's extension point: local channels, and the
@@ -98,9 +101,7 @@ public final class Decision {
      * @return true if this caller now holds the decision; false if it was not OPEN
      */
     public boolean tryHold() {
-        if (SeededBug.active == SeededBug.WITHDRAWN_OFFER_MATCHED && STATE.compareAndSet(this, WITHDRAWN, HELD)) {
-            return true;
-        }
+        if (SeededBug.is(WITHDRAWN_OFFER_MATCHED) && STATE.compareAndSet(this, WITHDRAWN, HELD)) { return true; }
         return STATE.compareAndSet(this, OPEN, HELD);
     }
 
@@ -248,9 +249,8 @@ public final class Decision {
 
     private void finish() {
         state = DONE;
-        if (SeededBug.active != SeededBug.LOST_WAKEUP) {
-            LockSupport.unpark(owner);
-        }
+        if (SeededBug.is(LOST_WAKEUP)) { return; }
+        LockSupport.unpark(owner);
     }
 
     private void checkHeld(String action) {

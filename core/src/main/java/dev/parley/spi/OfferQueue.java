@@ -17,10 +17,7 @@ public final class OfferQueue {
         if (offer.queued) {
             throw new IllegalStateException("offer is already queued: " + offer);
         }
-        if (SeededBug.active == SeededBug.WAITING_PARTIES_LIFO && head != null) {
-            addFirst(offer);
-            return;
-        }
+        if (SeededBug.is(SeededBug.WAITING_PARTIES_LIFO) && head != null) { seededAddFirst(offer); return; }
         offer.queued = true;
         offer.prev = tail;
         offer.next = null;
@@ -58,8 +55,8 @@ public final class OfferQueue {
         return true;
     }
 
-    /** Seeded bug only: the offer joins at the head. */
-    private void addFirst(Offer offer) {
+    /** Only for {@link SeededBug#WAITING_PARTIES_LIFO}: the offer joins at the head. */
+    private void seededAddFirst(Offer offer) {
         offer.queued = true;
         offer.prev = null;
         offer.next = head;
