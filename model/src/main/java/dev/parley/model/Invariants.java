@@ -137,7 +137,8 @@ public final class Invariants {
             Proc proc = state.processes().get(p);
             int completed = proc.phase() == Phase.STOPPING || proc.phase() == Phase.STOPPED ? proc.pc() + 1 : proc.pc();
             if (proc.results().size() != completed) {
-                violations.add("p" + p + " has " + proc.results().size() + " results after " + completed + " operations");
+                violations.add("p" + p + " has " + proc.results().size() + " results after " + completed
+                        + " operations");
             }
             for (int op = 0; op < proc.results().size() && op < program.processes().get(p).size(); op++) {
                 if (program.processes().get(p).get(op) instanceof Select select) {
@@ -220,7 +221,8 @@ public final class Invariants {
             }
             Op op = program.processes().get(p).get(proc.pc());
             if (op instanceof TimedRead || op instanceof TimedWrite
-                    || op instanceof Select s && s.guards().stream().anyMatch(g -> g instanceof Program.Timeout && g.enabled())) {
+                    || op instanceof Select s
+                    && s.guards().stream().anyMatch(g -> g instanceof Program.Timeout && g.enabled())) {
                 violations.add("p" + p + " waits in a timed " + op + " in a terminal state");
             }
             for (Model.Arm arm : model.arms(p, proc.pc())) {

@@ -63,7 +63,9 @@ import java.util.stream.IntStream;
  *       is enabled at any moment after the start.</li>
  *   <li><b>signal</b> (a STOPPING process): one of its owned ends is poisoned or retired.</li>
  * </ul>
- * A guard is ready when: its own end retired (throws RETIRED at once); a reader with a
+ * A selection with an enabled guard on an end of its own that has retired throws RETIRED at
+ * once, before any guard is visited ("any operation on an end that has itself retired throws
+ * at once", SEMANTICS 3). A guard is ready when: its own end retired (throws RETIRED); a reader with a
  * non-empty buffer (takes the oldest, even after the channel ended: drain); the channel is
  * poisoned or retired (throws; both are allowed when both hold, SEMANTICS does not order them);
  * a buffered writer with room (puts); a rendezvous partner of another process is WAITING with
@@ -317,6 +319,11 @@ public final class Model {
     private void poll(State state, int p, Select select, String who, Consumer<Step> out) {
         Proc proc = state.processes().get(p);
         List<Arm> arms = arms(p, proc.pc());
+        if (arms.stream().anyMatch(a -> state.retired().contains(new End(p, a.channel(), a.side())))) {
+            // Using an end that has itself retired throws at once (SEMANTICS 3), whatever the order.
+            out.accept(new Step(who + " uses a retired end", advance(state, p, new Threw(Signal.RETIRED))));
+            return;
+        }
         boolean fired = false;
         for (int i : order(proc, select)) {
             Guard guard = select.guards().get(i);
@@ -409,7 +416,8 @@ public final class Model {
             case Take take -> {
                 Msg msg = chan.buffer().get(0);
                 State next = state.withDelivery(new Delivery(msg, p, pc, true, termination(state, end)))
-                        .with(arm.channel(), new Chan(chan.buffer().subList(1, chan.buffer().size()), chan.poisonedBy()));
+                        .with(arm.channel(), new Chan(chan.buffer().subList(1, chan.buffer().size()),
+                                chan.poisonedBy()));
                 yield advance(next, p, received(arm, msg.value()));
             }
             case Put put -> {

@@ -216,7 +216,8 @@ public record Program(List<Integer> capacities, List<List<Op>> processes) {
     public String toString() {
         StringBuilder text = new StringBuilder("channels:");
         for (int c = 0; c < capacities.size(); c++) {
-            text.append(" c").append(c).append(capacities.get(c) == 0 ? "=rendezvous" : "=buffered(" + capacities.get(c) + ")");
+            int capacity = capacities.get(c);
+            text.append(" c").append(c).append(capacity == 0 ? "=rendezvous" : "=buffered(" + capacity + ")");
         }
         for (int p = 0; p < processes.size(); p++) {
             text.append("\n  p").append(p).append(": ")

@@ -98,7 +98,8 @@ class InvariantsTest {
         Model model = model(List.of(1), List.of(List.of(select)));
         State fired = reach(model, s -> finished(s, 0));
         Proc proc = fired.processes().get(0);
-        State broken = fired.with(0, new Proc(proc.pc(), proc.phase(), List.of(new Fired(0, null)), Map.of(), Set.of()));
+        Proc lying = new Proc(proc.pc(), proc.phase(), List.of(new Fired(0, null)), Map.of(), Set.of());
+        State broken = fired.with(0, lying);
         assertEquals(List.of("exactlyOneGuardFires"), violated(model, broken));
     }
 
