@@ -31,6 +31,11 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 class BugZooTest {
 
     private static final String LINCHECK = "dev.parley.model.check.";
+    /**
+     * A check that runs into this limit proves nothing (a slow machine could cause it), so it
+     * does not count as catching the bug; a real hang is reported by the check itself first.
+     */
+    private static final String CHECK_TIMEOUT = "120 s";
     private static final String CONTRACT = "dev.parley.";
 
     /**
@@ -88,7 +93,7 @@ class BugZooTest {
     }
 
     @Test
-    @Timeout(600)
+    @Timeout(1800)
     void everySeededBugIsCaughtByAtLeastOneCheck() {
         Map<SeededBug, List<String>> caughtBy = new LinkedHashMap<>();
         List<SeededBug> missed = new ArrayList<>();
@@ -122,7 +127,7 @@ class BugZooTest {
     private static boolean catchesWith(SeededBug bug, String check) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectMethod(qualified(check)))
-                .configurationParameter("junit.jupiter.execution.timeout.default", "30 s")
+                .configurationParameter("junit.jupiter.execution.timeout.default", CHECK_TIMEOUT)
                 .build();
         AtomicInteger tests = new AtomicInteger();
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -149,6 +154,10 @@ class BugZooTest {
             throw new IllegalStateException("check=" + check + " selects no test");
         }
         Throwable failure = firstFailure.get();
+        if (failure instanceof java.util.concurrent.TimeoutException) {
+            System.out.println("bug=" + bug + " check=" + check + " ran out of time (does not count), ms=" + ms);
+            return false;
+        }
         if (failure != null) {
             System.out.println("bug=" + bug + " caught by check=" + check + " in ms=" + ms + ": " + firstLine(failure));
         } else {
