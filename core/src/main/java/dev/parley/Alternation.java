@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * selection with {@link ChannelInterruptedException}, having fired nothing. A guard whose channel is
  * poisoned or retired makes the selection throw {@link PoisonException} or
  * {@link RetiredException} when that guard is reached in the selection's order before another
- * guard fires. An alternation with no enabled guard waits like a read with no writer.
+ * guard fires. An alternation with no enabled guard waits like a read with no writer. A guard on
+ * an end that has itself retired is a misuse: the selection throws {@link RetiredException} at
+ * once, whatever the order and whatever else is ready.
  *
  * <h2>Implementation note</h2>
  * A selection runs in three phases, the same for every order:

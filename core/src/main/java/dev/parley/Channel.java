@@ -49,7 +49,8 @@ public interface Channel<T> {
 
     private static void checkCapacity(int capacity) {
         if (capacity < 1) {
-            throw new IllegalArgumentException("capacity=" + capacity + " must be at least 1 (use create() for rendezvous)");
+            throw new IllegalArgumentException(
+                    "capacity=" + capacity + " must be at least 1 (use create() for rendezvous)");
         }
     }
 

@@ -14,7 +14,8 @@ public sealed interface ChannelEnd permits ChannelInput, ChannelOutput {
      * operation on any end, throws {@link PoisonException}. Messages already buffered are still
      * delivered to readers when a writer poisons, and discarded when a reader poisons (also when
      * a writer poisoned first). Poisoning twice, or through an end that has retired, does
-     * nothing more.
+     * nothing more. Poison is stronger than retire: poisoning a channel that has retired makes
+     * later operations throw {@link PoisonException} instead.
      */
     void poison();
 

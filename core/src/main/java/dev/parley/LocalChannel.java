@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,9 +46,8 @@ final class LocalChannel<T> implements Channel<T> {
 
     /** The result of an attempt to complete at once, when there is nothing to take. */
     private static final Object NOTHING = new Object();
-    private static final AtomicLong IDS = new AtomicLong();
 
-    private final long id = IDS.incrementAndGet();
+    private final long id = Port.newLockOrder(); // also numbers generated names
     private final String name;
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
@@ -348,8 +346,8 @@ final class LocalChannel<T> implements Channel<T> {
      * answered. Local pairs are claimed at once; a pair with a foreign side holds the local side
      * (or a buffer slot) and sends a proposal.
      *
-     * @return decisions that were held here briefly and given back: all their ports must match
-     *     again once this lock is released
+     * @return decisions that were held here briefly and given back quietly: all their ports must
+     *     match again ({@link Decision#rematch()}) once this lock is released
      */
     private List<Decision> matchLocked() {
         List<Decision> released = null;
@@ -516,7 +514,7 @@ final class LocalChannel<T> implements Channel<T> {
             toRelease.release();
         }
         for (Decision d : released) {
-            d.release();
+            d.rematch();
         }
     }
 
@@ -572,6 +570,16 @@ final class LocalChannel<T> implements Channel<T> {
             answerOnce();
             local.decision().release();
         }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+            afterProposal(() -> {
+                (local.port() == readerPort ? readers : writers).remove(local);
+                local.decision().fail(local.index(), error);
+            }, null);
+        }
     }
 
     /** The buffer's oldest message, offered to a foreign reader. */
@@ -583,17 +591,26 @@ final class LocalChannel<T> implements Channel<T> {
         @Override
         public void accept() {
             answerOnce();
-            afterProposal(() -> {
-                headInFlight = false;
-                buffer.poll();
-                refillBuffer();
-            }, null);
+            afterProposal(this::taken, null);
         }
 
         @Override
         public void decline() {
             answerOnce();
             afterProposal(() -> headInFlight = false, null);
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+            afterProposal(this::taken, null); // at most once: the foreign reader may have it
+        }
+
+        private void taken() {
+            headInFlight = false;
+            buffer.poll();
+            refillBuffer();
         }
     }
 
@@ -621,6 +638,12 @@ final class LocalChannel<T> implements Channel<T> {
         public void decline() {
             answerOnce();
             afterProposal(() -> reservedSlots--, null);
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            decline(); // at most once: the message is not stored
         }
     }
 
@@ -690,7 +713,7 @@ final class LocalChannel<T> implements Channel<T> {
                 lock.unlock();
             }
             for (Decision d : released) {
-                d.release();
+                d.rematch();
             }
         }
     }

@@ -13,7 +13,9 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>A process that fails (any exception other than poison or retire) has its ends poisoned at
  * once, so that its neighbours stop instead of waiting forever; once every process has ended, the
- * first failure is rethrown unchanged, with later ones attached as suppressed. If the calling
+ * first failure is rethrown unchanged, with later ones attached as suppressed. A failure is
+ * recorded before its poison goes out, so one that the poison causes in a neighbour is never
+ * taken for the first. If the calling
  * thread is interrupted while it waits, every process is interrupted, and the call still waits
  * for all of them to end, then keeps the interrupt status set.
  */
@@ -54,12 +56,7 @@ public final class Parallel {
         List<Thread> started = new ArrayList<>(copy.size());
         try {
             for (CSProcess process : copy) {
-                Thread thread = threads.newThread(() -> {
-                    Throwable failure = ProcessRunner.run(process);
-                    if (failure != null) {
-                        failures.add(failure);
-                    }
-                });
+                Thread thread = threads.newThread(() -> ProcessRunner.run(process, failures::add));
                 if (thread == null) {
                     throw new IllegalStateException("thread factory " + threads + " returned no thread");
                 }

@@ -1,6 +1,7 @@
 package dev.parley;
 
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * Runs one process body on the current thread and applies the end-of-process rules of the
@@ -20,11 +21,21 @@ final class ProcessRunner {
      * @return null when the process ended normally (by return, poison or retire), otherwise what it threw
      */
     static Throwable run(CSProcess process) {
+        return run(process, failure -> { });
+    }
+
+    /**
+     * @param process the process to run here
+     * @param record told of a failure before the process's ends are poisoned, so that a failure
+     *     the poison causes in a neighbour is always recorded after the one that caused it
+     * @return null when the process ended normally (by return, poison or retire), otherwise what it threw
+     */
+    static Throwable run(CSProcess process, Consumer<Throwable> record) {
         try {
             process.run();
             return null;
         } catch (PoisonException e) {
-            return poisonEnds(process, null);
+            return recorded(poisonEnds(process, null), record);
         } catch (RetiredException e) {
             try {
                 for (ChannelEnd end : OwnedEnds.of(process)) {
@@ -32,11 +43,19 @@ final class ProcessRunner {
                 }
                 return null;
             } catch (RuntimeException | Error searchFailed) {
-                return searchFailed;
+                return recorded(searchFailed, record);
             }
         } catch (Throwable failure) {
+            record.accept(failure);
             return poisonEnds(process, failure);
         }
+    }
+
+    private static Throwable recorded(Throwable failure, Consumer<Throwable> record) {
+        if (failure != null) {
+            record.accept(failure);
+        }
+        return failure;
     }
 
     /** Poisons every end the process owns; returns {@code failure}, or a failure of the search itself. */

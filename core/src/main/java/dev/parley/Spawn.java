@@ -26,23 +26,34 @@ public final class Spawn {
      * @param threads makes the process's thread
      * @param process the process to start
      * @return a handle to join it
+     * @throws IllegalStateException if {@code threads} returns no thread; like any failure to
+     *     start the thread, it is thrown after the process's ends have been poisoned
      */
     public static Handle start(ThreadFactory threads, CSProcess process) {
         Objects.requireNonNull(threads, "threads");
         Objects.requireNonNull(process, "process");
         Handle handle = new Handle();
-        Thread thread = threads.newThread(() -> handle.failure = ProcessRunner.run(process));
-        if (thread == null) {
-            throw new IllegalStateException("thread factory " + threads + " returned no thread");
+        try {
+            Thread thread = threads.newThread(() -> handle.failure = ProcessRunner.run(process));
+            if (thread == null) {
+                throw new IllegalStateException("thread factory " + threads + " returned no thread");
+            }
+            handle.thread = thread;
+            thread.start();
+        } catch (RuntimeException | Error startFailed) {
+            // The process will never run: poison its ends so that its neighbours do not wait for it.
+            Throwable searchFailed = ProcessRunner.poisonEnds(process, null);
+            if (searchFailed != null) {
+                startFailed.addSuppressed(searchFailed);
+            }
+            throw startFailed;
         }
-        handle.thread = thread;
-        thread.start();
         return handle;
     }
 
     /** A started process. Any thread may join it, any number of times. */
     public static final class Handle {
-        private Thread thread;
+        private volatile Thread thread;
         private volatile Throwable failure;
 
         private Handle() {

@@ -168,6 +168,16 @@ public final class Decision {
      */
     public void release() {
         releaseQuietly();
+        rematch();
+    }
+
+    /**
+     * Asks every port this decision is enrolled at to match again ({@link Port#rematch()}),
+     * without changing its state. The second half of {@link #release()}, for a holder that gave
+     * the decision back with {@link #releaseQuietly()} under a port's lock: call it once that lock
+     * is released.
+     */
+    public void rematch() {
         for (Offer offer : offers) {
             offer.port().rematch();
         }
@@ -175,7 +185,7 @@ public final class Decision {
 
     /**
      * Gives a held decision back without asking its ports to match again. For a port that holds
-     * its own lock: it must call {@link #release()}'s rematch for the other ports after unlocking.
+     * its own lock: it must call {@link #rematch()} after unlocking.
      */
     public void releaseQuietly() {
         checkHeld("release");

@@ -10,14 +10,30 @@ package dev.parley.spi;
  * {@link #lockOrder()} (each distinct order once); {@link #poll} each guard in selection order with
  * the decision still private; if none completes, {@link #enroll} every guard's offer; unlock; wait
  * on the decision; then {@link #withdraw} every offer that did not fire.
+ *
+ * <p>A local channel's port lock is reentrant: a transport may {@link #lock()}, read
+ * {@link Offer#isQueued()} to learn whether its foreign offer is still waiting (not yet
+ * proposed), {@link #withdraw} it and {@link #unlock()}, all as one step.
  */
 public interface Port {
 
     /**
      * @return the key that orders lock acquisition; two ports that share a lock (the two sides of
-     *     one channel) return the same key, and no two different locks share one
+     *     one channel) return the same key, and no two different locks share one: take it from
+     *     {@link #newLockOrder()} once per lock
      */
     long lockOrder();
+
+    /**
+     * Makes a lock-order key that no other lock in this JVM has, local channel or transport: an
+     * alternation locks ports with equal keys only once, so a shared key would leave a lock
+     * untaken. Any thread may call it.
+     *
+     * @return a new, positive, unique key
+     */
+    static long newLockOrder() {
+        return LockOrders.next();
+    }
 
     /** Takes this port's lock. */
     void lock();

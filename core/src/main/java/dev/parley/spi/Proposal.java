@@ -2,9 +2,10 @@ package dev.parley.spi;
 
 /**
  * One communication offered to a {@link ForeignParty}: a local partner is held for it until it is
- * accepted (the communication happens) or declined (nothing happens, the partner goes on
- * waiting). Exactly one of {@link #accept()} and {@link #decline()} must be called, once, from any
- * thread, without holding a channel lock.
+ * accepted (the communication happens), declined (nothing happens, the partner goes on
+ * waiting) or failed (the foreign party cannot tell which). Exactly one of {@link #accept()},
+ * {@link #decline()} and {@link #fail(RuntimeException)} must be called, once, from any thread,
+ * without holding a channel lock.
  */
 public interface Proposal {
 
@@ -16,4 +17,15 @@ public interface Proposal {
 
     /** The foreign party did not commit (it chose another guard, timed out or withdrew). */
     void decline();
+
+    /**
+     * The outcome is unknown (the foreign party became unreachable at the moment of commit).
+     * Each message is then delivered at most once: a held local partner throws {@code error}
+     * (a reader received nothing; a writer cannot know whether its message arrived); a buffered
+     * message offered to a foreign reader counts as taken and leaves the buffer; a buffer slot
+     * kept for a foreign writer is freed and its message is not stored.
+     *
+     * @param error what a held local partner throws
+     */
+    void fail(RuntimeException error);
 }

@@ -326,9 +326,11 @@ public abstract class AlternationContract extends ChannelContract {
         Channel<Integer> retired = channel(0);
         ChannelInput<Integer> rin = retired.reader();
         retired.writer().retire();
-        assertEquals(1, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(pin)).priSelect().value());
+        assertEquals(1, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(pin))
+                .priSelect().value());
         assertEquals(0, new Alternation(new SkipGuard(), new InputGuard<>(pin)).priSelect().index());
-        assertEquals(2, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(rin)).priSelect().value());
+        assertEquals(2, (Integer) new Alternation(new InputGuard<>(readyIn), new InputGuard<>(rin))
+                .priSelect().value());
         assertThrows(PoisonException.class, () -> new Alternation(new InputGuard<>(pin), new SkipGuard()).priSelect());
         assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(rin), new SkipGuard()).priSelect());
         assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(rin)).fairSelect());
@@ -390,6 +392,40 @@ public abstract class AlternationContract extends ChannelContract {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TimeoutGuard(Duration.ofMillis(-1)));
         assertTrue(e.getMessage().contains("-"), e.getMessage());
+    }
+
+    @Test
+    void waitingPlainWritersAndWaitingOutputGuardsAreServedOldestFirst() {
+        Channel<Integer> c = channel(0);
+        ChannelOutput<Integer> first = c.writer();
+        ChannelOutput<Integer> second = c.writer();
+        ChannelOutput<Integer> third = c.writer();
+        Party p1 = start("plain writer 1", () -> first.write(1));
+        awaitBlocked(p1);
+        ChannelOutput<Integer> elsewhere = this.<Integer>channel(0).writer();
+        Party p2 = start("alternation writer 2", () -> new Alternation(new OutputGuard<>(second, 2),
+                new OutputGuard<>(elsewhere, -2)).select());
+        awaitBlocked(p2);
+        Party p3 = start("plain writer 3", () -> third.write(3));
+        awaitBlocked(p3);
+        ChannelInput<Integer> in = c.reader();
+        assertEquals(List.of(1, 2, 3), List.of(in.read(), in.read(), in.read()));
+        joinAll(List.of(p1, p2, p3));
+    }
+
+    @Test
+    void aReaderAlternationTakingFromAFullBufferRefillsItFromAWaitingOutputGuard() {
+        Channel<Integer> c = channel(1);
+        ChannelOutput<Integer> out = c.writer();
+        out.write(0);
+        ChannelOutput<Integer> elsewhere = this.<Integer>channel(0).writer();
+        Party writer = start("alternation writer", () -> assertEquals(0,
+                new Alternation(new OutputGuard<>(out, 1), new OutputGuard<>(elsewhere, -1)).select().index()));
+        awaitBlocked(writer);
+        Alternation reader = new Alternation(new InputGuard<>(c.reader()));
+        assertEquals(0, (Integer) reader.select().value());
+        writer.join();
+        assertEquals(1, (Integer) reader.select().value(), "the waiting guard's value moved into the buffer");
     }
 
     private static void assertRoundRobin(Alternation alt, int n, int rounds) {

@@ -24,6 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the same classes from the core's test-jar). The contract only sends {@link Integer} and
  * {@link String} messages, so a transport's subclass needs codecs for those two types only.
  *
+ * <p>A transport module runs the suites with a test-scoped dependency on
+ * {@code dev.parley:parley-core} of {@code <type>test-jar</type>} and one subclass per suite
+ * ({@link TrafficContract}, {@link RetirePoisonContract}, {@link TimedAndInterruptContract},
+ * {@link AlternationContract}, {@link ProcessContract}, {@link StressContract}) that implements
+ * {@link #channel(String, int)}, and, if its parties block for other reasons first, overrides
+ * {@link #awaitBlocked}.
+ *
  * <p>Each test runs on the JUnit thread; the parties it starts with {@link #start} run on
  * virtual threads. After each test, whatever happened, every channel made through
  * {@link #channel(int)} is poisoned and every started party still alive is interrupted and

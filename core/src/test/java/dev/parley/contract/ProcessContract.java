@@ -124,6 +124,29 @@ public abstract class ProcessContract extends ChannelContract {
     }
 
     @Test
+    void theFailureRethrownFirstIsTheOneThatHappenedFirstNotAFailureItsPoisonCaused() {
+        for (int round = 0; round < 300; round++) {
+            Channel<Integer> c = channel(0);
+            ChannelOutput<Integer> out = c.writer();
+            ChannelInput<Integer> in = c.reader();
+            IllegalStateException first = new IllegalStateException("first, round " + round);
+            Exception e = assertThrows(Exception.class, () -> Parallel.run(
+                    CSProcess.owning(() -> {
+                        throw first;
+                    }, out),
+                    () -> {
+                        try {
+                            in.read();
+                        } catch (PoisonException p) {
+                            throw new IllegalArgumentException("second: caused by the first one's poison");
+                        }
+                    }));
+            assertSame(first, e, "round " + round);
+            assertEquals(1, e.getSuppressed().length);
+        }
+    }
+
+    @Test
     void parallelRethrowsACheckedExceptionUnchanged() {
         IOException failure = new IOException("disk");
         Exception e = assertThrows(Exception.class, () -> Parallel.run(List.of(() -> {

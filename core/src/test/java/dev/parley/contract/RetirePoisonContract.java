@@ -9,6 +9,7 @@ import dev.parley.InputGuard;
 import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.RetiredException;
+import dev.parley.SkipGuard;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +81,8 @@ public abstract class RetirePoisonContract extends ChannelContract {
         assertThrows(RetiredException.class, () -> goneOut.write(1, Duration.ofSeconds(5)));
         assertThrows(RetiredException.class, () -> new Alternation(new InputGuard<>(gone)).select());
         assertThrows(RetiredException.class, () -> new Alternation(new OutputGuard<>(goneOut, 1)).select());
+        assertThrows(RetiredException.class, () -> new Alternation(new SkipGuard(), new InputGuard<>(gone)).priSelect(),
+                "a guard on a retired end is a misuse, whatever else is ready");
         Party writer = start("writer", () -> aliveOut.write(3));
         assertEquals(3, alive.read(), "the channel itself is still alive");
         writer.join();

@@ -187,6 +187,100 @@ public abstract class StressContract extends ChannelContract {
         assertEquals(total, received.get(), "seed " + SEED + ": no message arrived twice");
     }
 
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 1, 4})
+    void aWriterPoisonRacingWithTrafficLosesNoWriteThatCompleted(int capacity) {
+        Random seeds = new Random(SEED * 17 + capacity);
+        System.out.println("StressContract seed " + SEED + " (poison race) capacity " + capacity);
+        for (int round = 0; round < 20; round++) {
+            Channel<Integer> c = channel(capacity);
+            Set<Integer> completed = ConcurrentHashMap.newKeySet();
+            Set<Integer> received = ConcurrentHashMap.newKeySet();
+            List<String> errors = Collections.synchronizedList(new ArrayList<>());
+            List<Party> parties = new ArrayList<>();
+            List<ChannelOutput<Integer>> outs = new ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                outs.add(c.writer());
+            }
+            for (int w = 0; w < 3; w++) {
+                ChannelOutput<Integer> out = outs.get(w);
+                int base = w * 100_000;
+                boolean alternates = w == 2;
+                parties.add(start("writer-" + w, () -> {
+                    try {
+                        for (int i = 0; ; i++) {
+                            if (alternates) {
+                                new Alternation(new OutputGuard<>(out, base + i)).select();
+                            } else {
+                                out.write(base + i);
+                            }
+                            completed.add(base + i);
+                        }
+                    } catch (dev.parley.PoisonException expected) {
+                        // the poison below ends every writer
+                    }
+                }));
+            }
+            for (int r = 0; r < 2; r++) {
+                ChannelInput<Integer> in = c.reader();
+                parties.add(start("reader-" + r, () -> {
+                    try {
+                        while (true) {
+                            if (!received.add(in.read())) {
+                                errors.add("a message arrived twice");
+                            }
+                        }
+                    } catch (dev.parley.PoisonException expected) {
+                        // after draining what was buffered
+                    }
+                }));
+            }
+            sleep(Duration.ofNanos(seeds.nextInt(3_000_000)));
+            outs.get(0).poison();
+            joinAll(parties);
+            assertTrue(errors.isEmpty(), "seed " + SEED + " round " + round + ": " + errors);
+            assertEquals(completed, received, "seed " + SEED + " round " + round
+                    + ": readers got exactly the writes that completed before the poison");
+        }
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 2})
+    void poisonInjectedIntoANetworkOfRacingAlternationsStopsEveryProcess(int capacity) throws Exception {
+        Random seeds = new Random(SEED * 7 + capacity);
+        System.out.println("StressContract seed " + SEED + " (poison network) capacity " + capacity);
+        for (int round = 0; round < 10; round++) {
+            List<Channel<Integer>> channels = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                channels.add(channel(capacity));
+            }
+            List<dev.parley.CSProcess> processes = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                List<Object> ends = new ArrayList<>();
+                List<Guard> guards = new ArrayList<>();
+                for (Channel<Integer> c : channels) {
+                    ChannelInput<Integer> in = c.reader();
+                    ChannelOutput<Integer> out = c.writer();
+                    ends.add(in);
+                    ends.add(out);
+                    guards.add(new InputGuard<>(in));
+                    guards.add(new OutputGuard<>(out, p));
+                }
+                Alternation alt = new Alternation(guards);
+                processes.add(dev.parley.CSProcess.owning(() -> {
+                    while (true) {
+                        alt.select();
+                    }
+                }, ends));
+            }
+            ChannelOutput<Integer> poisoner = channels.get(seeds.nextInt(3)).writer();
+            Party network = start("network", () -> dev.parley.Parallel.run(processes));
+            sleep(Duration.ofNanos(seeds.nextInt(2_000_000)));
+            poisoner.poison();
+            network.join();
+        }
+    }
+
     private static void mark(Set<Integer> seen, int m, List<String> errors) {
         if (!seen.add(m)) {
             errors.add("message " + m + " arrived twice");

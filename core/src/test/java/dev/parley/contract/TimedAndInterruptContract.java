@@ -173,8 +173,10 @@ public abstract class TimedAndInterruptContract extends ChannelContract {
         ChannelInput<Integer> ain = a.reader();
         ChannelInput<Integer> bin = b.reader();
         ChannelInput<Integer> din = d.reader();
-        Party nanos = start("max-nanos reader", () -> assertEquals(Optional.of(1), ain.read(Duration.ofNanos(Long.MAX_VALUE))));
-        Party forever = start("forever reader", () -> assertEquals(Optional.of(2), bin.read(ChronoUnit.FOREVER.getDuration())));
+        Party nanos = start("max-nanos reader",
+                () -> assertEquals(Optional.of(1), ain.read(Duration.ofNanos(Long.MAX_VALUE))));
+        Party forever = start("forever reader",
+                () -> assertEquals(Optional.of(2), bin.read(ChronoUnit.FOREVER.getDuration())));
         Party alt = start("alternation", () -> assertEquals(0, new Alternation(
                 new InputGuard<>(din), new TimeoutGuard(Duration.ofDays(365L * 1000))).select().index()));
         awaitBlocked(nanos);
@@ -264,6 +266,21 @@ public abstract class TimedAndInterruptContract extends ChannelContract {
         Thread.currentThread().interrupt();
         try {
             assertThrows(ChannelInterruptedException.class, in::read);
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aThreadAlreadyInterruptedStillCompletesAnOperationThatNeedNotWaitAndKeepsItsStatus() {
+        Channel<Integer> c = channel(1);
+        ChannelOutput<Integer> out = c.writer();
+        ChannelInput<Integer> in = c.reader();
+        Thread.currentThread().interrupt();
+        try {
+            out.write(5);
+            assertEquals(5, in.read());
             assertTrue(Thread.currentThread().isInterrupted());
         } finally {
             Thread.interrupted();

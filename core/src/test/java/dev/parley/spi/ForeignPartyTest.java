@@ -6,6 +6,7 @@ import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.ChannelTerminatedException;
 import dev.parley.InputGuard;
+import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.Selected;
 
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -115,9 +117,23 @@ class ForeignPartyTest {
         return ((GuardableEnd) end).guardPort();
     }
 
-    private static void awaitParked(CompletableFuture<?> f) throws InterruptedException {
-        Thread.sleep(50); // a generous head start; the assertions below do not depend on it
+    /** Waits until the party last started by {@link #async} is parked, so enrolled, then a little more. */
+    private void awaitParked(CompletableFuture<?> f) throws InterruptedException {
+        awaitParkedBriefly(f);
+        Thread.sleep(20); // a parked thread may still be on its way into the channel's lock
         assertFalse(f.isDone(), "the local party should be waiting");
+    }
+
+    @Test
+    void lockOrderKeysForTransportsNeverCollideWithLocalChannels() {
+        java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            Channel<String> c = Channel.create("keys-" + i);
+            long local = port(c.reader()).lockOrder();
+            assertEquals(local, port(c.writer()).lockOrder(), "the two sides of one channel share its lock");
+            assertTrue(keys.add(local));
+            assertTrue(keys.add(Port.newLockOrder()), "a transport's key must differ from every local one");
+        }
     }
 
     @Test
@@ -176,12 +192,13 @@ class ForeignPartyTest {
     void aLocalTimedReadHeldByAProposalWaitsForTheAnswerEvenPastItsDeadline() throws Exception {
         Channel<String> c = rendezvous();
         ChannelInput<String> in = c.reader();
-        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofMillis(100)));
-        Thread.sleep(20);
+        long startNs = System.nanoTime();
+        CompletableFuture<Optional<String>> read = async(() -> in.read(Duration.ofSeconds(1)));
+        awaitParked(read);
         FakeRemote remote = new FakeRemote();
         enroll(port(c.writer()), remote, "late but committed");
         Proposal p = remote.next();
-        Thread.sleep(150);
+        Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(startNs - System.nanoTime()) + 1200));
         assertFalse(read.isDone(), "the outcome is not known until the proposal is answered");
         p.accept();
         assertEquals(Optional.of("late but committed"), read.get(10, TimeUnit.SECONDS));
@@ -224,6 +241,53 @@ class ForeignPartyTest {
         ChannelInput<String> in = c.reader();
         assertEquals("reserved", in.read());
         assertEquals(Optional.empty(), in.read(Duration.ofMillis(20)));
+    }
+
+    @Test
+    void aFailedProposalMakesTheHeldLocalPartnerThrowTheGivenError() throws Exception {
+        for (boolean localReads : new boolean[] {true, false}) {
+            Channel<String> c = rendezvous();
+            ChannelInput<String> in = c.reader();
+            ChannelOutput<String> out = c.writer();
+            CompletableFuture<String> local = async(() -> {
+                if (localReads) {
+                    return in.read();
+                }
+                out.write("mine");
+                return "wrote";
+            });
+            awaitParked(local);
+            FakeRemote remote = new FakeRemote();
+            enroll(port(localReads ? c.writer() : c.reader()), remote, localReads ? "theirs" : null);
+            IllegalStateException unknown = new IllegalStateException("peer unreachable at commit");
+            remote.next().fail(unknown);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> local.get(10, TimeUnit.SECONDS));
+            assertEquals(unknown, e.getCause(), "local reads=" + localReads);
+            CompletableFuture<String> next = async(in::read);
+            awaitParked(next);
+            out.write("after");
+            assertEquals("after", next.get(10, TimeUnit.SECONDS), "the channel goes on working");
+        }
+    }
+
+    @Test
+    void aFailedBufferHeadProposalCountsAsTakenAndAFailedSlotProposalStoresNothing() throws Exception {
+        Channel<String> c = buffered(1);
+        ChannelOutput<String> out = c.writer();
+        out.write("head");
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal head = remote.next();
+        assertEquals("head", head.value());
+        head.fail(new IllegalStateException("unknown"));
+        ChannelInput<String> in = c.reader();
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)), "at most once: the head left the buffer");
+        enroll(port(c.writer()), remote, "slot");
+        remote.next().fail(new IllegalStateException("unknown"));
+        assertTrue(out.write("local", Duration.ofSeconds(5)), "the slot was freed");
+        assertEquals("local", in.read());
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)),
+                "the failed writer's message was not stored");
     }
 
     @Test
@@ -270,7 +334,8 @@ class ForeignPartyTest {
         Channel<String> b = rendezvous();
         ChannelInput<String> ar = a.reader();
         ChannelInput<String> br = b.reader();
-        CompletableFuture<Selected> alt = async(() -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
+        CompletableFuture<Selected> alt = async(
+                () -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
         awaitParked(alt);
         FakeRemote remote = new FakeRemote();
         enroll(port(b.writer()), remote, "remote on b");
@@ -294,7 +359,8 @@ class ForeignPartyTest {
         Channel<String> b = rendezvous();
         ChannelInput<String> ar = a.reader();
         ChannelInput<String> br = b.reader();
-        CompletableFuture<Selected> alt = async(() -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
+        CompletableFuture<Selected> alt = async(
+                () -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
         awaitParked(alt);
         FakeRemote remote = new FakeRemote();
         enroll(port(b.writer()), remote, "remote on b");
@@ -303,5 +369,55 @@ class ForeignPartyTest {
         assertEquals(1, s.index());
         assertEquals("remote on b", s.value());
         assertFalse(a.<String>writer().write("nobody", Duration.ofMillis(30)), "the guard on a was withdrawn");
+    }
+    @Test
+    void declinesRacingWithTheWaitingPartnersOtherChoicesNeverFailAndLoseNoParty() throws Exception {
+        long seed = 0xdec1L;
+        java.util.Random random = new java.util.Random(seed);
+        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 1500); round++) {
+            Channel<Integer> x = rendezvous();
+            Channel<Integer> y = rendezvous();
+            ChannelInput<Integer> xr = x.reader();
+            ChannelInput<Integer> yr = y.reader();
+            ChannelOutput<Integer> xw = x.writer();
+            ChannelOutput<Integer> yw = y.writer();
+            CompletableFuture<Integer> reader = async(xr::read);
+            awaitParkedBriefly(reader);
+            FakeRemote remote = new FakeRemote();
+            enroll(port(x.writer()), remote, -1);
+            Proposal p = remote.next(); // the local reader is now held
+            CompletableFuture<Selected> writer = async(
+                    () -> new Alternation(new OutputGuard<>(xw, 1), new OutputGuard<>(yw, 2)).select());
+            awaitParkedBriefly(writer);
+            int spin = random.nextInt(200);
+            CompletableFuture<Integer> other = async(() -> {
+                for (int i = 0; i < spin; i++) {
+                    Thread.onSpinWait();
+                }
+                return yr.read();
+            });
+            p.decline(); // races with the y reader claiming the alternation
+            Selected s = writer.get(10, TimeUnit.SECONDS);
+            if (s.index() == 0) {
+                assertEquals(1, reader.get(10, TimeUnit.SECONDS));
+                yw.write(3);
+                assertEquals(3, other.get(10, TimeUnit.SECONDS));
+            } else {
+                assertEquals(2, other.get(10, TimeUnit.SECONDS));
+                xw.write(4);
+                assertEquals(4, reader.get(10, TimeUnit.SECONDS), "seed " + seed + " round " + round);
+            }
+        }
+    }
+
+    /** Waits until the thread last started by {@link #async} parks (its party is enrolled). */
+    private void awaitParkedBriefly(CompletableFuture<?> f) throws InterruptedException {
+        Thread t = threads.get(threads.size() - 1);
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() - deadlineNs < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        }
+        assertFalse(f.isDone());
     }
 }

@@ -52,13 +52,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Runs a {@link Program} on the real core: one process per program process, on threads made by
  * a given factory, through {@code Parallel.run}. The calling thread is the watchdog: when every
  * live process thread has been parked without a deadline (state WAITING) and no operation has
- * completed for a whole quiet period, the run is deadlocked: the results are taken as they
+ * completed for a whole quiet period (longer when the outcome is not one expected), the run is
+ * deadlocked: the results are taken as they
  * stand (the live processes are BLOCKED) and every process is interrupted to clean up. Call it
  * from one thread at a time per run; it blocks until the run has ended, at most about
  * {@code 2 * limit}.
@@ -94,6 +96,19 @@ public final class CoreRunner {
      */
     public static Run run(Program program, ThreadFactory threads, Duration quiet, Duration limit)
             throws InterruptedException {
+        return run(program, threads, quiet, limit, outcome -> true);
+    }
+
+    /**
+     * As {@link #run(Program, ThreadFactory, Duration, Duration)}, but a quiet run whose outcome
+     * is not {@code expected} is watched on for up to {@code limit}, so that a thread that was
+     * woken but not yet scheduled is not taken for a deadlock; only a run that stays quiet that
+     * long is taken as deadlocked then.
+     *
+     * @param expected the deadlocked outcomes that need no patience, e.g. those the model allows
+     */
+    public static Run run(Program program, ThreadFactory threads, Duration quiet, Duration limit,
+                          Predicate<Outcome> expected) throws InterruptedException {
         Prepared setup = prepare(program);
         int n = program.processes().size();
         List<CopyOnWriteArrayList<Result>> results = setup.results();
@@ -133,11 +148,13 @@ public final class CoreRunner {
             quietMs = parked && progress == lastProgress ? quietMs + SAMPLE_MS : 0;
             lastProgress = progress;
             boolean hung = System.nanoTime() > deadlineNs;
-            if (quietMs >= quiet.toMillis() || hung) {
-                if (hung) {
+            boolean stuck = quietMs >= quiet.toMillis()
+                    && (quietMs >= limit.toMillis() / 2 || expected.test(snapshot(results, endings)));
+            if (stuck || hung) {
+                if (hung && !stuck) {
                     problems.add("the run neither ended nor went quiet within " + limit);
                 }
-                deadlocked = !hung;
+                deadlocked = stuck;
                 outcome = snapshot(results, endings);
                 cleaningUp.set(true);
                 started.forEach(Thread::interrupt);

@@ -22,7 +22,9 @@ import java.util.Random;
 
 /**
  * Makes small random programs from a seed: the same seed always gives the same program. One to
- * two channels (rendezvous or buffered), two to four processes of one to four operations, with
+ * two channels (rendezvous or buffered), two to four processes of up to four or five operations,
+ * drawn either one by one or in matched pairs (a write side in one process, a read side in
+ * another, so that fewer programs simply deadlock), with
  * every operation kind, every guard kind and order, pre-conditions, timed operations, poison
  * and retire; now and then a process selects again on an alternation it used before (so that
  * fair selection rotates). Values are distinct, except a repeated alternation's output values,
@@ -49,6 +51,56 @@ public final class Generator {
         }
         int processes = 2 + (random.nextInt(4) == 0 ? 2 : random.nextInt(2));
         int[] nextValue = {1};
+        return new Program(capacities, random.nextBoolean()
+                ? free(random, channels, processes, nextValue)
+                : paired(random, channels, processes, nextValue));
+    }
+
+    // Communications made in pairs: each gives one process a write side and another a read side.
+    private static List<List<Op>> paired(Random random, int channels, int processes, int[] nextValue) {
+        List<List<Op>> ops = new ArrayList<>();
+        for (int p = 0; p < processes; p++) {
+            ops.add(new ArrayList<>());
+        }
+        int pairs = 2 + random.nextInt(4);
+        for (int k = 0; k < pairs; k++) {
+            int channel = random.nextInt(channels);
+            int writer = random.nextInt(processes);
+            int reader = (writer + 1 + random.nextInt(processes - 1)) % processes;
+            if (ops.get(writer).size() < 4 && ops.get(reader).size() < 4) {
+                ops.get(writer).add(side(random, channels, nextValue, new Out(channel, nextValue[0]++, true)));
+                ops.get(reader).add(side(random, channels, nextValue, new In(channel, true)));
+            }
+        }
+        if (random.nextInt(3) == 0) {
+            List<Op> victim = ops.get(random.nextInt(processes));
+            Side side = random.nextBoolean() ? Side.READER : Side.WRITER;
+            int channel = random.nextInt(channels);
+            Op end = random.nextBoolean() ? new Poison(channel, side) : new Retire(channel, side);
+            victim.add(random.nextInt(victim.size() + 1), end);
+        }
+        return ops;
+    }
+
+    // One side of a communication: a plain, timed or selecting read or write through the guard.
+    private static Op side(Random random, int channels, int[] nextValue, Guard guard) {
+        int kind = random.nextInt(8);
+        if (kind < 2) {
+            List<Guard> guards = new ArrayList<>(select(random, channels, nextValue).guards());
+            guards.add(random.nextInt(guards.size() + 1), guard);
+            return new Select(Order.values()[random.nextInt(Order.values().length)], guards);
+        }
+        boolean timed = kind == 2;
+        return switch (guard) {
+            case Out out -> timed ? new TimedWrite(out.channel(), out.value(), delay(random))
+                    : new Write(out.channel(), out.value());
+            case In in -> timed ? new TimedRead(in.channel(), delay(random)) : new Read(in.channel());
+            default -> throw new IllegalArgumentException("guard=" + guard + " is not a communication");
+        };
+    }
+
+    // Operations drawn one by one, independently.
+    private static List<List<Op>> free(Random random, int channels, int processes, int[] nextValue) {
         List<List<Op>> ops = new ArrayList<>();
         for (int p = 0; p < processes; p++) {
             List<Op> body = new ArrayList<>();
@@ -65,7 +117,7 @@ public final class Generator {
             }
             ops.add(body);
         }
-        return new Program(capacities, ops);
+        return ops;
     }
 
     private static Op op(Random random, int channels, int[] nextValue) {

@@ -1,0 +1,160 @@
+package dev.parley.protocol;
+
+import java.util.Objects;
+
+/**
+ * One decoded frame: the envelope every frame carries (incarnations, sequence number,
+ * cumulative ack) and its typed body. Immutable; any thread may use it.
+ *
+ * @param from the sender node's incarnation id
+ * @param to the incarnation id the sender believes the receiver has, or 0 when it does not
+ *     know it yet (only in HELLO)
+ * @param seq the reliable layer's sequence number, or 0 for an unsequenced frame
+ * @param ack the highest sequence number the sender has delivered in order from the receiver
+ * @param body what the frame says
+ */
+public record Frame(long from, long to, long seq, long ack, Body body) {
+
+    public Frame {
+        Objects.requireNonNull(body, "body");
+        if (seq < 0 || ack < 0) {
+            throw new IllegalArgumentException("seq and ack must not be negative: seq=" + seq + ", ack=" + ack);
+        }
+        if (body.type().sequenced() != (seq > 0)) {
+            throw new IllegalArgumentException("type=" + body.type() + " with seq=" + seq
+                    + ": sequenced types need seq > 0, the others seq = 0");
+        }
+    }
+
+    /** Which side of a channel an end is on. */
+    public enum Side { READ, WRITE }
+
+    /** Why a remote end declined a proposal. */
+    public enum DeclineReason {
+        /** The local decision was held by another partner for a moment: the offer still stands. */
+        BUSY,
+        /** The offer is gone for good (its decision is final, or it is being withdrawn). */
+        FINAL
+    }
+
+    /** What the home did with a WITHDRAW. */
+    public enum WithdrawResult {
+        /** The offer was removed before anything was committed: nothing delivered. */
+        WITHDRAWN,
+        /** The home knew no such offer any more: it had completed (TAKEN, TERMINATED or ABORTED went first). */
+        ALREADY_GONE
+    }
+
+    /** The typed content of a frame. */
+    public sealed interface Body {
+        /** @return the frame type that carries this body */
+        FrameType type();
+    }
+
+    /** Opens a session: "I am incarnation {@code from}; whom do I talk to?" Always answered by HELLO_ACK. */
+    public record Hello() implements Body {
+        public FrameType type() { return FrameType.HELLO; }
+    }
+
+    /** Answers a HELLO: "I am {@code from}, and I know you are {@code to}". */
+    public record HelloAck() implements Body {
+        public FrameType type() { return FrameType.HELLO_ACK; }
+    }
+
+    /** Keeps an idle session alive so that the peer's timeout does not fire. */
+    public record Heartbeat() implements Body {
+        public FrameType type() { return FrameType.HEARTBEAT; }
+    }
+
+    /** Carries only the envelope's cumulative ack. */
+    public record Ack() implements Body {
+        public FrameType type() { return FrameType.ACK; }
+    }
+
+    /** Asks whether the receiver hosts a channel of this name. */
+    public record Lookup(long lookupId, String name) implements Body {
+        public Lookup { Objects.requireNonNull(name, "name"); }
+        public FrameType type() { return FrameType.LOOKUP; }
+    }
+
+    /** Answers a LOOKUP: the channel's id at the home, or 0 when no such channel is hosted (yet). */
+    public record LookupReply(long lookupId, long channelId) implements Body {
+        public FrameType type() { return FrameType.LOOKUP_REPLY; }
+    }
+
+    /** A remote end now exists on the sender, on this side of the home's channel; it counts for retire. */
+    public record OpenEnd(long endId, long channelId, Side side) implements Body {
+        public OpenEnd { Objects.requireNonNull(side, "side"); }
+        public FrameType type() { return FrameType.OPEN_END; }
+    }
+
+    /**
+     * A remote end offers to read ({@code value} empty) or to write {@code value}; a conditional
+     * offer (an alternation's guard) must be asked before it is committed.
+     */
+    public record Offer(long opId, long endId, boolean conditional, byte[] value) implements Body {
+        public Offer { Objects.requireNonNull(value, "value"); }
+        public FrameType type() { return FrameType.OFFER; }
+    }
+
+    /** The home holds a reader for a conditional remote writer: "commit your write?" */
+    public record Propose(long opId, long proposalId) implements Body {
+        public FrameType type() { return FrameType.PROPOSE; }
+    }
+
+    /** The home holds a writer for a remote reader and hands it the value: "take it?" */
+    public record Deliver(long opId, long proposalId, byte[] value) implements Body {
+        public Deliver { Objects.requireNonNull(value, "value"); }
+        public FrameType type() { return FrameType.DELIVER; }
+    }
+
+    /** The remote end commits to the proposal (a reader: it took the value). */
+    public record Accept(long opId, long proposalId) implements Body {
+        public FrameType type() { return FrameType.ACCEPT; }
+    }
+
+    /** The remote end does not commit to the proposal. */
+    public record Decline(long opId, long proposalId, DeclineReason reason) implements Body {
+        public Decline { Objects.requireNonNull(reason, "reason"); }
+        public FrameType type() { return FrameType.DECLINE; }
+    }
+
+    /** The home tells a remote writer that a reader took its value: the write is done. */
+    public record Taken(long opId) implements Body {
+        public FrameType type() { return FrameType.TAKEN; }
+    }
+
+    /** The remote end takes its offer back. */
+    public record Withdraw(long opId) implements Body {
+        public FrameType type() { return FrameType.WITHDRAW; }
+    }
+
+    /** The home confirms a WITHDRAW. */
+    public record Withdrawn(long opId, WithdrawResult result) implements Body {
+        public Withdrawn { Objects.requireNonNull(result, "result"); }
+        public FrameType type() { return FrameType.WITHDRAWN; }
+    }
+
+    /** The home tells a remote end that its offer ended because the channel was poisoned or retired. */
+    public record Terminated(long opId, boolean poison) implements Body {
+        public FrameType type() { return FrameType.TERMINATED; }
+    }
+
+    /**
+     * The home gave the offer up because the sender fell silent; {@code maybeDone} when a
+     * proposal was out, so that the outcome is unknown.
+     */
+    public record Aborted(long opId, boolean maybeDone) implements Body {
+        public FrameType type() { return FrameType.ABORTED; }
+    }
+
+    /** A remote end poisons the home's channel. */
+    public record Poison(long endId) implements Body {
+        public FrameType type() { return FrameType.POISON; }
+    }
+
+    /** A remote end retires from the home's channel. */
+    public record Retire(long endId) implements Body {
+        public FrameType type() { return FrameType.RETIRE; }
+    }
+}

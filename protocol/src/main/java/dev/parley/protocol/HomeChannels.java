@@ -1,0 +1,52 @@
+package dev.parley.protocol;
+
+/**
+ * The channels this node hosts, as the protocol sees them: the binding to the core's local
+ * channels implements it (foreign offers and proposals), the simulator fakes it. Called only
+ * from the node's thread, from inside a call into the node. Implementations must not block;
+ * they may call back into the node (the node queues such calls and runs them before the
+ * outer call returns), which is how a proposal made during {@link #offer} is reported.
+ */
+public interface HomeChannels {
+
+    /**
+     * @param name a channel name from a remote lookup
+     * @return the hosted channel's id (positive), or 0 when no such channel is hosted now
+     */
+    long lookup(String name);
+
+    /**
+     * A remote end exists on this side of the channel; it counts for retire until retired.
+     *
+     * @return false if no channel has this id (the end is then refused)
+     */
+    boolean openEnd(EndKey end, long channelId, Frame.Side side);
+
+    /**
+     * Queues a foreign offer at the end's channel. Later the binding reports
+     * {@link ProtocolNode#proposed} once a partner is held for it, or
+     * {@link ProtocolNode#terminated} if the channel is poisoned or retired first.
+     *
+     * @param offer the offer's name, to be used in those reports
+     * @param end the end it is made through
+     * @param value the value a foreign writer offers, or null for a foreign reader
+     */
+    void offer(OfferKey offer, EndKey end, byte[] value);
+
+    /**
+     * Removes a queued foreign offer.
+     *
+     * @return true if it was still queued and is gone; false if a proposal for it was made (it
+     *     is reported, or will be, through {@link ProtocolNode#proposed}) or it was terminated
+     */
+    boolean withdraw(OfferKey offer);
+
+    /** Answers the proposal reported for {@code offer}; exactly once per report. */
+    void answer(OfferKey offer, ProposalAnswer answer);
+
+    /** A remote end poisoned its channel. */
+    void poison(EndKey end);
+
+    /** A remote end retired (or its node restarted, which retires its ends). */
+    void retire(EndKey end);
+}

@@ -1,0 +1,318 @@
+package dev.parley.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The foreign offers that remote ends made at channels this node hosts: queued at the home
+ * channel, proposed to the remote end once a partner is held, answered, withdrawn. Not
+ * thread-safe: only its node's thread calls it.
+ *
+ * <h2>States of a foreign offer and who moves them</h2>
+ * <pre>
+ *   (OFFER from the remote end) --&gt; QUEUED; HomeChannels.offer
+ *   QUEUED --proposed, an unconditional writer (binding)--&gt; answered ACCEPT, TAKEN sent, gone
+ *   QUEUED --proposed, otherwise (binding)--&gt; PROPOSED, PROPOSE or DELIVER sent
+ *   PROPOSED --ACCEPT (remote)--&gt; answered ACCEPT (TAKEN sent to a writer), gone
+ *   PROPOSED --DECLINE BUSY (remote)--&gt; answered DECLINE, QUEUED again (offered anew)
+ *   PROPOSED --DECLINE FINAL or WITHDRAW (remote)--&gt; answered DECLINE, WITHDRAWN sent, gone
+ *   QUEUED --WITHDRAW (remote), still queued--&gt; gone, WITHDRAWN sent
+ *   QUEUED --WITHDRAW (remote), a proposal is coming--&gt; WITHDRAW_PENDING --proposed--&gt; answered
+ *             DECLINE, WITHDRAWN sent, gone
+ *   QUEUED / WITHDRAW_PENDING --terminated (binding)--&gt; TERMINATED sent, gone
+ *   QUEUED --peer silent (timer)--&gt; withdrawn (or WITHDRAW_PENDING), ABORTED(not done) sent
+ *   PROPOSED --peer silent, or no answer for a peer timeout (timer)--&gt; answered UNKNOWN,
+ *             ABORTED(maybe done) sent, gone
+ *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; its ends retired
+ * </pre>
+ *
+ * <h2>Implementation note</h2>
+ * Invariants, by name:
+ * <ul>
+ *   <li><b>answered-once</b>: every proposal the binding reports is answered exactly once,
+ *       also for an offer the node no longer knows (DECLINE).</li>
+ *   <li><b>one-proposal</b>: an offer has at most one proposal out; a new one is made only
+ *       after the remote end answered BUSY and the offer was queued again.</li>
+ *   <li><b>home-decides-unconditional-writes</b>: a remote unconditional write is committed
+ *       here, at the proposal, and TAKEN is its only confirmation; a WITHDRAW that finds it
+ *       gone is answered ALREADY_GONE after the TAKEN.</li>
+ *   <li><b>withdraw-is-decline</b>: a WITHDRAW arriving while a proposal is out declines it,
+ *       because the remote end accepts nothing after sending WITHDRAW.</li>
+ *   <li><b>hold-bounded</b>: a partner is held for a remote answer at most one peer timeout.</li>
+ * </ul>
+ */
+final class HomeSide {
+
+    /** The states of a foreign offer; see the class comment. */
+    enum State { QUEUED, PROPOSED, WITHDRAW_PENDING }
+
+    /** What to tell the remote end once a pending withdrawal resolves. */
+    private enum Then { CONFIRM, ABORT, NOTHING }
+
+    private static final class Foreign {
+        final OfferKey key;
+        final EndKey end;
+        final Frame.Side side;
+        final boolean conditional;
+        final byte[] value;
+        State state = State.QUEUED;
+        Then then = Then.CONFIRM;
+        long proposalId;
+        long sinceNs;
+
+        Foreign(OfferKey key, EndKey end, Frame.Side side, boolean conditional, byte[] value, long nowNs) {
+            this.key = key;
+            this.end = end;
+            this.side = side;
+            this.conditional = conditional;
+            this.value = value;
+            this.sinceNs = nowNs;
+        }
+
+        boolean writer() {
+            return side == Frame.Side.WRITE;
+        }
+    }
+
+    private final Links links;
+    private final HomeChannels home;
+    private final Map<OfferKey, Foreign> offers = new LinkedHashMap<>();
+    private final Map<EndKey, Frame.Side> ends = new LinkedHashMap<>();
+    private long nextProposalId = 1;
+
+    HomeSide(Links links, HomeChannels home) {
+        this.links = links;
+        this.home = home;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Frames from remote ends
+
+    /** @return null if handled, or why the body was rejected */
+    Rejection receive(String peer, long incarnation, Frame.Body body, long nowNs) {
+        return switch (body) {
+            case Frame.Lookup l -> {
+                links.send(peer, new Frame.LookupReply(l.lookupId(), Math.max(0, home.lookup(l.name()))), nowNs);
+                yield null;
+            }
+            case Frame.OpenEnd o -> {
+                EndKey key = new EndKey(peer, incarnation, o.endId());
+                if (ends.containsKey(key) || !home.openEnd(key, o.channelId(), o.side())) {
+                    yield Rejection.UNKNOWN_REFERENCE; // its offers will be ABORTED
+                }
+                ends.put(key, o.side());
+                yield null;
+            }
+            case Frame.Offer o -> offered(peer, incarnation, o, nowNs);
+            case Frame.Accept a -> accepted(new OfferKey(peer, incarnation, a.opId()), a.proposalId(), nowNs);
+            case Frame.Decline d -> declined(new OfferKey(peer, incarnation, d.opId()), d, nowNs);
+            case Frame.Withdraw w -> withdrawRequested(new OfferKey(peer, incarnation, w.opId()), nowNs);
+            case Frame.Poison p -> endAction(new EndKey(peer, incarnation, p.endId()), false);
+            case Frame.Retire r -> endAction(new EndKey(peer, incarnation, r.endId()), true);
+            default -> Rejection.MALFORMED; // a remote-bound body sent to the home side
+        };
+    }
+
+    private Rejection offered(String peer, long incarnation, Frame.Offer o, long nowNs) {
+        EndKey end = new EndKey(peer, incarnation, o.endId());
+        Frame.Side side = ends.get(end);
+        OfferKey key = new OfferKey(peer, incarnation, o.opId());
+        if (side == null || offers.containsKey(key) || (side == Frame.Side.READ && o.value().length > 0)) {
+            links.send(peer, new Frame.Aborted(o.opId(), false), nowNs); // never leave the remote end waiting
+            return Rejection.UNKNOWN_REFERENCE;
+        }
+        Foreign f = new Foreign(key, end, side, o.conditional(), o.value(), nowNs);
+        offers.put(key, f);
+        home.offer(key, end, f.writer() ? f.value : null);
+        return null;
+    }
+
+    private Rejection accepted(OfferKey key, long proposalId, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null || f.state != State.PROPOSED || f.proposalId != proposalId) {
+            return Rejection.UNKNOWN_REFERENCE; // e.g. the hold was already resolved as unknown
+        }
+        offers.remove(key);
+        home.answer(key, ProposalAnswer.ACCEPT);
+        if (f.writer()) {
+            links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
+        }
+        return null;
+    }
+
+    private Rejection declined(OfferKey key, Frame.Decline d, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null || f.state != State.PROPOSED || f.proposalId != d.proposalId()) {
+            return null; // the answer to a proposal that a WITHDRAW already declined
+        }
+        home.answer(key, ProposalAnswer.DECLINE);
+        if (d.reason() == Frame.DeclineReason.BUSY) {
+            f.state = State.QUEUED;
+            f.sinceNs = nowNs;
+            home.offer(key, f.end, f.writer() ? f.value : null);
+        } else {
+            offers.remove(key);
+            links.send(key.peer(), new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
+        }
+        return null;
+    }
+
+    private Rejection withdrawRequested(OfferKey key, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null) {
+            links.send(key.peer(), new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.ALREADY_GONE), nowNs);
+            return null;
+        }
+        switch (f.state) {
+            case QUEUED -> withdrawQueued(f, Then.CONFIRM, nowNs);
+            case PROPOSED -> {
+                offers.remove(key); // invariant withdraw-is-decline
+                home.answer(key, ProposalAnswer.DECLINE);
+                confirm(f, Then.CONFIRM, nowNs);
+            }
+            case WITHDRAW_PENDING -> { } // a duplicate cannot come (the session deduplicates); nothing to do
+        }
+        return null;
+    }
+
+    private void withdrawQueued(Foreign f, Then then, long nowNs) {
+        if (home.withdraw(f.key)) {
+            offers.remove(f.key);
+            confirm(f, then, nowNs);
+        } else {
+            f.state = State.WITHDRAW_PENDING; // the binding is about to report a proposal: decline it then
+            f.then = then;
+        }
+    }
+
+    private void confirm(Foreign f, Then then, long nowNs) {
+        switch (then) {
+            case CONFIRM -> links.send(f.key.peer(),
+                    new Frame.Withdrawn(f.key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
+            case ABORT -> links.send(f.key.peer(), new Frame.Aborted(f.key.opId(), false), nowNs);
+            case NOTHING -> { }
+        }
+    }
+
+    private Rejection endAction(EndKey end, boolean retire) {
+        if (!ends.containsKey(end)) {
+            return Rejection.UNKNOWN_REFERENCE;
+        }
+        if (retire) {
+            ends.remove(end);
+            home.retire(end);
+        } else {
+            home.poison(end);
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Events from the home channels
+
+    void proposed(OfferKey key, byte[] valueForReader, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null) {
+            home.answer(key, ProposalAnswer.DECLINE); // invariant answered-once, for an offer already given up
+            return;
+        }
+        if (f.writer() == (valueForReader != null)) {
+            throw new IllegalArgumentException("proposed " + key + " with value="
+                    + (valueForReader == null ? "null" : valueForReader.length + " bytes") + " to a side=" + f.side);
+        }
+        switch (f.state) {
+            case PROPOSED -> throw new IllegalStateException("a second proposal for " + key
+                    + " before the first was answered (invariant one-proposal)");
+            case WITHDRAW_PENDING -> {
+                offers.remove(key);
+                home.answer(key, ProposalAnswer.DECLINE);
+                confirm(f, f.then, nowNs);
+            }
+            case QUEUED -> {
+                if (f.writer() && !f.conditional) {
+                    offers.remove(key); // invariant home-decides-unconditional-writes
+                    home.answer(key, ProposalAnswer.ACCEPT);
+                    links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
+                    return;
+                }
+                f.state = State.PROPOSED;
+                f.proposalId = nextProposalId++;
+                f.sinceNs = nowNs;
+                Frame.Body ask = f.writer() ? new Frame.Propose(key.opId(), f.proposalId)
+                        : new Frame.Deliver(key.opId(), f.proposalId, valueForReader);
+                links.send(key.peer(), ask, nowNs);
+            }
+        }
+    }
+
+    void terminated(OfferKey key, boolean poison, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null || f.state == State.PROPOSED) {
+            return; // a proposed offer is answered, not terminated
+        }
+        offers.remove(key);
+        if (f.then != Then.NOTHING) {
+            links.send(key.peer(), new Frame.Terminated(key.opId(), poison), nowNs);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Timers and peers
+
+    void tick(long nowNs) {
+        long timeout = links.config().peerTimeoutNs();
+        for (Foreign f : new ArrayList<>(offers.values())) {
+            long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
+            boolean silent = nowNs - Math.max(heard, f.sinceNs) >= timeout;
+            if (f.state == State.QUEUED && silent) {
+                withdrawQueued(f, Then.ABORT, nowNs);
+            } else if (f.state == State.PROPOSED && (silent || nowNs - f.sinceNs >= timeout)) {
+                offers.remove(f.key); // invariant hold-bounded
+                home.answer(f.key, ProposalAnswer.UNKNOWN);
+                links.send(f.key.peer(), new Frame.Aborted(f.key.opId(), true), nowNs);
+            }
+        }
+    }
+
+    long nextTimerNs(long nowNs) {
+        long timeout = links.config().peerTimeoutNs();
+        long next = Long.MAX_VALUE;
+        for (Foreign f : offers.values()) {
+            if (f.state == State.QUEUED) {
+                long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
+                next = Math.min(next, Math.max(heard, f.sinceNs) + timeout);
+            } else if (f.state == State.PROPOSED) {
+                next = Math.min(next, f.sinceNs + timeout); // the hold's bound comes no later than silence
+            }
+        }
+        return next;
+    }
+
+    void peerRestarted(String peer, long oldIncarnation, long nowNs) {
+        for (Foreign f : new ArrayList<>(offers.values())) {
+            if (!f.key.peer().equals(peer) || f.key.incarnation() != oldIncarnation) {
+                continue;
+            }
+            if (f.state == State.PROPOSED) {
+                offers.remove(f.key);
+                home.answer(f.key, ProposalAnswer.UNKNOWN);
+            } else if (f.state == State.QUEUED) {
+                withdrawQueued(f, Then.NOTHING, nowNs);
+            } else {
+                f.then = Then.NOTHING;
+            }
+        }
+        for (EndKey end : new ArrayList<>(ends.keySet())) {
+            if (end.peer().equals(peer) && end.incarnation() == oldIncarnation) {
+                ends.remove(end);
+                home.retire(end); // the ends of a node that restarted are gone: they count as retired
+            }
+        }
+    }
+
+    /** @return how many foreign offers are known (for tests and diagnostics) */
+    int offers() {
+        return offers.size();
+    }
+}

@@ -1,0 +1,352 @@
+package dev.parley.protocol;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One node's whole protocol as a pure state machine: frames, timer ticks and local events
+ * in; frames (through {@link Network}), requests to the home channels (through
+ * {@link HomeChannels}) and to the remote ends' decisions and completions (through
+ * {@link RemoteEnds}) out. No I/O, no threads, no clock of its own: every call carries
+ * {@code nowNs}, a monotonic time in nanoseconds from the caller's clock (System.nanoTime
+ * over Aeron, a virtual clock in the simulator). Not thread-safe: one thread makes every
+ * call (the adapter's duty-cycle thread, or the simulator's); other threads hand their
+ * events to that thread.
+ *
+ * <p>Callbacks run inside calls into the node. A callback may call back into the node: the
+ * event methods ({@link #proposed}, {@link #terminated}, {@link #holdAnswered},
+ * {@link #withdraw}, {@link #poison}, {@link #retire}) are then queued and run, in order,
+ * before the outermost call returns; the methods that start something and return its id
+ * ({@link #lookup}, {@link #openEnd}, {@link #offer}) must be called from outside callbacks.
+ *
+ * <h2>Layers</h2>
+ * {@link FrameCodec} (bytes, version, MAC) under {@link Session} (per-peer reliable,
+ * ordered, exactly-once delivery within one pair of incarnations; handshake; heartbeats)
+ * under the operation layer: {@link RemoteSide} for this node's remote ends, {@link HomeSide}
+ * for the foreign offers at channels this node hosts. See docs/PROTOCOL.md.
+ *
+ * <h2>Implementation note</h2>
+ * Invariant <b>no-reentry</b>: at most one call runs the state machine at a time; calls made
+ * from callbacks wait in {@code deferred} and run before the outermost call returns.
+ * Invariant <b>rejections-counted</b>: every frame that is dropped is counted under a
+ * {@link Rejection} (or as a duplicate), and nothing in a dropped frame reaches a channel.
+ */
+public final class ProtocolNode {
+
+    /** The deadline of an operation that has none. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    private final long incarnation;
+    private final ProtocolConfig config;
+    private final FrameCodec codec;
+    private final Network network;
+    private final Counters counters = new Counters();
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final RemoteSide remote;
+    private final HomeSide home;
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private boolean running;
+    private final java.util.Set<SeededBug> bugs;
+
+    /**
+     * @param incarnation this node's incarnation id: a random non-zero 64-bit number chosen
+     *     at each start (for example {@code new SecureRandom().nextLong()}), never reused
+     * @param config timing and size settings
+     * @param secret the shared secret that authenticates every frame, or null for none
+     * @param network where frames go
+     * @param homeChannels the channels this node hosts
+     * @param remoteEnds this node's ends of channels hosted elsewhere
+     */
+    public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
+            HomeChannels homeChannels, RemoteEnds remoteEnds) {
+        this(incarnation, config, secret, network, homeChannels, remoteEnds, java.util.Set.of());
+    }
+
+    /**
+     * As the other constructor, with deliberate bugs switched on: for the simulator and the
+     * model checks to show that they catch each one. Never use it outside a test.
+     *
+     * @param bugs the bugs to switch on
+     */
+    public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
+            HomeChannels homeChannels, RemoteEnds remoteEnds, java.util.Set<SeededBug> bugs) {
+        this.bugs = java.util.EnumSet.noneOf(SeededBug.class);
+        this.bugs.addAll(bugs);
+        if (incarnation == 0) {
+            throw new IllegalArgumentException("incarnation=0 is reserved for 'not known yet'");
+        }
+        this.incarnation = incarnation;
+        this.config = Objects.requireNonNull(config, "config");
+        this.codec = new FrameCodec(config.maxFrameBytes(), secret);
+        this.network = Objects.requireNonNull(network, "network");
+        Links links = new NodeLinks();
+        this.remote = new RemoteSide(links, Objects.requireNonNull(remoteEnds, "remoteEnds"));
+        this.home = new HomeSide(links, Objects.requireNonNull(homeChannels, "homeChannels"));
+    }
+
+    /** @return this node's incarnation id */
+    public long incarnation() {
+        return incarnation;
+    }
+
+    /** @return what this node counted; readable from any thread */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** @return the largest value a write can carry */
+    public int maxValueBytes() {
+        return codec.maxValueBytes();
+    }
+
+    /** @return true when frames are authenticated with a shared secret */
+    public boolean authenticates() {
+        return codec.authenticates();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Input: frames and time
+
+    /**
+     * Takes one frame as it came from the network. Malformed, unauthenticated, stale and
+     * duplicate frames are counted and dropped; nothing thrown.
+     *
+     * @param peer the address the frame came from, named as in every other call
+     */
+    public void receive(String peer, byte[] bytes, int offset, int length, long nowNs) {
+        Objects.requireNonNull(peer, "peer");
+        run(() -> {
+            Decoded d = codec.decode(bytes, offset, length);
+            if (!d.ok()) {
+                counters.reject(d.rejection());
+                return;
+            }
+            counters.add(Counters.Event.FRAMES_RECEIVED);
+            Session s = session(peer, nowNs);
+            Rejection r = s.receive(d.frame(), nowNs);
+            if (r != null) {
+                counters.reject(r);
+            }
+            s.flushAck(nowNs);
+        });
+    }
+
+    /** Runs the timers: retransmission, handshake, heartbeats, deadlines, peer timeouts, lookups. */
+    public void tick(long nowNs) {
+        run(() -> {
+            remote.tick(nowNs);
+            home.tick(nowNs);
+            for (Session s : sessions.values().toArray(new Session[0])) {
+                s.tick(nowNs);
+            }
+        });
+    }
+
+    /**
+     * @return the earliest time at which {@link #tick} has something to do (it may be in the
+     *     past; {@link Long#MAX_VALUE} when nothing waits); ticking earlier is harmless
+     */
+    public long nextTimerNs(long nowNs) {
+        long next = Math.min(remote.nextTimerNs(nowNs), home.nextTimerNs(nowNs));
+        for (Session s : sessions.values()) {
+            next = Math.min(next, s.nextTimerNs());
+        }
+        return next;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // This node's remote ends
+
+    /**
+     * Looks a channel up by name at {@code peer}, asking again every lookup retry interval
+     * while it is not hosted yet, until {@code deadlineNs}. Ends in {@link RemoteEnds#lookedUp}.
+     *
+     * @return the lookup's id
+     */
+    public long lookup(String peer, String name, long deadlineNs, long nowNs) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(name, "name");
+        checkNotInCallback("lookup");
+        return call(() -> remote.lookup(peer, name, deadlineNs, nowNs));
+    }
+
+    /**
+     * Opens a remote end on a channel that a lookup found; the home counts it for retire.
+     *
+     * @return the end's id
+     */
+    public long openEnd(String peer, long channelId, Frame.Side side, long nowNs) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(side, "side");
+        if (channelId <= 0) {
+            throw new IllegalArgumentException("channelId=" + channelId + " must be positive (from a lookup)");
+        }
+        checkNotInCallback("openEnd");
+        return call(() -> remote.openEnd(peer, channelId, side, nowNs));
+    }
+
+    /**
+     * Offers to read (value null) or to write through a remote end. Ends in exactly one
+     * {@link RemoteEnds#completed}; a conditional offer (an alternation's guard) is asked
+     * through {@link RemoteEnds#askHold} before it commits.
+     *
+     * @param deadlineNs when an unconditional offer is withdrawn by itself, or {@link #NO_DEADLINE}
+     *     (always for a conditional one); a withdrawn write then waits at most one peer timeout
+     *     for the home's confirmation
+     * @return the operation's id
+     * @throws IllegalArgumentException for an unknown end, a value on a reader or none on a
+     *     writer, a value larger than {@link #maxValueBytes()}, or a conditional offer with a deadline
+     */
+    public long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
+        if (value != null && value.length > codec.maxValueBytes()) {
+            throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
+                    + codec.maxValueBytes());
+        }
+        checkNotInCallback("offer");
+        byte[] copy = value == null ? null : value.clone();
+        return call(() -> remote.offer(endId, copy, conditional, deadlineNs, nowNs));
+    }
+
+    /** Withdraws an offer (its alternation is done, or its caller gave up); its completion follows. */
+    public void withdraw(long opId, long nowNs) {
+        run(() -> remote.withdraw(opId, nowNs));
+    }
+
+    /** Reports the local decision's answer to {@link RemoteEnds#askHold}. */
+    public void holdAnswered(long opId, HoldAnswer answer, long nowNs) {
+        Objects.requireNonNull(answer, "answer");
+        run(() -> remote.holdAnswered(opId, answer, nowNs));
+    }
+
+    /** Poisons the home channel through this remote end. */
+    public void poison(long endId, long nowNs) {
+        run(() -> remote.poison(endId, nowNs));
+    }
+
+    /** Retires this remote end at its home channel. */
+    public void retire(long endId, long nowNs) {
+        run(() -> remote.retire(endId, nowNs));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Events from the channels this node hosts
+
+    /**
+     * The home channel holds a partner for a foreign offer (or a buffer slot or message).
+     *
+     * @param valueForReader the value offered to a foreign reader, or null for a foreign writer
+     */
+    public void proposed(OfferKey offer, byte[] valueForReader, long nowNs) {
+        Objects.requireNonNull(offer, "offer");
+        run(() -> home.proposed(offer, valueForReader, nowNs));
+    }
+
+    /** The home channel was poisoned or retired while the foreign offer was queued. */
+    public void terminated(OfferKey offer, boolean poison, long nowNs) {
+        Objects.requireNonNull(offer, "offer");
+        run(() -> home.terminated(offer, poison, nowNs));
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void run(Runnable step) {
+        if (running) {
+            deferred.add(step); // invariant no-reentry
+            return;
+        }
+        running = true;
+        try {
+            step.run();
+            Runnable next;
+            while ((next = deferred.poll()) != null) {
+                next.run();
+            }
+        } finally {
+            running = false;
+        }
+    }
+
+    private long call(java.util.function.LongSupplier step) {
+        long[] result = new long[1];
+        run(() -> result[0] = step.getAsLong());
+        return result[0];
+    }
+
+    private void checkNotInCallback(String method) {
+        if (running) {
+            throw new IllegalStateException(method + " was called from inside a callback of this node; "
+                    + "call it after the callback returns");
+        }
+    }
+
+    private Session session(String peer, long nowNs) {
+        return sessions.computeIfAbsent(peer, p -> new Session(p, incarnation, config, counters,
+                (to, frame) -> network.send(to, codec.encode(frame)), new Dispatch(), bugs, nowNs));
+    }
+
+    /** @return the handshake state with {@code peer}, or null if there is no session (for tests) */
+    Session.State sessionState(String peer) {
+        Session s = sessions.get(peer);
+        return s == null ? null : s.state();
+    }
+
+    /** @return operations of this node's remote ends in flight, and foreign offers known here */
+    int[] inFlight() {
+        return new int[] {remote.inFlight(), home.offers()};
+    }
+
+    /** @return the remote operations in flight, described for a failure message (for tests) */
+    String describeInFlight() {
+        return remote.describe();
+    }
+
+    private final class NodeLinks implements Links {
+        @Override
+        public void send(String peer, Frame.Body body, long nowNs) {
+            session(peer, nowNs).send(body, nowNs);
+        }
+
+        @Override
+        public Session session(String peer, long nowNs) {
+            return ProtocolNode.this.session(peer, nowNs);
+        }
+
+        @Override
+        public ProtocolConfig config() {
+            return config;
+        }
+
+        @Override
+        public Counters counters() {
+            return counters;
+        }
+
+        @Override
+        public boolean bug(SeededBug bug) {
+            return bugs.contains(bug);
+        }
+    }
+
+    /** Hands bodies delivered by a session to the side they are for. */
+    private final class Dispatch implements Session.Listener {
+        @Override
+        public void delivered(Session s, Frame.Body body, long nowNs) {
+            Rejection r = switch (body.type()) {
+                case LOOKUP, OPEN_END, OFFER, ACCEPT, DECLINE, WITHDRAW, POISON, RETIRE ->
+                        home.receive(s.peer(), s.peerIncarnation(), body, nowNs);
+                default -> remote.receive(s.peer(), body, nowNs);
+            };
+            if (r != null) {
+                counters.reject(r);
+            }
+        }
+
+        @Override
+        public void peerRestarted(Session s, long oldIncarnation, long nowNs) {
+            remote.peerRestarted(s.peer(), nowNs);
+            home.peerRestarted(s.peer(), oldIncarnation, nowNs);
+        }
+    }
+}

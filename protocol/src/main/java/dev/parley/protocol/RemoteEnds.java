@@ -1,0 +1,42 @@
+package dev.parley.protocol;
+
+/**
+ * The remote ends on this node, as the protocol sees them: the binding to the core (blocked
+ * readers and writers, alternations' decisions) implements it, the simulator fakes it.
+ * Called only from the node's thread, from inside a call into the node (also from inside
+ * {@link ProtocolNode#offer}); implementations must not block and may call back into the
+ * node (such calls are queued and run before the outer call returns).
+ */
+public interface RemoteEnds {
+
+    /**
+     * Asks the local decision of a conditional offer to be held for a commit. The binding
+     * answers, now or later, with {@link ProtocolNode#holdAnswered}.
+     *
+     * @param opId the operation
+     * @param value the value the home offers to this reader, or null for a writer
+     */
+    void askHold(long opId, byte[] value);
+
+    /**
+     * Reports how an operation ended; exactly once per operation. For a conditional offer
+     * whose decision the binding holds (it answered HELD), DONE commits the decision, NOT_DONE
+     * releases it and any other outcome fails it; for one not held, a failure outcome fails
+     * the decision if it is still open ({@code tryFail}), and DONE cannot happen.
+     *
+     * @param opId the operation
+     * @param outcome how it ended
+     * @param value the value received, for a read that is DONE; else null
+     */
+    void completed(long opId, Outcome outcome, byte[] value);
+
+    /**
+     * Reports how a lookup ended; exactly once per lookup.
+     *
+     * @param lookupId the lookup
+     * @param outcome DONE (found), NOT_DONE (the peer answered, but hosted no such channel by
+     *     the deadline) or PEER_UNREACHABLE (no handshake with the peer by the deadline)
+     * @param channelId the channel's id at the home when DONE, else 0
+     */
+    void lookedUp(long lookupId, Outcome outcome, long channelId);
+}

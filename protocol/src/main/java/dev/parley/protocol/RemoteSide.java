@@ -1,0 +1,455 @@
+package dev.parley.protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operations of this node's remote ends on channels hosted elsewhere: offers, their
+ * answers to the home's proposals, withdrawal, timeouts and lookups. Not thread-safe: only
+ * its node's thread calls it.
+ *
+ * <h2>States of an operation and who moves them</h2>
+ * <pre>
+ *   OFFERED --DELIVER to an unconditional reader (home)--&gt; ended DONE, ACCEPT sent
+ *   OFFERED --TAKEN for a writer (home)--------------------&gt; ended DONE
+ *   OFFERED --DELIVER / PROPOSE to a conditional offer (home)--&gt; ASKING (askHold)
+ *   ASKING  --HELD, a reader (binding)---&gt; ended DONE, ACCEPT sent
+ *   ASKING  --HELD, a writer (binding)---&gt; AWAIT_TAKEN, ACCEPT sent --TAKEN (home)--&gt; ended DONE
+ *   ASKING  --BUSY (binding)-------------&gt; OFFERED, DECLINE(BUSY) sent
+ *   ASKING  --FINAL (binding)------------&gt; WITHDRAWING, DECLINE(FINAL) sent (already ended)
+ *   OFFERED --deadline or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a reader or a
+ *             conditional offer ends NOT_DONE at once, an unconditional writer waits for the home
+ *   WITHDRAWING --WITHDRAWN (home)--&gt; ended NOT_DONE (if not ended yet) and forgotten
+ *   any     --TERMINATED / ABORTED (home), peer timeout, peer restart--&gt; ended
+ * </pre>
+ *
+ * <h2>Implementation note</h2>
+ * Who decides: for a read and for every conditional offer, this node decides, and the order
+ * of its frames on the session is the decision: once it sent WITHDRAW (or DECLINE FINAL)
+ * it refuses every later proposal for the operation, and before that it accepts only
+ * through ACCEPT. The home therefore may take a WITHDRAW as the decline of a proposal still
+ * out. For an unconditional write the home decides (TAKEN or WITHDRAWN, whichever it sends
+ * first), so a withdrawing writer waits for the home's answer.
+ * Invariants, by name:
+ * <ul>
+ *   <li><b>completed-once</b>: {@link RemoteEnds#completed} is called exactly once per
+ *       operation, and never again after it.</li>
+ *   <li><b>no-accept-after-withdraw</b>: no ACCEPT is sent for an operation after its
+ *       WITHDRAW or DECLINE(FINAL).</li>
+ *   <li><b>bounded-life</b>: a timed operation ends by its deadline plus one peer timeout;
+ *       any operation ends one peer timeout after the later of the peer's last frame and its
+ *       own last change of state; a withdrawing or accepted operation ends one peer timeout
+ *       after it entered that state. The one exception is an operation whose askHold the
+ *       binding has not answered yet.</li>
+ * </ul>
+ */
+final class RemoteSide {
+
+    /** The states of an operation in flight; see the class comment. */
+    enum State { OFFERED, ASKING, AWAIT_TAKEN, WITHDRAWING }
+
+    private static final class End {
+        final long id;
+        final String peer;
+        final Frame.Side side;
+        boolean lost;
+
+        End(long id, String peer, Frame.Side side) {
+            this.id = id;
+            this.peer = peer;
+            this.side = side;
+        }
+    }
+
+    private static final class Op {
+        final long id;
+        final End end;
+        final boolean conditional;
+        final long deadlineNs;
+        State state = State.OFFERED;
+        long sinceNs;
+        long proposalId;
+        byte[] proposed;
+        boolean ended;
+        boolean voided; // the peer restarted while the binding was asked: end when it answers
+
+        Op(long id, End end, boolean conditional, long deadlineNs, long nowNs) {
+            this.id = id;
+            this.end = end;
+            this.conditional = conditional;
+            this.deadlineNs = deadlineNs;
+            this.sinceNs = nowNs;
+        }
+
+        boolean writer() {
+            return end.side == Frame.Side.WRITE;
+        }
+    }
+
+    private static final class Lookup {
+        final long id;
+        final String peer;
+        final String name;
+        final long deadlineNs;
+        long retryAtNs = Long.MAX_VALUE;
+        boolean answered;
+
+        Lookup(long id, String peer, String name, long deadlineNs) {
+            this.id = id;
+            this.peer = peer;
+            this.name = name;
+            this.deadlineNs = deadlineNs;
+        }
+    }
+
+    private final Links links;
+    private final RemoteEnds remote;
+    private final Map<Long, End> ends = new LinkedHashMap<>();
+    private final Map<Long, Op> ops = new LinkedHashMap<>();
+    private final Map<Long, Lookup> lookups = new LinkedHashMap<>();
+    private long nextId = 1;
+
+    RemoteSide(Links links, RemoteEnds remote) {
+        this.links = links;
+        this.remote = remote;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Calls from this node's binding
+
+    long lookup(String peer, String name, long deadlineNs, long nowNs) {
+        Lookup l = new Lookup(nextId++, peer, name, deadlineNs);
+        lookups.put(l.id, l);
+        links.send(peer, new Frame.Lookup(l.id, name), nowNs);
+        return l.id;
+    }
+
+    long openEnd(String peer, long channelId, Frame.Side side, long nowNs) {
+        End e = new End(nextId++, peer, side);
+        ends.put(e.id, e);
+        links.send(peer, new Frame.OpenEnd(e.id, channelId, side), nowNs);
+        return e.id;
+    }
+
+    long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
+        End e = ends.get(endId);
+        if (e == null) {
+            throw new IllegalArgumentException("no open end with endId=" + endId);
+        }
+        if ((e.side == Frame.Side.WRITE) != (value != null)) {
+            throw new IllegalArgumentException("a writer's offer needs a value and a reader's has none: endId="
+                    + endId + ", side=" + e.side + ", value=" + (value == null ? "null" : value.length + " bytes"));
+        }
+        if (conditional && deadlineNs != ProtocolNode.NO_DEADLINE) {
+            throw new IllegalArgumentException("a conditional offer has no deadline (its alternation withdraws it):"
+                    + " deadlineNs=" + deadlineNs);
+        }
+        Op op = new Op(nextId++, e, conditional, deadlineNs, nowNs);
+        ops.put(op.id, op);
+        if (e.lost) {
+            finish(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
+            return op.id;
+        }
+        links.send(e.peer, new Frame.Offer(op.id, e.id, conditional, value == null ? new byte[0] : value), nowNs);
+        return op.id;
+    }
+
+    void withdraw(long opId, long nowNs) {
+        Op op = ops.get(opId);
+        if (op != null && op.state == State.OFFERED) {
+            startWithdraw(op, nowNs);
+        }
+        // ASKING: the hold answer (FINAL) ends it; AWAIT_TAKEN: the decision is held, not withdrawable.
+    }
+
+    void holdAnswered(long opId, HoldAnswer answer, long nowNs) {
+        Op op = ops.get(opId);
+        if (op == null || op.state != State.ASKING) {
+            throw new IllegalStateException("holdAnswered for opId=" + opId + " that is not asking: "
+                    + (op == null ? "unknown" : op.state));
+        }
+        String peer = op.end.peer;
+        op.sinceNs = nowNs;
+        if (op.voided) {
+            finish(op, Outcome.OUTCOME_UNKNOWN, null); // a HELD decision is failed, an unheld one left alone
+            return;
+        }
+        switch (answer) {
+            case HELD -> {
+                links.send(peer, new Frame.Accept(op.id, op.proposalId), nowNs);
+                if (op.writer()) {
+                    op.state = State.AWAIT_TAKEN;
+                } else {
+                    finish(op, Outcome.DONE, op.proposed);
+                }
+            }
+            case BUSY -> {
+                op.state = State.OFFERED;
+                links.send(peer, new Frame.Decline(op.id, op.proposalId, Frame.DeclineReason.BUSY), nowNs);
+            }
+            case FINAL -> {
+                op.state = State.WITHDRAWING;
+                end(op, Outcome.NOT_DONE, null);
+                links.send(peer, new Frame.Decline(op.id, op.proposalId, Frame.DeclineReason.FINAL), nowNs);
+            }
+        }
+        op.proposed = null;
+    }
+
+    void poison(long endId, long nowNs) {
+        End e = ends.get(endId);
+        if (e != null && !e.lost) {
+            links.send(e.peer, new Frame.Poison(endId), nowNs);
+        }
+    }
+
+    void retire(long endId, long nowNs) {
+        End e = ends.remove(endId);
+        if (e != null && !e.lost) {
+            links.send(e.peer, new Frame.Retire(endId), nowNs);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Frames from homes
+
+    /** @return null if handled, or why the body was rejected */
+    Rejection receive(String peer, Frame.Body body, long nowNs) {
+        return switch (body) {
+            case Frame.LookupReply r -> lookupReplied(r, nowNs);
+            case Frame.Deliver d -> proposed(peer, d.opId(), d.proposalId(), d.value(), nowNs);
+            case Frame.Propose p -> proposed(peer, p.opId(), p.proposalId(), null, nowNs);
+            case Frame.Taken t -> taken(peer, t.opId());
+            case Frame.Withdrawn w -> withdrawn(peer, w);
+            case Frame.Terminated t -> endFromHome(peer, t.opId(), t.poison() ? Outcome.POISONED : Outcome.RETIRED);
+            case Frame.Aborted a -> endFromHome(peer, a.opId(),
+                    a.maybeDone() ? Outcome.OUTCOME_UNKNOWN : Outcome.PEER_UNREACHABLE);
+            default -> Rejection.MALFORMED; // a home-bound body sent to the remote side
+        };
+    }
+
+    private Rejection lookupReplied(Frame.LookupReply r, long nowNs) {
+        Lookup l = lookups.get(r.lookupId());
+        if (l == null) {
+            return null; // an answer to an earlier ask of a lookup that has ended
+        }
+        l.answered = true;
+        if (r.channelId() > 0) {
+            lookups.remove(l.id);
+            remote.lookedUp(l.id, Outcome.DONE, r.channelId());
+        } else {
+            l.retryAtNs = nowNs + links.config().lookupRetryNs();
+        }
+        return null;
+    }
+
+    private Op opOf(String peer, long opId) {
+        Op op = ops.get(opId);
+        return op != null && op.end.peer.equals(peer) ? op : null;
+    }
+
+    private Rejection proposed(String peer, long opId, long proposalId, byte[] value, long nowNs) {
+        Op op = opOf(peer, opId);
+        if (op != null && op.state == State.WITHDRAWING && !op.ended && value != null
+                && links.bug(SeededBug.ACCEPT_AFTER_WITHDRAW)) {
+            links.send(peer, new Frame.Accept(opId, proposalId), nowNs);
+            finish(op, Outcome.DONE, value);
+            return null;
+        }
+        if (op == null || op.state != State.OFFERED) {
+            // Unknown (ended, withdrawn) or withdrawing: refuse, so that the home never waits on us.
+            links.send(peer, new Frame.Decline(opId, proposalId, Frame.DeclineReason.FINAL), nowNs);
+            return op == null || op.state == State.WITHDRAWING ? null : Rejection.UNKNOWN_REFERENCE;
+        }
+        if ((value != null) == op.writer()) {
+            return Rejection.UNKNOWN_REFERENCE; // PROPOSE to a reader, or DELIVER to a writer
+        }
+        op.sinceNs = nowNs;
+        if (!op.conditional) {
+            links.send(peer, new Frame.Accept(opId, proposalId), nowNs);
+            if (op.writer()) {
+                op.state = State.AWAIT_TAKEN; // the home proposed to an unconditional writer: yes, and wait
+            } else {
+                finish(op, Outcome.DONE, value);
+            }
+            return null;
+        }
+        op.state = State.ASKING;
+        op.proposalId = proposalId;
+        op.proposed = value;
+        remote.askHold(opId, value);
+        return null;
+    }
+
+    private Rejection taken(String peer, long opId) {
+        Op op = opOf(peer, opId);
+        if (op == null || !op.writer() || op.state == State.ASKING) {
+            return Rejection.UNKNOWN_REFERENCE;
+        }
+        finish(op, Outcome.DONE, null); // OFFERED, AWAIT_TAKEN, or WITHDRAWING (the home committed first)
+        return null;
+    }
+
+    private Rejection withdrawn(String peer, Frame.Withdrawn w) {
+        Op op = opOf(peer, w.opId());
+        if (op == null) {
+            return null; // the race a withdraw may lose: TAKEN (or TERMINATED) came first and ended it
+        }
+        if (op.state != State.WITHDRAWING) {
+            return Rejection.UNKNOWN_REFERENCE;
+        }
+        finish(op, w.result() == Frame.WithdrawResult.WITHDRAWN ? Outcome.NOT_DONE : Outcome.OUTCOME_UNKNOWN, null);
+        return null;
+    }
+
+    private Rejection endFromHome(String peer, long opId, Outcome outcome) {
+        Op op = opOf(peer, opId);
+        if (op == null) {
+            return Rejection.UNKNOWN_REFERENCE;
+        }
+        finish(op, outcome, null);
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Timers and peers
+
+    void tick(long nowNs) {
+        long timeout = links.config().peerTimeoutNs();
+        for (Op op : new ArrayList<>(ops.values())) {
+            Session s = links.session(op.end.peer, nowNs);
+            long silentNs = nowNs - Math.max(s.lastHeardNs(), op.sinceNs);
+            switch (op.state) {
+                case OFFERED -> {
+                    if (op.deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - op.deadlineNs >= 0) {
+                        startWithdraw(op, nowNs);
+                    } else if (silentNs >= timeout) {
+                        // The home decides an unconditional write: it may have committed it. Reads and
+                        // conditional offers are decided here, and nothing was accepted.
+                        links.send(op.end.peer, new Frame.Withdraw(op.id), nowNs); // best effort, if it comes back
+                        boolean homeDecides = op.writer() && !op.conditional;
+                        finish(op, homeDecides ? Outcome.OUTCOME_UNKNOWN : Outcome.PEER_UNREACHABLE, null);
+                    }
+                }
+                case ASKING -> { } // waiting for the binding, which answers promptly
+                case AWAIT_TAKEN, WITHDRAWING -> {
+                    if (silentNs >= timeout || nowNs - op.sinceNs >= timeout) {
+                        finish(op, Outcome.OUTCOME_UNKNOWN, null);
+                    }
+                }
+            }
+        }
+        for (Lookup l : new ArrayList<>(lookups.values())) {
+            if (nowNs - l.deadlineNs >= 0) {
+                lookups.remove(l.id);
+                remote.lookedUp(l.id, l.answered ? Outcome.NOT_DONE : Outcome.PEER_UNREACHABLE, 0);
+            } else if (nowNs - l.retryAtNs >= 0) {
+                l.retryAtNs = Long.MAX_VALUE;
+                links.send(l.peer, new Frame.Lookup(l.id, l.name), nowNs);
+            }
+        }
+    }
+
+    long nextTimerNs(long nowNs) {
+        long timeout = links.config().peerTimeoutNs();
+        long next = Long.MAX_VALUE;
+        for (Op op : ops.values()) {
+            long silence = Math.max(links.session(op.end.peer, nowNs).lastHeardNs(), op.sinceNs) + timeout;
+            switch (op.state) {
+                case OFFERED -> next = Math.min(next, Math.min(op.deadlineNs, silence));
+                case ASKING -> { }
+                case AWAIT_TAKEN, WITHDRAWING -> next = Math.min(next, op.sinceNs + timeout); // before silence
+            }
+        }
+        for (Lookup l : lookups.values()) {
+            next = Math.min(next, Math.min(l.deadlineNs, l.retryAtNs));
+        }
+        return next;
+    }
+
+    /** The peer is a new incarnation: everything in flight with the old one ends, its ends are lost. */
+    void peerRestarted(String peer, long nowNs) {
+        for (End e : ends.values()) {
+            if (e.peer.equals(peer)) {
+                e.lost = true;
+            }
+        }
+        for (Op op : new ArrayList<>(ops.values())) {
+            if (op.end.peer.equals(peer) && op.state != State.ASKING) {
+                finish(op, Outcome.OUTCOME_UNKNOWN, null);
+            } else if (op.end.peer.equals(peer)) {
+                op.voided = true;
+            }
+        }
+        for (Lookup l : lookups.values()) {
+            if (l.peer.equals(peer)) {
+                links.send(peer, new Frame.Lookup(l.id, l.name), nowNs); // lookups are idempotent: ask the new one
+            }
+        }
+    }
+
+    /** @return how many operations are in flight (ended ones awaiting a withdraw confirmation included) */
+    int inFlight() {
+        return ops.size();
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void startWithdraw(Op op, long nowNs) {
+        op.state = State.WITHDRAWING;
+        op.sinceNs = nowNs;
+        links.send(op.end.peer, new Frame.Withdraw(op.id), nowNs);
+        boolean bugWrite = links.bug(SeededBug.WITHDRAW_WITHOUT_CONFIRMATION) && op.writer();
+        boolean bugRead = links.bug(SeededBug.ACCEPT_AFTER_WITHDRAW) && !op.writer() && !op.conditional;
+        if ((!op.writer() || op.conditional || bugWrite) && !bugRead) {
+            end(op, Outcome.NOT_DONE, null); // this node decides: nothing is accepted after the WITHDRAW
+        }
+    }
+
+    /** Reports the outcome (once) and forgets the operation. */
+    private void finish(Op op, Outcome outcome, byte[] value) {
+        end(op, outcome, value);
+        ops.remove(op.id);
+    }
+
+    /** Reports the outcome, once (invariant completed-once). */
+    private void end(Op op, Outcome outcome, byte[] value) {
+        if (op.ended) {
+            return;
+        }
+        op.ended = true;
+        links.counters().add(switch (outcome) {
+            case DONE -> Counters.Event.OPERATIONS_DONE;
+            case NOT_DONE -> Counters.Event.OPERATIONS_NOT_DONE;
+            case OUTCOME_UNKNOWN -> Counters.Event.OPERATIONS_OUTCOME_UNKNOWN;
+            case PEER_UNREACHABLE -> Counters.Event.OPERATIONS_PEER_UNREACHABLE;
+            case POISONED, RETIRED -> Counters.Event.OPERATIONS_TERMINATED;
+        });
+        remote.completed(op.id, outcome, value);
+    }
+
+    /** @return the operations in flight, for failure messages */
+    String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Op op : ops.values()) {
+            out.append("op ").append(op.id).append(' ').append(op.end.side)
+                    .append(op.conditional ? " conditional " : " ")
+                    .append(op.state).append(op.ended ? " (ended)" : "").append(op.voided ? " (voided)" : "")
+                    .append(" since=").append(op.sinceNs).append(" deadline=").append(op.deadlineNs).append("; ");
+        }
+        return out.toString();
+    }
+
+    /** @return the ids of ends opened towards {@code peer} (for tests and diagnostics) */
+    List<Long> endsOf(String peer) {
+        List<Long> out = new ArrayList<>();
+        for (End e : ends.values()) {
+            if (e.peer.equals(peer)) {
+                out.add(e.id);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,371 @@
+package dev.parley.protocol;
+
+import static dev.parley.protocol.SimNet.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The operation layer, scenario by scenario, over a network that loses nothing unless told to. */
+class OperationProtocolTest {
+
+    private static final ProtocolConfig CONFIG = ProtocolSimulationTest.CONFIG;
+    private static final long TIMEOUT = CONFIG.peerTimeoutNs();
+
+    private final SimNet net = new SimNet(1);
+    private final SimNet.SimNode home = net.add("home", 11, CONFIG, null);
+    private final SimNet.SimNode remote = net.add("remote", 22, CONFIG, null);
+    private final SimNet.Chan chan = home.host("A");
+    private final List<SimNet.Result> results = new ArrayList<>();
+    private final List<SimNet.Result> homeResults = new ArrayList<>();
+
+    private long end(Frame.Side side) {
+        long[] channel = {0};
+        remote.lookup("home", "A", net.nowNs + 100 * MS, id -> channel[0] = id);
+        net.runUntil(net.nowNs + 10 * MS);
+        assertTrue(channel[0] > 0, "lookup found the channel");
+        return remote.node.openEnd("home", channel[0], side, net.nowNs);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    private void fixedDelay(long delayNs) {
+        net.minDelayNs = delayNs;
+        net.maxDelayNs = delayNs;
+    }
+
+    private void settle() {
+        net.runUntil(net.nowNs + 10 * MS);
+    }
+
+    private SimNet.Result only(List<SimNet.Result> list) {
+        assertEquals(1, list.size(), () -> "results " + list);
+        return list.get(0);
+    }
+
+    @Test
+    void aRemoteWriteIsDoneOnlyWhenAHomeReaderTookTheValue() {
+        long w = end(Frame.Side.WRITE);
+        remote.offer(w, bytes("hello over a network"), false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        assertTrue(results.isEmpty(), "no reader yet: the write waits");
+        home.localRead(chan, homeResults::add);
+        settle();
+        assertEquals("hello over a network", text(only(homeResults).value()));
+        assertEquals(Outcome.DONE, only(results).outcome());
+    }
+
+    @Test
+    void aTimedRemoteWriteWithNoReaderIsNotDoneAndLeavesNothingAtTheHome() {
+        long w = end(Frame.Side.WRITE);
+        long deadline = net.nowNs + 5 * MS;
+        remote.offer(w, bytes("late"), false, deadline, results::add);
+        net.runUntil(deadline + 2 * MS);
+        assertEquals(Outcome.NOT_DONE, only(results).outcome());
+        assertEquals(0, home.node.inFlight()[1]);
+        home.localRead(chan, homeResults::add);
+        settle();
+        assertTrue(homeResults.isEmpty(), "the withdrawn value was not delivered");
+    }
+
+    @Test
+    void aWithdrawThatLosesTheRaceToAHomeCommitReportsDone() {
+        long w = end(Frame.Side.WRITE);
+        fixedDelay(2 * MS);
+        long deadline = net.nowNs + 3 * MS;
+        remote.offer(w, bytes("v"), false, deadline, results::add);
+        // The offer arrives at +2 ms; the reader comes at +2.5 ms; the WITHDRAW leaves at +3 ms.
+        net.at(net.nowNs + 2500 * SimNet.US, () -> home.localRead(chan, homeResults::add));
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals("v", text(only(homeResults).value()));
+        assertEquals(Outcome.DONE, only(results).outcome(), "the home decided first: the write happened");
+    }
+
+    @Test
+    void aRemoteReadReceivesAHomeWritersValueAndTheWriterIsDoneAfterTheAccept() {
+        long r = end(Frame.Side.READ);
+        home.localWrite(chan, bytes("x"), homeResults::add);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        assertEquals("x", text(only(results).value()));
+        assertEquals(Outcome.DONE, only(homeResults).outcome());
+    }
+
+    @Test
+    void aTimedReadWhoseWithdrawCrossesADeliveryTakesNothingAndTheValueStaysAtTheHome() {
+        long r = end(Frame.Side.READ);
+        fixedDelay(2 * MS);
+        long deadline = net.nowNs + 3 * MS;
+        remote.offer(r, null, false, deadline, results::add);
+        // The offer arrives at +2 ms; a writer at +2.5 ms makes a DELIVER that reaches the
+        // reader at +4.5 ms, after its WITHDRAW left at +3 ms.
+        net.at(net.nowNs + 2500 * SimNet.US, () -> home.localWrite(chan, bytes("kept"), homeResults::add));
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals(Outcome.NOT_DONE, only(results).outcome());
+        assertNull(only(results).value());
+        assertTrue(homeResults.isEmpty(), "the home writer was declined and still waits");
+        assertEquals(1, chan.writers.size());
+        fixedDelay(100 * SimNet.US);
+        List<SimNet.Result> second = new ArrayList<>();
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, second::add);
+        settle();
+        assertEquals("kept", text(only(second).value()), "nothing was lost");
+    }
+
+    @Test
+    void aConditionalWriteAsksItsDecisionAndCommitsOnlyAfterTheHomeConfirms() {
+        long w = end(Frame.Side.WRITE);
+        SimNet.Alt alt = new SimNet.Alt();
+        long op = remote.offer(w, bytes("c"), true, ProtocolNode.NO_DEADLINE, results::add);
+        remote.alts.put(op, alt);
+        home.localRead(chan, homeResults::add);
+        settle();
+        assertEquals(SimNet.Alt.State.HELD, alt.state, "the decision was held for the commit");
+        assertEquals(Outcome.DONE, only(results).outcome());
+        assertEquals("c", text(only(homeResults).value()));
+    }
+
+    @Test
+    void aBusyDecisionLeavesTheOfferStandingAndAFinalOneEndsItNotDone() {
+        long w = end(Frame.Side.WRITE);
+        remote.busyRate = 1.0;
+        SimNet.Alt alt = new SimNet.Alt();
+        long op = remote.offer(w, bytes("b"), true, ProtocolNode.NO_DEADLINE, results::add);
+        remote.alts.put(op, alt);
+        home.localRead(chan, homeResults::add);
+        net.runUntil(net.nowNs + 3 * MS);
+        assertTrue(results.isEmpty() && homeResults.isEmpty(), "busy: asked again and again, nothing committed");
+        alt.state = SimNet.Alt.State.DONE; // the alternation chose another guard
+        settle();
+        assertEquals(Outcome.NOT_DONE, only(results).outcome());
+        assertTrue(homeResults.isEmpty());
+        assertEquals(1, chan.readers.size(), "the home reader was declined and waits on");
+        assertEquals(0, home.node.inFlight()[1]);
+    }
+
+    @Test
+    void poisonFromARemoteEndPoisonsTheHomeAndEndsOffersWaitingThere() {
+        long w = end(Frame.Side.WRITE);
+        long r = end(Frame.Side.READ);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        home.localWrite(home.host("other"), bytes("unrelated"), homeResults::add);
+        settle();
+        remote.node.poison(w, net.nowNs);
+        settle();
+        assertTrue(chan.poisoned);
+        assertEquals(Outcome.POISONED, only(results).outcome());
+        List<SimNet.Result> later = new ArrayList<>();
+        remote.offer(w, bytes("after"), false, ProtocolNode.NO_DEADLINE, later::add);
+        settle();
+        assertEquals(Outcome.POISONED, only(later).outcome(), "a later operation sees the poison too");
+    }
+
+    @Test
+    void aHomeChannelRetiredOrPoisonedLocallyEndsTheRemoteOperationsWaitingOnIt() {
+        long w = end(Frame.Side.WRITE);
+        long r = end(Frame.Side.READ);
+        remote.offer(w, bytes("w"), false, ProtocolNode.NO_DEADLINE, results::add);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        home.terminateHome(chan, false);
+        settle();
+        assertEquals(2, results.size());
+        assertTrue(results.stream().allMatch(x -> x.outcome() == Outcome.RETIRED), () -> "" + results);
+
+        SimNet.Chan other = home.host("P");
+        long[] id = {0};
+        remote.lookup("home", "P", net.nowNs + 50 * MS, found -> id[0] = found);
+        settle();
+        long pr = remote.node.openEnd("home", id[0], Frame.Side.READ, net.nowNs);
+        List<SimNet.Result> poisoned = new ArrayList<>();
+        remote.offer(pr, null, false, ProtocolNode.NO_DEADLINE, poisoned::add);
+        settle();
+        home.poisonHome(other);
+        settle();
+        assertEquals(Outcome.POISONED, only(poisoned).outcome());
+    }
+
+    @Test
+    void anEndOnAChannelIdTheHomeDoesNotHostIsRefusedAndItsOffersDoNotHang() {
+        end(Frame.Side.WRITE); // a working session first
+        long bogus = remote.node.openEnd("home", 999, Frame.Side.WRITE, net.nowNs);
+        remote.offer(bogus, bytes("nowhere"), false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        assertEquals(Outcome.PEER_UNREACHABLE, only(results).outcome(), "ABORTED: the home gave it up, nothing done");
+        assertTrue(home.node.counters().rejected(Rejection.UNKNOWN_REFERENCE) >= 2, "the end and its offer");
+    }
+
+    @Test
+    void aRetiredRemoteEndIsRetiredAtTheHome() {
+        long w = end(Frame.Side.WRITE);
+        settle();
+        assertEquals(1, home.ends.size());
+        remote.node.retire(w, net.nowNs);
+        settle();
+        assertEquals(0, home.ends.size());
+    }
+
+    @Test
+    void aLookupBeforeTheChannelExistsWaitsAndThenFindsIt() {
+        long[] found = {0};
+        remote.lookup("home", "late", net.nowNs + 100 * MS, id -> found[0] = id);
+        net.runUntil(net.nowNs + 30 * MS);
+        assertEquals(0, found[0]);
+        home.host("late");
+        net.runUntil(net.nowNs + 30 * MS);
+        assertTrue(found[0] > 0, "found once hosted");
+    }
+
+    @Test
+    void aLookupEndsAtItsDeadlineNotFoundOrUnreachable() {
+        long[] notHosted = {0};
+        long[] nobody = {0};
+        remote.lookup("home", "never", net.nowNs + 50 * MS, id -> notHosted[0] = id);
+        remote.lookup("nobody", "A", net.nowNs + 50 * MS, id -> nobody[0] = id);
+        net.runUntil(net.nowNs + 49 * MS);
+        assertEquals(0, notHosted[0]);
+        net.runUntil(net.nowNs + 2 * MS);
+        assertEquals(-1, notHosted[0]);
+        assertEquals(-1, nobody[0]);
+    }
+
+    @Test
+    void aSilentPeerFailsABlockedReadWithinThePeerTimeoutAndResolvesTheHomesHold() {
+        long r = end(Frame.Side.READ);
+        fixedDelay(2 * MS);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        net.runUntil(net.nowNs + 3 * MS); // the offer is at the home
+        net.cutLink("home", "remote", true); // the link dies...
+        home.localWrite(chan, bytes("held"), homeResults::add); // ...so the DELIVER is lost
+        long cutAt = net.nowNs;
+        net.runUntil(cutAt + TIMEOUT + 5 * MS);
+        assertEquals(Outcome.PEER_UNREACHABLE, only(results).outcome());
+        assertTrue(only(results).atNs() - cutAt <= TIMEOUT + MS, "within the peer timeout");
+        assertEquals(Outcome.OUTCOME_UNKNOWN, only(homeResults).outcome(), "the home writer was held: unknown");
+    }
+
+    @Test
+    void aRestartedHomeEndsOperationsWithTheOldIncarnationAsUnknownAndIsReachedAgain() {
+        long w = end(Frame.Side.WRITE);
+        remote.offer(w, bytes("old"), false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        home.alive = false; // killed; a new incarnation starts at the same address
+        SimNet.SimNode reborn = net.add("home", 12, CONFIG, null);
+        reborn.host("A");
+        settle();
+        assertTrue(results.isEmpty(), "nothing tells the remote yet");
+        List<SimNet.Result> next = new ArrayList<>();
+        remote.offer(w, bytes("lost end"), false, ProtocolNode.NO_DEADLINE, next::add);
+        net.runUntil(net.nowNs + 100 * MS); // the retransmitted frames reach the new incarnation
+        assertEquals(Outcome.OUTCOME_UNKNOWN, only(results).outcome());
+        assertEquals(Outcome.OUTCOME_UNKNOWN, only(next).outcome());
+        assertEquals(1, remote.node.counters().get(Counters.Event.PEER_RESTARTS));
+
+        long w2 = end(Frame.Side.WRITE);
+        List<SimNet.Result> again = new ArrayList<>();
+        remote.offer(w2, bytes("new"), false, ProtocolNode.NO_DEADLINE, again::add);
+        reborn.localRead(reborn.channels.get("A"), homeResults::add);
+        settle();
+        assertEquals(Outcome.DONE, only(again).outcome());
+        assertEquals("new", text(only(homeResults).value()));
+    }
+
+    @Test
+    void aRestartedRemoteNodesEndsAreRetiredAtTheHomeAndItsHeldPartnerIsUnknown() {
+        long r = end(Frame.Side.READ);
+        fixedDelay(2 * MS);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        net.runUntil(net.nowNs + 3 * MS);
+        home.localWrite(chan, bytes("in flight"), homeResults::add);
+        remote.alive = false;
+        SimNet.SimNode reborn = net.add("remote", 23, CONFIG, null);
+        long[] found = {0};
+        reborn.lookup("home", "A", net.nowNs + 100 * MS, id -> found[0] = id);
+        net.runUntil(net.nowNs + 20 * MS);
+        assertTrue(found[0] > 0);
+        assertEquals(Outcome.OUTCOME_UNKNOWN, only(homeResults).outcome());
+        assertEquals(0, home.ends.size(), "the old incarnation's end was retired");
+    }
+
+    @Test
+    void framesWithABadMacAreCountedAndReachNoChannel() {
+        byte[] secret = "the right secret, long enough".getBytes(StandardCharsets.UTF_8);
+        SimNet.SimNode signedHome = net.add("signed", 33, CONFIG, secret);
+        signedHome.host("S");
+        SimNet.SimNode intruder = net.add("intruder", 44, CONFIG,
+                "a wrong secret, also long enough".getBytes(StandardCharsets.UTF_8));
+        long[] found = {0};
+        intruder.lookup("signed", "S", net.nowNs + 20 * MS, id -> found[0] = id);
+        net.runUntil(net.nowNs + 30 * MS);
+        assertEquals(-1, found[0], "no answer to a forged lookup");
+        assertTrue(signedHome.node.counters().rejected(Rejection.BAD_MAC) > 0);
+        assertNull(signedHome.node.sessionState("intruder"), "a forged frame opens no session");
+    }
+
+    @Test
+    void garbageFromTheNetworkIsCountedAndNeverThrows() {
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] junk = new byte[random.nextInt(120)];
+            random.nextBytes(junk);
+            home.node.receive("junk", junk, 0, junk.length, net.nowNs);
+        }
+        assertEquals(10_000, home.node.counters().rejectedTotal());
+        assertTrue(home.ends.isEmpty() && chan.foreignWriters.isEmpty());
+    }
+
+    @Test
+    void startingAnOperationFromInsideACallbackIsRefusedClearly() {
+        List<IllegalStateException> refused = new ArrayList<>();
+        ProtocolNode[] self = new ProtocolNode[1];
+        RemoteEnds reentrant = new RemoteEnds() {
+            @Override
+            public void askHold(long opId, byte[] value) {
+            }
+
+            @Override
+            public void completed(long opId, Outcome outcome, byte[] value) {
+            }
+
+            @Override
+            public void lookedUp(long lookupId, Outcome outcome, long channelId) {
+                try {
+                    self[0].lookup("nowhere", "B", 100, 10);
+                } catch (IllegalStateException e) {
+                    refused.add(e);
+                }
+            }
+        };
+        self[0] = new ProtocolNode(5, CONFIG, null, (p, f) -> { }, home, reentrant);
+        self[0].lookup("nowhere", "A", 10, 0);
+        self[0].tick(10);
+        assertEquals(1, refused.size());
+        assertTrue(refused.get(0).getMessage().contains("callback"), refused.get(0).getMessage());
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheirValues() {
+        long w = end(Frame.Side.WRITE);
+        long r = end(Frame.Side.READ);
+        assertThrows(IllegalArgumentException.class, () -> remote.node.offer(w, null, false, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> remote.node.offer(r, bytes("v"), false, 0, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> remote.node.offer(999, null, false, 0, 0));
+        assertTrue(e.getMessage().contains("endId=999"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> remote.node.offer(w, bytes("v"), true, 5, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> remote.node.offer(w, new byte[CONFIG.maxFrameBytes()], false, ProtocolNode.NO_DEADLINE, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ProtocolNode(0, CONFIG, null, remote, home, remote));
+    }
+}

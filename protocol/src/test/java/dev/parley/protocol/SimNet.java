@@ -1,0 +1,390 @@
+package dev.parley.protocol;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A deterministic in-memory network and clock for tests: protocol nodes on one thread, frames
+ * dropped, duplicated and delayed (hence reordered) by a seeded random, links that can be cut,
+ * and fake home channels and remote ends. Same seed, same run.
+ */
+final class SimNet {
+
+    static final long US = 1_000L;
+    static final long MS = 1_000_000L;
+
+    final Random random;
+    long nowNs;
+    double dropRate;
+    double duplicateRate;
+    long minDelayNs = 100 * US;
+    long maxDelayNs = 100 * US;
+    final Set<String> cut = new HashSet<>();
+    final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    final List<String> trace = new ArrayList<>();
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private long order;
+    private static final long TICK_NS = 100 * US;
+
+    private record Event(long atNs, long order, Runnable action) implements Comparable<Event> {
+        public int compareTo(Event o) {
+            return atNs != o.atNs ? Long.compare(atNs, o.atNs) : Long.compare(order, o.order);
+        }
+    }
+
+    SimNet(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** Protocol bugs switched on in every node added from now on (verification of the checks). */
+    Set<SeededBug> bugs = Set.of();
+
+    SimNode add(String name, long incarnation, ProtocolConfig config, byte[] secret) {
+        SimNode n = new SimNode(name, incarnation, config, secret);
+        nodes.put(name, n);
+        return n;
+    }
+
+    /** Runs {@code action} at {@code atNs} on the simulation thread (outside any node call). */
+    void at(long atNs, Runnable action) {
+        events.add(new Event(Math.max(atNs, nowNs), order++, action));
+    }
+
+    void cutLink(String a, String b, boolean isCut) {
+        String key = a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+        if (isCut) {
+            cut.add(key);
+        } else {
+            cut.remove(key);
+        }
+    }
+
+    private boolean isCut(String a, String b) {
+        return cut.contains(a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a);
+    }
+
+    private void transmit(String from, String to, byte[] frame) {
+        if (isCut(from, to) || random.nextDouble() < dropRate) {
+            return;
+        }
+        int copies = random.nextDouble() < duplicateRate ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            long spread = maxDelayNs - minDelayNs;
+            long delay = minDelayNs + (spread > 0 ? (long) (random.nextDouble() * spread) : 0);
+            at(nowNs + delay, () -> {
+                SimNode target = nodes.get(to);
+                if (target != null && target.alive) {
+                    target.node.receive(from, frame, 0, frame.length, nowNs);
+                }
+            });
+        }
+    }
+
+    /** Advances the clock, delivering frames, running actions and ticking nodes, up to {@code endNs}. */
+    void runUntil(long endNs) {
+        long nextTickNs = nowNs;
+        while (true) {
+            long timer = Long.MAX_VALUE;
+            for (SimNode n : nodes.values()) {
+                if (n.alive) {
+                    timer = Math.min(timer, n.node.nextTimerNs(nowNs));
+                }
+            }
+            if (timer != Long.MAX_VALUE) {
+                timer = Math.max(timer, nextTickNs);
+            }
+            long event = events.isEmpty() ? Long.MAX_VALUE : events.peek().atNs;
+            long next = Math.min(timer, event);
+            if (next > endNs) {
+                nowNs = Math.max(nowNs, endNs);
+                return;
+            }
+            nowNs = Math.max(nowNs, next);
+            if (event <= timer) {
+                events.poll().action.run();
+            } else {
+                for (SimNode n : nodes.values()) {
+                    if (n.alive) {
+                        n.node.tick(nowNs);
+                    }
+                }
+                nextTickNs = nowNs + TICK_NS;
+            }
+        }
+    }
+
+    /** One node: its protocol, a fake of the channels it hosts, and a fake of its remote ends' decisions. */
+    final class SimNode implements Network, HomeChannels, RemoteEnds {
+        final String name;
+        final ProtocolNode node;
+        boolean alive = true;
+
+        // Remote ends: callbacks by operation and lookup, and the decisions of conditional offers.
+        final Map<Long, Consumer<Result>> pending = new HashMap<>();
+        final Map<Long, Consumer<Long>> lookups = new HashMap<>();
+        final Map<Long, Alt> alts = new HashMap<>();
+        final Set<Long> completedOps = new HashSet<>();
+        final Map<Long, Result> early = new HashMap<>();
+        double busyRate;
+
+        // Home channels.
+        final Map<String, Chan> channels = new LinkedHashMap<>();
+        final Map<EndKey, Chan> ends = new HashMap<>();
+        final Map<OfferKey, Held> held = new HashMap<>();
+
+        SimNode(String name, long incarnation, ProtocolConfig config, byte[] secret) {
+            this.name = name;
+            this.node = new ProtocolNode(incarnation, config, secret, this, this, this, bugs);
+        }
+
+        @Override
+        public void send(String peer, byte[] frame) {
+            if (alive) {
+                transmit(name, peer, frame);
+            }
+        }
+
+        // ---- RemoteEnds
+
+        @Override
+        public void askHold(long opId, byte[] value) {
+            Alt alt = alts.get(opId);
+            HoldAnswer answer;
+            if (alt == null) {
+                throw new AssertionError("askHold for opId=" + opId + " that is not conditional");
+            } else if (alt.state != Alt.State.OPEN) {
+                answer = HoldAnswer.FINAL;
+            } else if (random.nextDouble() < busyRate) {
+                answer = HoldAnswer.BUSY;
+            } else {
+                alt.state = Alt.State.HELD;
+                answer = HoldAnswer.HELD;
+            }
+            node.holdAnswered(opId, answer, nowNs); // re-entrant: queued by the node
+        }
+
+        @Override
+        public void completed(long opId, Outcome outcome, byte[] value) {
+            if (!completedOps.add(opId)) {
+                throw new AssertionError("completed twice: opId=" + opId + " outcome=" + outcome);
+            }
+            Result r = new Result(outcome, value, nowNs);
+            Consumer<Result> done = pending.remove(opId);
+            if (done == null) {
+                early.put(opId, r); // completed from inside offer(), before its callback was known
+            } else {
+                at(nowNs, () -> done.accept(r));
+            }
+        }
+
+        @Override
+        public void lookedUp(long lookupId, Outcome outcome, long channelId) {
+            Consumer<Long> done = lookups.remove(lookupId);
+            at(nowNs, () -> done.accept(outcome == Outcome.DONE ? channelId : -1L));
+        }
+
+        long offer(long endId, byte[] value, boolean conditional, long deadlineNs, Consumer<Result> done) {
+            long op = node.offer(endId, value, conditional, deadlineNs, nowNs);
+            Result r = early.remove(op);
+            if (r != null) {
+                at(nowNs, () -> done.accept(r));
+            } else {
+                pending.put(op, done);
+            }
+            return op;
+        }
+
+        void lookup(String peer, String channelName, long deadlineNs, Consumer<Long> done) {
+            lookups.put(node.lookup(peer, channelName, deadlineNs, nowNs), done);
+        }
+
+        // ---- HomeChannels
+
+        Chan host(String channelName) {
+            Chan c = new Chan(channels.size() + 1L, channelName);
+            channels.put(channelName, c);
+            return c;
+        }
+
+        @Override
+        public long lookup(String channelName) {
+            Chan c = channels.get(channelName);
+            return c == null ? 0 : c.id;
+        }
+
+        @Override
+        public boolean openEnd(EndKey end, long channelId, Frame.Side side) {
+            for (Chan c : channels.values()) {
+                if (c.id == channelId) {
+                    ends.put(end, c);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void offer(OfferKey offer, EndKey end, byte[] value) {
+            Chan c = ends.get(end);
+            if (c.poisoned) {
+                node.terminated(offer, true, nowNs);
+                return;
+            }
+            (value == null ? c.foreignReaders : c.foreignWriters).add(new Foreign(offer, value));
+            match(c);
+        }
+
+        @Override
+        public boolean withdraw(OfferKey offer) {
+            for (Chan c : channels.values()) {
+                if (c.foreignReaders.removeIf(f -> f.key.equals(offer))
+                        || c.foreignWriters.removeIf(f -> f.key.equals(offer))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void answer(OfferKey offer, ProposalAnswer answer) {
+            Held h = held.remove(offer);
+            if (h == null) {
+                throw new AssertionError("answer without a proposal: " + offer + " " + answer);
+            }
+            switch (answer) {
+                case ACCEPT -> {
+                    if (h.reader != null) {
+                        h.reader.accept(new Result(Outcome.DONE, h.foreign.value, nowNs));
+                    } else {
+                        h.writer.done.accept(new Result(Outcome.DONE, null, nowNs));
+                    }
+                }
+                case DECLINE -> {
+                    if (h.reader != null) {
+                        h.chan.readers.addFirst(h.reader);
+                    } else {
+                        h.chan.writers.addFirst(h.writer);
+                    }
+                }
+                case UNKNOWN -> {
+                    Result r = new Result(Outcome.OUTCOME_UNKNOWN, null, nowNs);
+                    if (h.reader != null) {
+                        h.reader.accept(r);
+                    } else {
+                        h.writer.done.accept(r);
+                    }
+                }
+            }
+            match(h.chan);
+        }
+
+        @Override
+        public void poison(EndKey end) {
+            poisonHome(ends.get(end));
+        }
+
+        @Override
+        public void retire(EndKey end) {
+            ends.remove(end);
+        }
+
+        void poisonHome(Chan c) {
+            terminateHome(c, true);
+        }
+
+        /** Poisons or retires the home channel: every waiting party, local or foreign, is told. */
+        void terminateHome(Chan c, boolean poison) {
+            c.poisoned = true;
+            for (Foreign f : c.foreignReaders) {
+                node.terminated(f.key, poison, nowNs);
+            }
+            for (Foreign f : c.foreignWriters) {
+                node.terminated(f.key, poison, nowNs);
+            }
+            c.foreignReaders.clear();
+            c.foreignWriters.clear();
+            Result poisoned = new Result(poison ? Outcome.POISONED : Outcome.RETIRED, null, nowNs);
+            c.readers.forEach(r -> r.accept(poisoned));
+            c.writers.forEach(w -> w.done.accept(poisoned));
+            c.readers.clear();
+            c.writers.clear();
+        }
+
+        /** A local blocking read at the home channel. */
+        void localRead(Chan c, Consumer<Result> done) {
+            if (c.poisoned) {
+                done.accept(new Result(Outcome.POISONED, null, nowNs));
+                return;
+            }
+            c.readers.add(done);
+            match(c);
+        }
+
+        /** A local blocking write at the home channel. */
+        void localWrite(Chan c, byte[] value, Consumer<Result> done) {
+            if (c.poisoned) {
+                done.accept(new Result(Outcome.POISONED, null, nowNs));
+                return;
+            }
+            c.writers.add(new LocalWriter(value, done));
+            match(c);
+        }
+
+        private void match(Chan c) {
+            while (!c.foreignWriters.isEmpty() && !c.readers.isEmpty()) {
+                Foreign f = c.foreignWriters.poll();
+                held.put(f.key, new Held(c, f, c.readers.poll(), null));
+                node.proposed(f.key, null, nowNs);
+            }
+            while (!c.foreignReaders.isEmpty() && !c.writers.isEmpty()) {
+                Foreign f = c.foreignReaders.poll();
+                LocalWriter w = c.writers.poll();
+                held.put(f.key, new Held(c, f, null, w));
+                node.proposed(f.key, w.value, nowNs);
+            }
+        }
+    }
+
+    record Result(Outcome outcome, byte[] value, long atNs) {
+    }
+
+    /** The decision of a one-guard alternation (the remote guard) with a timeout. */
+    static final class Alt {
+        enum State { OPEN, HELD, DONE, WITHDRAWN, FAILED }
+
+        State state = State.OPEN;
+    }
+
+    static final class Chan {
+        final long id;
+        final String name;
+        boolean poisoned;
+        final ArrayDeque<Foreign> foreignReaders = new ArrayDeque<>();
+        final ArrayDeque<Foreign> foreignWriters = new ArrayDeque<>();
+        final ArrayDeque<Consumer<Result>> readers = new ArrayDeque<>();
+        final ArrayDeque<LocalWriter> writers = new ArrayDeque<>();
+
+        Chan(long id, String name) {
+            this.id = id;
+            this.name = name;
+        }
+    }
+
+    record Foreign(OfferKey key, byte[] value) {
+    }
+
+    record LocalWriter(byte[] value, Consumer<Result> done) {
+    }
+
+    record Held(Chan chan, Foreign foreign, Consumer<Result> reader, LocalWriter writer) {
+    }
+}
