@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.internal.SeededBug;
 import dev.parley.spi.Decision;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
@@ -92,6 +93,7 @@ public final class Alternation {
      * @return the guard that fired
      */
     public Selected priSelect() {
+        if (SeededBug.is(SeededBug.PRI_SELECT_IGNORES_ORDER)) { return run(SeededBug.reversed(identityOrder())); }
         return run(identityOrder());
     }
 
@@ -109,6 +111,7 @@ public final class Alternation {
         }
         Selected chosen = run(order);
         lastFair = chosen.index();
+        if (SeededBug.is(SeededBug.FAIR_SELECT_STARVES_GUARD)) { lastFair = -1; }
         return chosen;
     }
 
@@ -160,6 +163,7 @@ public final class Alternation {
                     return new Selected(i, guards[i], null);
                 }
                 if (offers[i] != null && offers[i].port().poll(offers[i])) {
+                    if (SeededBug.is(SeededBug.ALTERNATION_COMMITS_TWO_GUARDS)) { continue; }
                     return result(decision);
                 }
             }
@@ -174,6 +178,7 @@ public final class Alternation {
         }
 
         long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
+        if (SeededBug.is(SeededBug.TIMEOUT_FIRES_EARLY) && timeoutIndex >= 0) { deadlineNs -= timeoutNs / 2; }
         Decision.Outcome outcome = decision.await(deadlineNs);
 
         // Phase 3, withdraw.

@@ -1,5 +1,6 @@
 package dev.parley;
 
+import dev.parley.internal.SeededBug;
 import dev.parley.spi.Decision;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
@@ -130,6 +131,7 @@ final class LocalChannel<T> implements Channel<T> {
                 return NOTHING;
             }
             Object message = buffer.poll();
+            if (SeededBug.is(SeededBug.BUFFER_LIFO)) { buffer.addFirst(message); message = buffer.pollLast(); }
             refillBuffer();
             return message;
         }
@@ -155,7 +157,8 @@ final class LocalChannel<T> implements Channel<T> {
                 return true;
             }
         }
-        if (buffer != null && buffer.size() + reservedSlots < capacity) {
+        int limit = SeededBug.is(SeededBug.BUFFER_CAPACITY_OFF_BY_ONE) ? capacity + 1 : capacity;
+        if (buffer != null && buffer.size() + reservedSlots < limit) {
             buffer.add(message);
             return true;
         }
@@ -234,6 +237,7 @@ final class LocalChannel<T> implements Channel<T> {
         try {
             end.checkNotRetired();
             if (putNow(null, message)) {
+                if (SeededBug.is(SeededBug.TIMED_WRITE_FALSE_BUT_DELIVERED) && timeoutNs >= 0) { return false; }
                 return true;
             }
             if (timeoutNs == 0) {
@@ -244,6 +248,7 @@ final class LocalChannel<T> implements Channel<T> {
             decision.setOffers(new Offer[] {offer});
             writers.add(offer);
             matchForeign();
+            if (SeededBug.is(SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK) && buffer == null) { return true; }
         } finally {
             lock.unlock();
         }
@@ -279,7 +284,9 @@ final class LocalChannel<T> implements Channel<T> {
         try {
             // A reader's poison discards the buffer even when a writer poisoned first.
             if (termination == null || !termination.poison() || (byReader && termination.readersDrain())) {
-                terminateLocked(new Termination(true, !byReader));
+                boolean drain = !byReader;
+                if (SeededBug.is(SeededBug.READER_POISON_KEEPS_BUFFER)) { drain = true; }
+                terminateLocked(new Termination(true, drain));
             }
         } finally {
             lock.unlock();
@@ -290,6 +297,7 @@ final class LocalChannel<T> implements Channel<T> {
         lock.lock();
         try {
             int left = reader ? --readerEnds : --writerEnds;
+            if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL)) { left = 0; }
             if (left == 0 && termination == null) {
                 terminateLocked(new Termination(false, !reader));
             }
@@ -305,6 +313,7 @@ final class LocalChannel<T> implements Channel<T> {
             buffer.clear();
         }
         failAll(writers);
+        if (SeededBug.is(SeededBug.POISON_DOES_NOT_WAKE_READER) && how.poison()) { return; }
         if (buffer == null || buffer.isEmpty()) {
             failAll(readers);
         }
@@ -679,6 +688,7 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public void withdraw(Offer offer) {
+            if (SeededBug.is(SeededBug.WITHDRAWN_OFFER_MATCHED)) { return; }
             if (!offer.isForeign() && !offer.isQueued()) {
                 // Benign race: the owner enrolled this offer itself, so a false here is never stale.
                 return;

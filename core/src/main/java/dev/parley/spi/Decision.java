@@ -1,8 +1,13 @@
 package dev.parley.spi;
 
+import dev.parley.internal.SeededBug;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+
+import static dev.parley.internal.SeededBug.LOST_WAKEUP;
+import static dev.parley.internal.SeededBug.WITHDRAWN_OFFER_MATCHED;
 
 /**
  * The one choice a waiting party makes: a blocked read or write, or one alternation. This is the
@@ -96,6 +101,7 @@ public final class Decision {
      * @return true if this caller now holds the decision; false if it was not OPEN
      */
     public boolean tryHold() {
+        if (SeededBug.is(WITHDRAWN_OFFER_MATCHED) && STATE.compareAndSet(this, WITHDRAWN, HELD)) { return true; }
         return STATE.compareAndSet(this, OPEN, HELD);
     }
 
@@ -253,6 +259,7 @@ public final class Decision {
 
     private void finish() {
         state = DONE;
+        if (SeededBug.is(LOST_WAKEUP)) { return; }
         LockSupport.unpark(owner);
     }
 

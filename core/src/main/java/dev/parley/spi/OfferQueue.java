@@ -1,5 +1,7 @@
 package dev.parley.spi;
 
+import dev.parley.internal.SeededBug;
+
 /**
  * A FIFO of offers, linked through the offers themselves so that a withdrawn offer leaves in
  * constant time. Not thread-safe: the owning port's lock guards it.
@@ -15,6 +17,7 @@ public final class OfferQueue {
         if (offer.queued) {
             throw new IllegalStateException("offer is already queued: " + offer);
         }
+        if (SeededBug.is(SeededBug.WAITING_PARTIES_LIFO) && head != null) { seededAddFirst(offer); return; }
         offer.queued = true;
         offer.prev = tail;
         offer.next = null;
@@ -50,6 +53,16 @@ public final class OfferQueue {
         offer.queued = false;
         size--;
         return true;
+    }
+
+    /** Only for {@link SeededBug#WAITING_PARTIES_LIFO}: the offer joins at the head. */
+    private void seededAddFirst(Offer offer) {
+        offer.queued = true;
+        offer.prev = null;
+        offer.next = head;
+        head.prev = offer;
+        head = offer;
+        size++;
     }
 
     /** @return the oldest offer, or null */
