@@ -78,6 +78,7 @@ public final class SimCampaign {
     public static String replayCommand(long seed, FaultSchedule schedule, Set<SeededBug> bugs) {
         String bugList = bugs.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
         return "mvn -q -B -pl model -am test -Dtest=SimulationReplayTest -Dsurefire.failIfNoSpecifiedTests=false"
+                + (Simulator.LOSS_AFTER_HEAL ? " -Dparley.sim.lossAfterHeal=true" : "")
                 + " -Dparley.sim.seed=" + seed + (bugList.isEmpty() ? "" : " -Dparley.sim.bugs=" + bugList)
                 + " '-Dparley.sim.schedule=" + schedule + "'";
     }

@@ -36,6 +36,9 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     private final Simulator sim;
     private final ProtocolNode node;
     boolean alive = true;
+    /** The node's next protocol timer, as last asked; stale once {@code timerChanged}. */
+    long timerNs;
+    boolean timerChanged = true;
     private final Map<String, HomeChannel> channels = new LinkedHashMap<>();
     private final Map<EndKey, HomeChannel> remoteEnds = new HashMap<>();
     private final Map<OfferKey, HomeChannel> foreignOffers = new HashMap<>();

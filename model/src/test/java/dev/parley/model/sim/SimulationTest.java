@@ -3,6 +3,8 @@ package dev.parley.model.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -34,5 +36,27 @@ class SimulationTest {
         System.out.printf("simulation: %d seeds in %.1f s (%.0f seeds/s), %.0f virtual s%n", CI_SEEDS, seconds,
                 CI_SEEDS / seconds, virtualNs / 1e9);
         System.out.println("simulation stats: " + stats);
+        // The runs exercise what the checks are about: faults, restarts, and every ending.
+        for (String k : List.of("FRAMES_RETRANSMITTED", "DUPLICATES_DROPPED", "PEER_RESTARTS", "ops.WRITE.DONE",
+                "ops.WRITE.NOT_DONE", "ops.WRITE.UNKNOWN", "ops.READ.UNREACHABLE", "ops.READ.POISONED",
+                "ops.READ.RETIRED", "rejected.STALE_INCARNATION")) {
+            assertTrue(stats.getOrDefault(k, 0L) > 0, k + " never happened: " + stats);
+        }
+        assertEquals(0L, stats.getOrDefault("ops.READ.RUNNING", 0L) + stats.getOrDefault("ops.WRITE.RUNNING", 0L));
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        Simulator.Run a = Simulator.run(725, Set.of());
+        Simulator.Run b = Simulator.run(725, Set.of());
+        assertEquals(a.history().ops().toString(), b.history().ops().toString());
+        assertEquals(a.stats(), b.stats());
+    }
+
+    @Test
+    void aPrintedScheduleReplaysTheSameRun() {
+        Simulator.Run a = Simulator.run(659, Set.of());
+        Simulator.Run b = Simulator.run(659, FaultSchedule.parse(a.schedule().toString()), Set.of());
+        assertEquals(a.history().ops().toString(), b.history().ops().toString());
     }
 }
