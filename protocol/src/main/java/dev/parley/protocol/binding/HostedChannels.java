@@ -72,13 +72,14 @@ public final class HostedChannels implements HomeChannels {
     }
 
     @Override
-    public void openEnd(EndKey end, long channelId, Frame.Side side) {
+    public boolean openEnd(EndKey end, long channelId, Frame.Side side) {
         Hosted h = byId.get(channelId);
         if (h == null) {
-            throw new IllegalStateException("openEnd for an unknown channelId=" + channelId);
+            return false;
         }
         ChannelEnd local = side == Frame.Side.READ ? h.channel.reader() : h.channel.writer();
         ends.put(end, new RemoteEnd(h, local, ((GuardableEnd) local).guardPort()));
+        return true;
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class NodeLoop implements AutoCloseable {
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile RuntimeException failure;
 
     /**
      * Makes the node and starts its thread.
@@ -69,15 +70,33 @@ public final class NodeLoop implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return; // closed
+            } catch (RuntimeException e) {
+                failure = e; // a binding or codec bug: the node stops, close() reports it
+                running = false;
+                return;
             }
         }
     }
 
-    /** Stops the thread and waits for it; the node is not used again. */
+    /** @return the exception that stopped the node's thread, or null while it runs or after a clean close */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    /**
+     * Stops the thread and waits for it; the node is not used again.
+     *
+     * @throws IllegalStateException if a task had failed and stopped the node (its cause attached)
+     */
     @Override
     public void close() throws InterruptedException {
         running = false;
         thread.interrupt();
         thread.join();
+        RuntimeException f = failure;
+        if (f != null) {
+            failure = null;
+            throw new IllegalStateException("the protocol node's thread had stopped on a failure", f);
+        }
     }
 }
