@@ -77,11 +77,13 @@ public final class Model {
 
     private final Program program;
     private final List<List<End>> endsOf;
+    private final List<End> allEnds;
 
     /** @param program the program whose states this model steps through */
     public Model(Program program) {
         this.program = program;
         this.endsOf = IntStream.range(0, program.processes().size()).mapToObj(program::ends).toList();
+        this.allEnds = endsOf.stream().flatMap(List::stream).toList();
     }
 
     /** One atomic step: a readable label and the state it leads to. */
@@ -231,8 +233,16 @@ public final class Model {
     }
 
     boolean allRetired(State state, int channel, Side side) {
-        List<End> ends = program.allEnds().stream().filter(e -> e.channel() == channel && e.side() == side).toList();
-        return !ends.isEmpty() && state.retired().containsAll(ends);
+        boolean any = false;
+        for (End end : allEnds) {
+            if (end.channel() == channel && end.side() == side) {
+                any = true;
+                if (!state.retired().contains(end)) {
+                    return false;
+                }
+            }
+        }
+        return any;
     }
 
     /** @return how the channel stands as seen from {@code end} */

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every reachable state, so that the model is trusted before it judges the core. The bound of the
  * systematic part is {@code -Dparley.model.exhaustive.ops} (default 3: every program of up to 3
  * operations in up to 3 processes over 2 channels); the sampled part runs
- * {@code -Dparley.model.exhaustive.samples} (default 50) seeded programs of 3 processes with 4
+ * {@code -Dparley.model.exhaustive.samples} (default 20) seeded programs of 3 processes with 4
  * operations each over 2 channels, from {@code -Dparley.model.seed} (default 1).
  */
 class ExhaustiveExplorationTest {
@@ -125,7 +125,7 @@ class ExhaustiveExplorationTest {
     @Test
     @org.junit.jupiter.api.Timeout(value = 6, unit = TimeUnit.HOURS, threadMode = ThreadMode.SAME_THREAD)
     void everyInvariantHoldsInEveryStateOfSampledProgramsOfThreeProcessesWithFourOperations() {
-        int samples = Integer.getInteger("parley.model.exhaustive.samples", 50);
+        int samples = Integer.getInteger("parley.model.exhaustive.samples", 20);
         long seed = Long.getLong("parley.model.seed", 1L);
         Random random = new Random(seed);
         Tally tally = new Tally();
