@@ -155,15 +155,15 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     }
 
     @Override
-    public void openEnd(EndKey end, long channelId, Frame.Side side) {
+    public boolean openEnd(EndKey end, long channelId, Frame.Side side) {
         for (HomeChannel c : channels.values()) {
             if (c.id == channelId) {
                 remoteEnds.put(end, c);
                 c.openEnd(end, side == Frame.Side.WRITE);
-                return;
+                return true;
             }
         }
-        sim.violation("protocol", "openEnd " + end + " for unknown channelId=" + channelId + " at " + address);
+        return false; // refused: the protocol aborts the end's offers
     }
 
     @Override

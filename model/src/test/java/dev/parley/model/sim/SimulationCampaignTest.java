@@ -48,7 +48,7 @@ class SimulationCampaignTest {
                 workers.add(pool.submit(() -> {
                     long seed;
                     while (failure.get() == null && System.nanoTime() < endNs
-                            && (seed = next.getAndIncrement()) < first + seeds) {
+                            && (seed = next.getAndIncrement()) - first < seeds) {
                         Simulator.Run r = Simulator.run(seed, bugs);
                         if (r.failed()) {
                             failure.compareAndSet(null, r);
