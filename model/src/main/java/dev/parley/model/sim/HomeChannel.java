@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -113,8 +114,8 @@ final class HomeChannel {
             if (answer != ProposalAnswer.DECLINE) {
                 String v = buffer.poll();
                 if (answer == ProposalAnswer.UNKNOWN) {
-                    home.sim().history().discarded(name, v, now, "buffer head given to a reader whose outcome is unknown",
-                            true);
+                    home.sim().history().discarded(name, v, now,
+                            "buffer head given to a reader whose outcome is unknown", true);
                 }
             }
         } else if (h.bufferSlot) {
@@ -146,7 +147,8 @@ final class HomeChannel {
         terminated = how;
         long now = home.sim().nowNs();
         boolean keepReaders = capacity > 0 && how == Ending.RETIRED;
-        for (ArrayDeque<Object> queue : keepReaders ? java.util.List.of(writers) : java.util.List.of(readers, writers)) {
+        List<ArrayDeque<Object>> told = keepReaders ? List.of(writers) : List.of(readers, writers);
+        for (ArrayDeque<Object> queue : told) {
             for (Object p : queue) {
                 if (p instanceof Foreign f) {
                     home.node().terminated(f.key, how == Ending.POISONED, now);

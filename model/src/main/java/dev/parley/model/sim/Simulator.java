@@ -132,7 +132,8 @@ public final class Simulator {
     private void settled() {
         for (SimNode n : nodes.values()) {
             if (n.pendingOps() > 0) {
-                violation("completed-once", n.address + " has " + n.pendingOps() + " remote operations never completed");
+                violation("completed-once", n.address + " has " + n.pendingOps()
+                        + " remote operations never completed");
             }
             for (HomeChannel c : n.channels()) {
                 if (c.heldProposals() > 0) {

@@ -248,7 +248,8 @@ final class Workload {
         }
 
         /** An unconditional remote operation; {@code then} runs as its own event. */
-        void remoteOp(long end, Chan c, String value, long deadlineNs, java.util.function.BiConsumer<Ending, String> then) {
+        void remoteOp(long end, Chan c, String value, long deadlineNs,
+                java.util.function.BiConsumer<Ending, String> then) {
             History.Op op = begin(c.name, value, deadlineNs);
             byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
             node.offer(end, bytes, false, deadlineNs, new SimNode.RemoteOp() {
