@@ -103,6 +103,7 @@ final class HomeChannel {
     }
 
     void answer(OfferKey key, ProposalAnswer answer) {
+        home.sim().count("answer." + answer);
         Held h = held.remove(key);
         if (h == null) {
             throw new IllegalStateException("invariant answered-held: answer=" + answer + " for " + key

@@ -120,7 +120,9 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
         if (op == null) {
             throw new IllegalStateException("askHold for opId=" + opId + " that no process made");
         }
-        node.holdAnswered(opId, op.askHold(opId, value), sim.nowNs());
+        HoldAnswer answer = op.askHold(opId, value);
+        sim.count("askHold." + answer);
+        node.holdAnswered(opId, answer, sim.nowNs());
     }
 
     @Override

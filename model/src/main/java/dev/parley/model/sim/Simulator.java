@@ -318,6 +318,13 @@ public final class Simulator {
         return nodes.get(address);
     }
 
+    private final Map<String, Long> counts = new TreeMap<>();
+
+    /** Counts something the workload did, for the run's statistics. */
+    void count(String what) {
+        counts.merge(what, 1L, Long::sum);
+    }
+
     void violation(String property, String detail) {
         violations.add(property + ": " + detail);
     }
@@ -336,6 +343,7 @@ public final class Simulator {
             }
         }
         out.put("incarnations", (long) everyIncarnation.size());
+        out.putAll(counts);
         out.put("sim.ticks", ticks);
         out.put("sim.events", eventsRun);
         history.endings().forEach((k, v) -> out.put("ops." + k, v));

@@ -39,7 +39,8 @@ class SimulationTest {
         // The runs exercise what the checks are about: faults, restarts, and every ending.
         for (String k : List.of("FRAMES_RETRANSMITTED", "DUPLICATES_DROPPED", "PEER_RESTARTS", "ops.WRITE.DONE",
                 "ops.WRITE.NOT_DONE", "ops.WRITE.UNKNOWN", "ops.READ.UNREACHABLE", "ops.READ.POISONED",
-                "ops.READ.RETIRED", "rejected.STALE_INCARNATION")) {
+                "ops.READ.RETIRED", "rejected.STALE_INCARNATION", "askHold.HELD", "askHold.BUSY", "askHold.FINAL",
+                "answer.ACCEPT", "answer.DECLINE", "answer.UNKNOWN")) {
             assertTrue(stats.getOrDefault(k, 0L) > 0, k + " never happened: " + stats);
         }
         assertEquals(0L, stats.getOrDefault("ops.READ.RUNNING", 0L) + stats.getOrDefault("ops.WRITE.RUNNING", 0L));
