@@ -20,5 +20,11 @@ public enum SeededBug {
      * A withdrawing reader still accepts a DELIVER that crossed its WITHDRAW (breaks
      * no-accept-after-withdraw: the home took the WITHDRAW as a decline and offers the value again).
      */
-    ACCEPT_AFTER_WITHDRAW
+    ACCEPT_AFTER_WITHDRAW,
+    /**
+     * The session takes frames addressed to an earlier incarnation of this node, and their
+     * cumulative acks (breaks incarnation-fenced: an ack of the old sequence space acknowledges
+     * frames of the new one that never arrived). Added for the simulator in the model module.
+     */
+    ACK_FROM_OLD_INCARNATION
 }

@@ -1,0 +1,313 @@
+package dev.parley.model.sim;
+
+import dev.parley.model.sim.History.Ending;
+import dev.parley.protocol.HoldAnswer;
+import dev.parley.protocol.OfferKey;
+import dev.parley.protocol.ProposalAnswer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A channel hosted by a simulated node, as the core would drive the protocol's home side: a
+ * small deterministic matcher of local parties (guards of {@link Decision}s) and foreign
+ * offers, rendezvous or buffered, with poison and retire. Only the simulator's thread uses it.
+ *
+ * <h2>Implementation note</h2>
+ * Matching takes the oldest eligible pair. A pair of two local parties commits at once. A
+ * pair with a foreign offer holds the local decision (or a buffer slot, or the buffer's
+ * head), reports {@code proposed} and waits for the protocol's {@code answer}: ACCEPT
+ * commits, DECLINE releases (the local party goes back to the front), UNKNOWN fails the held
+ * local party (a buffer's head counts as taken, a reserved slot is freed). Two foreign offers
+ * are never matched (the core does not either). Invariants, by name: <b>answered-held</b>
+ * (every proposal is answered once, and only a held proposal is answered);
+ * <b>buffer-bounded</b> (messages plus reserved slots never exceed the capacity).
+ */
+final class HomeChannel {
+
+    /** A local party: one guard of a decision. */
+    record Local(Decision decision, int guard, String value) {
+    }
+
+    private record Foreign(OfferKey key, String value) {
+    }
+
+    /** What a proposal holds. */
+    private record Held(Local local, Foreign foreign, boolean bufferHead, boolean bufferSlot) {
+    }
+
+    final String name;
+    final long id;
+    final int capacity;
+    private final SimNode home;
+    private final ArrayDeque<Object> readers = new ArrayDeque<>();
+    private final ArrayDeque<Object> writers = new ArrayDeque<>();
+    private final ArrayDeque<String> buffer = new ArrayDeque<>();
+    private boolean headHeld;
+    private int reservedSlots;
+    private final Map<OfferKey, Held> held = new HashMap<>();
+    private final Set<Object> writerEnds = new HashSet<>();
+    private final Set<Object> readerEnds = new HashSet<>();
+    Ending terminated; // null while open; POISONED or RETIRED
+
+    HomeChannel(SimNode home, String name, long id, int capacity) {
+        this.home = home;
+        this.name = name;
+        this.id = id;
+        this.capacity = capacity;
+    }
+
+    // ---- ends, for retire
+
+    void openEnd(Object end, boolean writer) {
+        (writer ? writerEnds : readerEnds).add(end);
+    }
+
+    void retireEnd(Object end) {
+        boolean writer = writerEnds.remove(end);
+        boolean reader = readerEnds.remove(end);
+        if ((writer && writerEnds.isEmpty()) || (reader && readerEnds.isEmpty())) {
+            terminate(Ending.RETIRED);
+        }
+    }
+
+    // ---- parties
+
+    void local(Decision d, int guard, String valueOrNull) {
+        Local l = new Local(d, guard, valueOrNull);
+        if (refused(l)) {
+            return;
+        }
+        (valueOrNull == null ? readers : writers).add(l);
+        match();
+    }
+
+    void foreign(OfferKey key, byte[] valueOrNull) {
+        if (terminated != null && (valueOrNull != null || buffer.isEmpty() || terminated == Ending.POISONED)) {
+            home.node().terminated(key, terminated == Ending.POISONED, home.sim().nowNs());
+            return;
+        }
+        String v = valueOrNull == null ? null : new String(valueOrNull, StandardCharsets.UTF_8);
+        (v == null ? readers : writers).add(new Foreign(key, v));
+        match();
+    }
+
+    boolean withdraw(OfferKey key) {
+        return readers.removeIf(p -> p instanceof Foreign f && f.key.equals(key))
+                || writers.removeIf(p -> p instanceof Foreign f && f.key.equals(key));
+    }
+
+    void answer(OfferKey key, ProposalAnswer answer) {
+        home.sim().count("answer." + answer);
+        Held h = held.remove(key);
+        if (h == null) {
+            throw new IllegalStateException("invariant answered-held: answer=" + answer + " for " + key
+                    + " with no proposal out on channel " + name);
+        }
+        long now = home.sim().nowNs();
+        if (h.bufferHead) {
+            headHeld = false;
+            if (answer != ProposalAnswer.DECLINE) {
+                String v = buffer.poll();
+                if (answer == ProposalAnswer.UNKNOWN) {
+                    home.sim().history().discarded(name, v, now,
+                            "buffer head given to a reader whose outcome is unknown", true);
+                }
+            }
+        } else if (h.bufferSlot) {
+            reservedSlots--;
+            if (answer == ProposalAnswer.ACCEPT) {
+                buffer.add(h.foreign.value);
+            }
+        } else {
+            Local l = h.local;
+            switch (answer) {
+                case ACCEPT -> l.decision.commit(key, l.guard, l.value == null ? h.foreign.value : null);
+                case DECLINE -> {
+                    l.decision.release(key);
+                    if (!refused(l)) {
+                        (l.value == null ? readers : writers).addFirst(l);
+                    }
+                }
+                case UNKNOWN -> l.decision.fail(key, l.guard, Ending.UNKNOWN);
+            }
+        }
+        match();
+    }
+
+    /** Poisons (from any end) or retires the channel: waiting parties are told, later ones refused. */
+    void terminate(Ending how) {
+        if (terminated == Ending.POISONED || (terminated == how)) {
+            return;
+        }
+        terminated = how;
+        long now = home.sim().nowNs();
+        boolean keepReaders = capacity > 0 && how == Ending.RETIRED;
+        List<ArrayDeque<Object>> told = keepReaders ? List.of(writers) : List.of(readers, writers);
+        for (ArrayDeque<Object> queue : told) {
+            for (Object p : queue) {
+                if (p instanceof Foreign f) {
+                    home.node().terminated(f.key, how == Ending.POISONED, now);
+                } else {
+                    Local l = (Local) p;
+                    l.decision.fail(null, l.guard, how);
+                }
+            }
+            queue.clear();
+        }
+        if (how == Ending.POISONED) {
+            for (String v : buffer) {
+                home.sim().history().discarded(name, v, now, "buffer discarded by poison", false);
+            }
+            buffer.clear();
+        }
+        settleRetired();
+    }
+
+    /** The home crashed: what the buffer held is gone with it. */
+    void crashed() {
+        for (String v : buffer) {
+            home.sim().history().discarded(name, v, home.sim().nowNs(), "buffered at a home that crashed", false);
+        }
+    }
+
+    /** Runs the matcher until no pair can be matched. */
+    void match() {
+        boolean progress = true;
+        while (progress) {
+            prune(readers);
+            prune(writers);
+            progress = capacity == 0 ? matchRendezvous() : matchBuffered();
+        }
+        settleRetired();
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private boolean refused(Local l) {
+        boolean readsBuffer = l.value == null && !buffer.isEmpty() && terminated == Ending.RETIRED;
+        if (terminated != null && !readsBuffer) {
+            l.decision.fail(null, l.guard, terminated);
+            return true;
+        }
+        return false;
+    }
+
+    private static void prune(ArrayDeque<Object> queue) {
+        queue.removeIf(p -> p instanceof Local l && l.decision.over());
+    }
+
+    private static boolean eligible(Object p) {
+        return p instanceof Foreign || ((Local) p).decision.open();
+    }
+
+    private boolean matchRendezvous() {
+        for (Object r : readers) {
+            if (!eligible(r)) {
+                continue;
+            }
+            for (Object w : writers) {
+                if (!eligible(w) || (r instanceof Foreign && w instanceof Foreign)
+                        || (r instanceof Local lr && w instanceof Local lw && lr.decision == lw.decision)) {
+                    continue;
+                }
+                readers.remove(r);
+                writers.remove(w);
+                pair(r, w);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void pair(Object r, Object w) {
+        long now = home.sim().nowNs();
+        if (r instanceof Local lr && w instanceof Local lw) {
+            lw.decision.commit(null, lw.guard, null);
+            lr.decision.commit(null, lr.guard, lw.value);
+        } else if (r instanceof Local lr) {
+            Foreign fw = (Foreign) w;
+            hold(lr, fw.key);
+            held.put(fw.key, new Held(lr, fw, false, false));
+            home.node().proposed(fw.key, null, now);
+        } else {
+            Local lw = (Local) w;
+            Foreign fr = (Foreign) r;
+            hold(lw, fr.key);
+            held.put(fr.key, new Held(lw, fr, false, false));
+            home.node().proposed(fr.key, lw.value.getBytes(StandardCharsets.UTF_8), now);
+        }
+    }
+
+    private static void hold(Local l, OfferKey by) {
+        if (l.decision.tryHold(by, l.guard) != HoldAnswer.HELD) {
+            throw new IllegalStateException("an eligible party could not be held: " + l);
+        }
+    }
+
+    private boolean matchBuffered() {
+        long now = home.sim().nowNs();
+        if (!buffer.isEmpty() && !headHeld) {
+            for (Iterator<Object> it = readers.iterator(); it.hasNext(); ) {
+                Object r = it.next();
+                if (!eligible(r)) {
+                    continue;
+                }
+                it.remove();
+                if (r instanceof Local lr) {
+                    lr.decision.commit(null, lr.guard, buffer.poll());
+                } else {
+                    Foreign fr = (Foreign) r;
+                    headHeld = true;
+                    held.put(fr.key, new Held(null, fr, true, false));
+                    home.node().proposed(fr.key, buffer.peek().getBytes(StandardCharsets.UTF_8), now);
+                }
+                return true;
+            }
+        }
+        if (buffer.size() + reservedSlots < capacity && terminated == null) {
+            for (Iterator<Object> it = writers.iterator(); it.hasNext(); ) {
+                Object w = it.next();
+                if (!eligible(w)) {
+                    continue;
+                }
+                it.remove();
+                if (w instanceof Local lw) {
+                    buffer.add(lw.value);
+                    lw.decision.commit(null, lw.guard, null);
+                } else {
+                    Foreign fw = (Foreign) w;
+                    reservedSlots++;
+                    held.put(fw.key, new Held(null, fw, false, true));
+                    home.node().proposed(fw.key, null, now);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A retired buffered channel fails its readers once the buffer is empty. */
+    private void settleRetired() {
+        if (terminated == Ending.RETIRED && capacity > 0 && buffer.isEmpty() && !headHeld) {
+            for (Object p : readers) {
+                if (p instanceof Foreign f) {
+                    home.node().terminated(f.key, false, home.sim().nowNs());
+                } else {
+                    ((Local) p).decision.fail(null, ((Local) p).guard, Ending.RETIRED);
+                }
+            }
+            readers.clear();
+        }
+    }
+
+    /** @return proposals still waiting for an answer (0 once the run settles) */
+    int heldProposals() {
+        return held.size();
+    }
+}

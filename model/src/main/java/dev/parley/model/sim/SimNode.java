@@ -1,0 +1,213 @@
+package dev.parley.model.sim;
+
+import dev.parley.model.sim.History.Ending;
+import dev.parley.protocol.EndKey;
+import dev.parley.protocol.Frame;
+import dev.parley.protocol.HoldAnswer;
+import dev.parley.protocol.HomeChannels;
+import dev.parley.protocol.Network;
+import dev.parley.protocol.OfferKey;
+import dev.parley.protocol.Outcome;
+import dev.parley.protocol.ProposalAnswer;
+import dev.parley.protocol.ProtocolNode;
+import dev.parley.protocol.RemoteEnds;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * One incarnation of a simulated node: a real {@link ProtocolNode}, the channels it hosts
+ * ({@link HomeChannel}) and its remote ends' decisions. A crash ends the incarnation; a
+ * restart makes a new one at the same address. Only the simulator's thread uses it.
+ */
+final class SimNode implements Network, HomeChannels, RemoteEnds {
+
+    /** What a remote operation's process hears: the hold question and the outcome. */
+    interface RemoteOp {
+        /** Answers the protocol's askHold at once (the local decision's tryHold). */
+        HoldAnswer askHold(long opId, byte[] value);
+
+        void completed(Outcome outcome, byte[] value);
+    }
+
+    final String address;
+    final int generation;
+    private final Simulator sim;
+    private final ProtocolNode node;
+    boolean alive = true;
+    /** The node's next protocol timer, as last asked; stale once {@code timerChanged}. */
+    long timerNs;
+    boolean timerChanged = true;
+    private final Map<String, HomeChannel> channels = new LinkedHashMap<>();
+    private final Map<EndKey, HomeChannel> remoteEnds = new HashMap<>();
+    private final Map<OfferKey, HomeChannel> foreignOffers = new HashMap<>();
+    private final Map<Long, RemoteOp> ops = new HashMap<>();
+    private final Map<Long, Outcome> early = new HashMap<>();
+    private final Map<Long, LongConsumer> lookups = new HashMap<>();
+
+    SimNode(Simulator sim, String address, int generation, long incarnation) {
+        this.sim = sim;
+        this.address = address;
+        this.generation = generation;
+        this.node = new ProtocolNode(incarnation, sim.config(), null, this, this, this, sim.bugs());
+    }
+
+    ProtocolNode node() {
+        return node;
+    }
+
+    Simulator sim() {
+        return sim;
+    }
+
+    HomeChannel host(String name, int capacity) {
+        HomeChannel c = new HomeChannel(this, name, channels.size() + 1L, capacity);
+        channels.put(name, c);
+        return c;
+    }
+
+    HomeChannel channel(String name) {
+        return channels.get(name);
+    }
+
+    Iterable<HomeChannel> channels() {
+        return channels.values();
+    }
+
+    /** The node stops: its channels' buffers are lost, its timers and frames no longer run. */
+    void crash() {
+        alive = false;
+        channels.values().forEach(HomeChannel::crashed);
+    }
+
+    // ---- the processes' calls (outside any protocol call)
+
+    /** Looks {@code name} up at {@code home}; {@code then} gets the channel id, or -1 if not found. */
+    void lookup(String home, String name, long deadlineNs, LongConsumer then) {
+        lookups.put(node.lookup(home, name, deadlineNs, sim.nowNs()), then);
+    }
+
+    long openEnd(String home, long channelId, boolean writer) {
+        return node.openEnd(home, channelId, writer ? Frame.Side.WRITE : Frame.Side.READ, sim.nowNs());
+    }
+
+    long offer(long endId, byte[] value, boolean conditional, long deadlineNs, RemoteOp op) {
+        long id = node.offer(endId, value, conditional, deadlineNs, sim.nowNs());
+        Outcome done = early.remove(id);
+        if (done != null) {
+            sim.soon(() -> op.completed(done, null));
+        } else {
+            ops.put(id, op);
+        }
+        return id;
+    }
+
+    // ---- Network
+
+    @Override
+    public void send(String peer, byte[] frame) {
+        if (alive) {
+            sim.transmit(address, peer, frame);
+        }
+    }
+
+    // ---- RemoteEnds
+
+    @Override
+    public void askHold(long opId, byte[] value) {
+        RemoteOp op = ops.get(opId);
+        if (op == null) {
+            throw new IllegalStateException("askHold for opId=" + opId + " that no process made");
+        }
+        HoldAnswer answer = op.askHold(opId, value);
+        sim.count("askHold." + answer);
+        node.holdAnswered(opId, answer, sim.nowNs());
+    }
+
+    @Override
+    public void completed(long opId, Outcome outcome, byte[] value) {
+        RemoteOp op = ops.remove(opId);
+        if (op == null) {
+            if (early.put(opId, outcome) != null) {
+                sim.violation("protocol", "opId=" + opId + " at " + address + " completed twice");
+            }
+            return; // completed inside offer(), before it returned its id
+        }
+        op.completed(outcome, value);
+    }
+
+    @Override
+    public void lookedUp(long lookupId, Outcome outcome, long channelId) {
+        LongConsumer then = lookups.remove(lookupId);
+        sim.soon(() -> then.accept(outcome == Outcome.DONE ? channelId : -1));
+    }
+
+    /** @return remote operations that never completed (0 once the run settles) */
+    int pendingOps() {
+        return ops.size();
+    }
+
+    // ---- HomeChannels
+
+    @Override
+    public long lookup(String name) {
+        HomeChannel c = channels.get(name);
+        return c == null ? 0 : c.id;
+    }
+
+    @Override
+    public boolean openEnd(EndKey end, long channelId, Frame.Side side) {
+        for (HomeChannel c : channels.values()) {
+            if (c.id == channelId) {
+                remoteEnds.put(end, c);
+                c.openEnd(end, side == Frame.Side.WRITE);
+                return true;
+            }
+        }
+        return false; // refused: the protocol aborts the end's offers
+    }
+
+    @Override
+    public void offer(OfferKey offer, EndKey end, byte[] value) {
+        HomeChannel c = remoteEnds.get(end);
+        if (c == null) {
+            sim.violation("protocol", "offer " + offer + " through unknown end " + end + " at " + address);
+            return;
+        }
+        foreignOffers.put(offer, c);
+        c.foreign(offer, value);
+    }
+
+    @Override
+    public boolean withdraw(OfferKey offer) {
+        HomeChannel c = foreignOffers.get(offer);
+        return c != null && c.withdraw(offer);
+    }
+
+    @Override
+    public void answer(OfferKey offer, ProposalAnswer answer) {
+        HomeChannel c = foreignOffers.get(offer);
+        if (c == null) {
+            sim.violation("protocol", "answer " + answer + " for unknown offer " + offer + " at " + address);
+            return;
+        }
+        c.answer(offer, answer);
+    }
+
+    @Override
+    public void poison(EndKey end) {
+        HomeChannel c = remoteEnds.get(end);
+        if (c != null) {
+            c.terminate(Ending.POISONED);
+        }
+    }
+
+    @Override
+    public void retire(EndKey end) {
+        HomeChannel c = remoteEnds.remove(end);
+        if (c != null) {
+            c.retireEnd(end);
+        }
+    }
+}

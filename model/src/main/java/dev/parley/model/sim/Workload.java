@@ -1,0 +1,566 @@
+package dev.parley.model.sim;
+
+import dev.parley.model.sim.History.Ending;
+import dev.parley.model.sim.History.Kind;
+import dev.parley.protocol.HoldAnswer;
+import dev.parley.protocol.Outcome;
+import dev.parley.protocol.ProtocolNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The simulated processes of a run: deterministic state machines that the simulator's events
+ * drive (no threads). Three channels, each hosted on its own node: "a" and "b" rendezvous,
+ * "q" buffered. On every node: for each channel it hosts, a local reader that reads until the
+ * channel ends, a local writer and the channel's keeper end; for each channel hosted
+ * elsewhere, a remote writer and a remote reader; and one process of alternations mixing a
+ * remote write guard, a remote read guard, local guards on its own channel and a timeout.
+ * When every writer of a channel has finished (and the network has healed), the channel is
+ * closed across nodes: retired (the keeper end retires last, after the writers' remote ends)
+ * or poisoned by a remote end on another node. Only the simulator's thread uses it.
+ */
+final class Workload {
+
+    static final int OPS = 5;
+
+    /** One channel of the run: its name, home, capacity and how it is closed. */
+    record Chan(String name, String home, int capacity, boolean poisonToClose, String poisoner) {
+    }
+
+    private final Simulator sim;
+    private final List<Chan> chans = new ArrayList<>();
+    private final Set<Proc> running = new LinkedHashSet<>();
+    private final Map<String, Integer> writersRunning = new HashMap<>();
+    private long resumeNs;
+
+    Workload(Simulator sim) {
+        this.sim = sim;
+        List<String> nodes = Simulator.NODES;
+        String[] names = {"a", "b", "q"};
+        for (int i = 0; i < names.length; i++) {
+            int capacity = names[i].equals("q") ? 1 + sim.workload.nextInt(3) : 0;
+            boolean poison = capacity == 0 && sim.workload.nextBoolean();
+            chans.add(new Chan(names[i], nodes.get(i), capacity, poison, nodes.get((i + 1) % nodes.size())));
+        }
+    }
+
+    void resumeAt(long atNs) {
+        resumeNs = atNs;
+    }
+
+    boolean finished() {
+        return running.isEmpty();
+    }
+
+    String running() {
+        return running.toString();
+    }
+
+    /** A node (or a new incarnation of it) started: it hosts its channels and runs its processes. */
+    void started(SimNode n) {
+        List<Chan> elsewhere = new ArrayList<>();
+        Chan own = null;
+        for (Chan c : chans) {
+            if (c.home.equals(n.address)) {
+                own = c;
+                HomeChannel hc = n.host(c.name, c.capacity);
+                Object keeper = "keeper of " + c.name + " at " + n.address + "/" + n.generation;
+                hc.openEnd(keeper, true);
+                Object readerEnd = "local reader end of " + c.name;
+                hc.openEnd(readerEnd, false);
+                spawn(new LocalReader(n, c));
+                spawn(new LocalWriter(n, c));
+                if (!c.poisonToClose) {
+                    spawn(new Keeper(n, c, hc, keeper));
+                }
+            } else {
+                elsewhere.add(c);
+                spawn(new RemotePeer(n, c, true));
+                spawn(new RemotePeer(n, c, false));
+                if (c.poisonToClose && c.poisoner.equals(n.address)) {
+                    spawn(new Poisoner(n, c));
+                }
+            }
+        }
+        spawn(new Alternator(n, own, elsewhere.get(0), elsewhere.get(1)));
+    }
+
+    /** A node crashed: its processes die with it; what they had in flight ends UNKNOWN. */
+    void crashed(SimNode n) {
+        for (Proc p : new ArrayList<>(running)) {
+            if (p.node == n) {
+                p.die();
+            }
+        }
+    }
+
+    private void spawn(Proc p) {
+        running.add(p);
+        if (p.writes != null) {
+            writersRunning.merge(p.writes.name, 1, Integer::sum);
+        }
+        sim.soon(p::guardedStart);
+    }
+
+    private boolean writersDone(Chan c) {
+        return writersRunning.getOrDefault(c.name, 0) == 0 && sim.nowNs() >= resumeNs;
+    }
+
+    static Ending ending(Outcome o) {
+        return switch (o) {
+            case DONE -> Ending.DONE;
+            case NOT_DONE -> Ending.NOT_DONE;
+            case OUTCOME_UNKNOWN -> Ending.UNKNOWN;
+            case PEER_UNREACHABLE -> Ending.UNREACHABLE;
+            case POISONED -> Ending.POISONED;
+            case RETIRED -> Ending.RETIRED;
+        };
+    }
+
+    private static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    /** A simulated process on one incarnation of a node. */
+    private abstract class Proc {
+        final SimNode node;
+        final String name;
+        final Chan writes;
+        final List<History.Op> current = new ArrayList<>();
+        boolean over;
+
+        Proc(SimNode node, String role, Chan writes) {
+            this.node = node;
+            this.name = node.address.substring(0, node.address.indexOf(':')) + "." + node.generation + "." + role;
+            this.writes = writes;
+        }
+
+        abstract void start();
+
+        void guardedStart() {
+            if (!over) {
+                start();
+            }
+        }
+
+        /** Runs {@code step} after {@code delayNs}, if this process still lives then. */
+        void later(long delayNs, Runnable step) {
+            sim.at(sim.nowNs() + delayNs, () -> {
+                if (!over) {
+                    step.run();
+                }
+            });
+        }
+
+        long think(int maxMs) {
+            return sim.workload.nextInt(maxMs + 1) * 1_000_000L;
+        }
+
+        History.Op begin(String channel, String value, long deadlineNs) {
+            History.Op op = sim.history().begin(name, channel, value == null ? Kind.READ : Kind.WRITE, value,
+                    deadlineNs, sim.nowNs());
+            current.add(op);
+            return op;
+        }
+
+        void end(History.Op op, Ending ending, String valueRead) {
+            if (!op.ended()) {
+                sim.history().end(op, ending, ending == Ending.DONE ? valueRead : null, sim.nowNs());
+            }
+            current.remove(op);
+        }
+
+        void die() {
+            for (History.Op op : new ArrayList<>(current)) {
+                end(op, Ending.UNKNOWN, null); // it died mid-operation: perhaps delivered, at most once
+            }
+            finish();
+        }
+
+        void finish() {
+            if (over) {
+                return;
+            }
+            over = true;
+            running.remove(this);
+            if (writes != null) {
+                writersRunning.merge(writes.name, -1, Integer::sum);
+            }
+        }
+
+        /** A plain or timed operation on a channel this node hosts. */
+        void localOp(Chan c, String value, long deadlineNs, java.util.function.BiConsumer<Ending, String> then) {
+            History.Op op = begin(c.name, value, deadlineNs);
+            Decision d = new Decision(sim, deadlineNs, r -> {
+                if (!over) {
+                    end(op, r.ending(), r.valueRead());
+                    then.accept(r.ending(), r.valueRead());
+                }
+            });
+            node.channel(c.name).local(d, 0, value);
+            if (deadlineNs != History.NO_DEADLINE) {
+                sim.at(deadlineNs, d::timeout);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A process with remote ends: it looks channels up and opens ends, again after a failure. */
+    private abstract class RemoteProc extends Proc {
+        RemoteProc(SimNode node, String role, Chan writes) {
+            super(node, role, writes);
+        }
+
+        long connectedNs = -1;
+
+        void connect(Chan c, boolean writer, java.util.function.LongConsumer then) {
+            node.lookup(c.home, c.name, sim.nowNs() + 1_000_000_000L, id -> {
+                if (over) {
+                    return;
+                }
+                if (id <= 0) {
+                    later(50_000_000L, () -> connect(c, writer, then));
+                } else {
+                    connectedNs = sim.nowNs();
+                    then.accept(node.openEnd(c.home, id, writer));
+                }
+            });
+        }
+
+        /**
+         * @return true when the ends were opened before the heal and the heal has come: an end
+         *     may have been lost to a restart of its home, which only an operation would tell
+         *     (OUTCOME_UNKNOWN), so the process opens fresh ends first
+         */
+        boolean staleAfterHeal() {
+            return connectedNs < resumeNs && sim.nowNs() >= resumeNs;
+        }
+
+        /** An unconditional remote operation; {@code then} runs as its own event. */
+        void remoteOp(long end, Chan c, String value, long deadlineNs,
+                java.util.function.BiConsumer<Ending, String> then) {
+            History.Op op = begin(c.name, value, deadlineNs);
+            byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+            node.offer(end, bytes, false, deadlineNs, new SimNode.RemoteOp() {
+                @Override
+                public HoldAnswer askHold(long opId, byte[] v) {
+                    sim.violation("protocol", "askHold for the unconditional opId=" + opId + " of " + name);
+                    return HoldAnswer.FINAL;
+                }
+
+                @Override
+                public void completed(Outcome outcome, byte[] v) {
+                    sim.soon(() -> {
+                        if (!over) {
+                            end(op, ending(outcome), text(v));
+                            then.accept(ending(outcome), text(v));
+                        }
+                    });
+                }
+            });
+        }
+
+        long deadline(boolean timed) {
+            return timed ? sim.nowNs() + (1 + sim.workload.nextInt(60)) * 1_000_000L : ProtocolNode.NO_DEADLINE;
+        }
+
+        void retire(long end) {
+            if (node.alive) {
+                node.node().retire(end, sim.nowNs());
+            }
+        }
+    }
+
+    /**
+     * A remote writer (OPS values, plain or timed, then one more after the heal) or a remote
+     * reader (plain or timed reads until the channel is poisoned or retired) of a channel
+     * hosted elsewhere. After an UNKNOWN or UNREACHABLE ending it opens a fresh end.
+     */
+    private final class RemotePeer extends RemoteProc {
+        private final Chan c;
+        private final boolean writer;
+        private long end;
+        private int i;
+
+        RemotePeer(SimNode node, Chan c, boolean writer) {
+            super(node, (writer ? "w(" : "r(") + c.name + ")", writer ? c : null);
+            this.c = c;
+            this.writer = writer;
+        }
+
+        @Override
+        void start() {
+            connect(c, writer, e -> {
+                end = e;
+                next();
+            });
+        }
+
+        private void next() {
+            boolean probe = writer && i >= OPS;
+            if (probe && sim.nowNs() < resumeNs) {
+                later(resumeNs - sim.nowNs() + think(20), this::next);
+                return;
+            }
+            later(probe ? 0 : think(writer ? 250 : 20), () -> operate(probe));
+        }
+
+        private void operate(boolean probe) {
+            if (staleAfterHeal()) {
+                retire(end);
+                start();
+                return;
+            }
+            boolean timed = !probe && (writer ? sim.workload.nextBoolean() : sim.workload.nextInt(3) == 0);
+            remoteOp(end, c, writer ? name + "#" + i : null, deadline(timed), (ending, v) -> {
+                i++;
+                if (ending == Ending.POISONED || ending == Ending.RETIRED || (writer && i > OPS)) {
+                    retire(end);
+                    finish();
+                } else if (ending == Ending.UNKNOWN || ending == Ending.UNREACHABLE) {
+                    retire(end);
+                    start();
+                } else {
+                    next();
+                }
+            });
+        }
+    }
+
+    /** Reads its own node's channel until it is poisoned or retired. */
+    private final class LocalReader extends Proc {
+        private final Chan c;
+
+        LocalReader(SimNode node, Chan c) {
+            super(node, "lr(" + c.name + ")", null);
+            this.c = c;
+        }
+
+        @Override
+        void start() {
+            later(think(10), () -> localOp(c, null, History.NO_DEADLINE, (ending, v) -> {
+                if (ending == Ending.POISONED || ending == Ending.RETIRED) {
+                    finish();
+                } else {
+                    start();
+                }
+            }));
+        }
+    }
+
+    /** Writes OPS values to its own node's channel, plain or timed, then one more after the heal. */
+    private final class LocalWriter extends Proc {
+        private final Chan c;
+        private int i;
+
+        LocalWriter(SimNode node, Chan c) {
+            super(node, "lw(" + c.name + ")", c);
+            this.c = c;
+        }
+
+        @Override
+        void start() {
+            boolean probe = i >= OPS;
+            if (probe && sim.nowNs() < resumeNs) {
+                later(resumeNs - sim.nowNs() + think(20), this::start);
+                return;
+            }
+            later(probe ? 0 : think(250), () -> {
+                long deadline = !probe && sim.workload.nextBoolean()
+                        ? sim.nowNs() + (1 + sim.workload.nextInt(60)) * 1_000_000L : History.NO_DEADLINE;
+                localOp(c, name + "#" + i, deadline, (ending, v) -> {
+                    i++;
+                    if (ending == Ending.POISONED || ending == Ending.RETIRED || i > OPS) {
+                        finish();
+                    } else {
+                        start();
+                    }
+                });
+            });
+        }
+    }
+
+    /** Holds a writer end of its node's channel and retires it once every writer has finished. */
+    private final class Keeper extends Proc {
+        private final Chan c;
+        private final HomeChannel channel;
+        private final Object end;
+
+        Keeper(SimNode node, Chan c, HomeChannel channel, Object end) {
+            super(node, "keeper(" + c.name + ")", null);
+            this.c = c;
+            this.channel = channel;
+            this.end = end;
+        }
+
+        @Override
+        void start() {
+            if (writersDone(c)) {
+                channel.retireEnd(end);
+                finish();
+            } else {
+                later(20_000_000L, this::start);
+            }
+        }
+    }
+
+    /** Poisons a channel hosted elsewhere, through a fresh remote end, once every writer has finished. */
+    private final class Poisoner extends RemoteProc {
+        private final Chan c;
+
+        Poisoner(SimNode node, Chan c) {
+            super(node, "poisoner(" + c.name + ")", null);
+            this.c = c;
+        }
+
+        @Override
+        void start() {
+            if (!writersDone(c)) {
+                later(20_000_000L, this::start);
+                return;
+            }
+            connect(c, true, end -> {
+                node.node().poison(end, sim.nowNs());
+                retire(end);
+                finish();
+            });
+        }
+    }
+
+    /**
+     * Runs OPS alternations, each of a timeout and two or more of: a remote write guard, a
+     * remote read guard, a local read guard and a local write guard on its own node's channel.
+     */
+    private final class Alternator extends RemoteProc {
+        private final Chan own;
+        private final Chan out;
+        private final Chan in;
+        private long outEnd;
+        private long inEnd;
+        private int i;
+
+        Alternator(SimNode node, Chan own, Chan out, Chan in) {
+            super(node, "alt", out);
+            this.own = own;
+            this.out = out;
+            this.in = in;
+        }
+
+        @Override
+        void start() {
+            connect(out, true, e -> {
+                outEnd = e;
+                connect(in, false, e2 -> {
+                    inEnd = e2;
+                    later(think(100), this::alternate);
+                });
+            });
+        }
+
+        private void alternate() {
+            if (i >= OPS || staleAfterHeal()) {
+                retire(outEnd);
+                retire(inEnd);
+                if (i >= OPS) {
+                    finish();
+                } else {
+                    start();
+                }
+                return;
+            }
+            int drawn = 0;
+            while (Integer.bitCount(drawn) < 2) {
+                drawn = sim.workload.nextInt(16);
+            }
+            int mask = drawn;
+            long deadline = sim.nowNs() + (1 + sim.workload.nextInt(80)) * 1_000_000L;
+            String[] values = new String[4];
+            History.Op[] ops = new History.Op[4];
+            long[] opIds = new long[4];
+            Decision[] decision = new Decision[1];
+            decision[0] = new Decision(sim, deadline, r -> decided(r, mask, ops, opIds, values));
+            for (int g = 0; g < 4; g++) {
+                if ((mask & (1 << g)) == 0) {
+                    continue;
+                }
+                boolean writer = g == 0 || g == 3;
+                Chan c = g == 0 ? out : g == 1 ? in : own;
+                values[g] = writer ? name + "#" + i + "." + g : null;
+                ops[g] = begin(c.name, values[g], deadline);
+                if (g >= 2) {
+                    node.channel(own.name).local(decision[0], g, values[g]);
+                } else {
+                    opIds[g] = guard(decision[0], g, g == 0 ? outEnd : inEnd, values[g]);
+                }
+            }
+            sim.at(deadline, decision[0]::timeout);
+            i++;
+        }
+
+        private long guard(Decision d, int g, long end, String value) {
+            Object[] key = new Object[1];
+            long id = node.offer(end, value == null ? null : value.getBytes(StandardCharsets.UTF_8), true,
+                    ProtocolNode.NO_DEADLINE, new SimNode.RemoteOp() {
+                        @Override
+                        public HoldAnswer askHold(long opId, byte[] v) {
+                            return d.tryHold(key[0] = "op " + opId, g);
+                        }
+
+                        @Override
+                        public void completed(Outcome outcome, byte[] v) {
+                            Object by = key[0];
+                            if (by != null && d.heldBy(by)) {
+                                switch (outcome) {
+                                    case DONE -> d.commit(by, g, text(v));
+                                    case NOT_DONE -> d.release(by);
+                                    default -> d.fail(by, g, ending(outcome));
+                                }
+                            } else if (outcome == Outcome.DONE) {
+                                sim.violation("protocol", "conditional op of " + name + " ended DONE without a hold");
+                            } else if (outcome != Outcome.NOT_DONE) {
+                                d.fail(null, g, ending(outcome)); // tryFail of an open decision
+                            }
+                        }
+                    });
+            return id;
+        }
+
+        private void decided(Decision.Result r, int mask, History.Op[] ops, long[] opIds, String[] values) {
+            if (over) {
+                return;
+            }
+            for (int g = 0; g < 4; g++) {
+                if ((mask & (1 << g)) == 0) {
+                    continue;
+                }
+                if (g < 2 && node.alive) {
+                    node.node().withdraw(opIds[g], sim.nowNs()); // a no-op for the guard that ended it
+                }
+                end(ops[g], g == r.guard() ? r.ending() : Ending.NOT_DONE, g == r.guard() ? r.valueRead() : null);
+            }
+            Ending e = r.ending();
+            if (e == Ending.POISONED || e == Ending.RETIRED) {
+                retire(outEnd);
+                retire(inEnd);
+                finish();
+            } else if (e == Ending.UNKNOWN || e == Ending.UNREACHABLE) {
+                retire(outEnd);
+                retire(inEnd);
+                later(think(20), this::start);
+            } else {
+                later(think(100), this::alternate);
+            }
+        }
+    }
+}
