@@ -10,6 +10,8 @@ import dev.parley.Parallel;
 import dev.parley.Selected;
 import dev.parley.Spawn;
 import dev.parley.TimeoutGuard;
+import dev.parley.net.Codec;
+import dev.parley.net.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -99,5 +101,19 @@ class ReadmeTourTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(6, out.lines().filter(l -> l.startsWith("squared: ")).count(), out);
         assertTrue(out.contains("the network shut itself down"), out);
+    }
+
+    @Test
+    void networkedChannelsCarryHelloOverANetworkBetweenTwoNodes() throws Exception {
+        ConcurrentLinkedQueue<String> printed = new ConcurrentLinkedQueue<>();
+        try (Node receiverNode = Node.start("127.0.0.1", 0); Node senderNode = Node.start("127.0.0.1", 0)) {
+            int port = Integer.parseInt(receiverNode.address().substring(receiverNode.address().lastIndexOf(':') + 1));
+            Channel<String> hosted = receiverNode.channel("A", Codec.strings());
+            ChannelInput<String> in = hosted.reader();
+            Channel<String> a = senderNode.connect("A", "127.0.0.1", port, Codec.strings());
+            ChannelOutput<String> out = a.writer();
+            Parallel.run(() -> printed.add(in.read()), () -> out.write("hello over a network"));
+        }
+        assertEquals("hello over a network", printed.poll());
     }
 }
