@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encodes frames to bytes and decodes bytes to frames, optionally authenticating each frame
- * with HMAC-SHA256 over a shared secret. One instance per thread (it keeps a {@link Mac}).
+ * Encodes frames to bytes and decodes bytes to frames, authenticating each frame with
+ * HMAC-SHA256 over a shared secret, or without a secret checking it with a CRC32C, so that
+ * no corrupted frame is taken for a good one. One instance per thread (it keeps a
+ * {@link Mac}).
  *
  * <h2>Wire format, version 1</h2>
  * All integers are big-endian (network byte order); {@code u8}, {@code u16}, {@code u32} are
@@ -23,9 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- * +---------------+---------------+---------------+-------------+-+
- * |  magic 0x50   |  version = 1  |   type (u8)   |  reserved 0 |M|
- * +---------------+---------------+---------------+-------------+-+
+ * +---------------+---------------+---------------+-----------+-+-+
+ * |  magic 0x50   |  version = 1  |   type (u8)   | reserved 0|C|M|
+ * +---------------+---------------+---------------+-----------+-+-+
  * |                     body length in bytes (u32)                |
  * +---------------------------------------------------------------+
  * |                                                               |
@@ -46,11 +49,14 @@ import javax.crypto.spec.SecretKeySpec;
  * +---------------------------------------------------------------+
  * |                  body (body length bytes) ...                 |
  * +---------------------------------------------------------------+
- * |      HMAC-SHA256 of every byte before it (32 bytes), when M   |
+ * |  M: HMAC-SHA256 of every byte before it (32 bytes), or        |
+ * |  C: CRC32C of every byte before it (u32)                      |
  * +---------------------------------------------------------------+
  * </pre>
- * {@code M} (bit 0 of the flags byte) says a MAC follows; the other flag bits must be 0.
- * The frame's length is exactly 40 + body length (+ 32 with M). Bodies by type (code):
+ * Exactly one of {@code M} (bit 0 of the flags byte: a MAC follows; a node with a secret
+ * sends and requires it) and {@code C} (bit 1: a CRC32C follows; a node without a secret
+ * sends and requires it) is set; the other flag bits are 0. The frame's length is exactly
+ * 40 + body length + 32 (M) or + 4 (C). Bodies by type (code):
  * <pre>
  * HELLO (1), HELLO_ACK (2), HEARTBEAT (3), ACK (4): empty
  *
@@ -100,8 +106,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <h2>Implementation note</h2>
  * Invariant <b>decode-total</b>: {@link #decode} returns a {@link Decoded} for every input
  * and throws nothing; each way of being malformed has its {@link Rejection}. Invariant
- * <b>round-trip</b>: {@code decode(encode(f))} equals {@code f} field by field. The MAC is
- * checked before the body is parsed, so that forged bytes never reach the body parser.
+ * <b>round-trip</b>: {@code decode(encode(f))} equals {@code f} field by field. The MAC (or
+ * CRC) is checked before the body is parsed, so that forged or corrupted bytes never reach
+ * the body parser.
  */
 public final class FrameCodec {
 
@@ -114,7 +121,11 @@ public final class FrameCodec {
     /** The MAC's length in bytes. */
     public static final int MAC_BYTES = 32;
 
+    /** The CRC's length in bytes. */
+    public static final int CRC_BYTES = 4;
+
     private static final int FLAG_MAC = 1;
+    private static final int FLAG_CRC = 2;
     private static final int FLAG_CONDITIONAL = 1;
     private static final int MAX_NAME_BYTES = 0xFFFF;
 
@@ -173,20 +184,22 @@ public final class FrameCodec {
      */
     public byte[] encode(Frame frame) {
         byte[] body = encodeBody(frame.body());
-        int total = HEADER_BYTES + body.length + (mac != null ? MAC_BYTES : 0);
+        int total = HEADER_BYTES + body.length + (mac != null ? MAC_BYTES : CRC_BYTES);
         if (total > maxFrameBytes) {
             throw new IllegalArgumentException("frame of type=" + frame.body().type() + " needs bytes=" + total
                     + ", more than maxFrameBytes=" + maxFrameBytes);
         }
         ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.BIG_ENDIAN);
         out.put((byte) MAGIC).put((byte) VERSION).put((byte) frame.body().type().code())
-                .put((byte) (mac != null ? FLAG_MAC : 0));
+                .put((byte) (mac != null ? FLAG_MAC : FLAG_CRC));
         out.putInt(body.length);
         out.putLong(frame.from()).putLong(frame.to()).putLong(frame.seq()).putLong(frame.ack());
         out.put(body);
         if (mac != null) {
             mac.update(out.array(), 0, HEADER_BYTES + body.length);
             out.put(mac.doFinal());
+        } else {
+            out.putInt(crc(out.array(), 0, HEADER_BYTES + body.length));
         }
         return out.array();
     }
@@ -271,11 +284,11 @@ public final class FrameCodec {
         long to = in.getLong();
         long seq = in.getLong();
         long ack = in.getLong();
-        if ((flags & ~FLAG_MAC) != 0) {
+        if (flags != FLAG_MAC && flags != FLAG_CRC) {
             return Decoded.rejected(Rejection.MALFORMED);
         }
-        boolean hasMac = (flags & FLAG_MAC) != 0;
-        long expected = HEADER_BYTES + bodyLength + (hasMac ? MAC_BYTES : 0);
+        boolean hasMac = flags == FLAG_MAC;
+        long expected = HEADER_BYTES + bodyLength + (hasMac ? MAC_BYTES : CRC_BYTES);
         if (expected > length) {
             return Decoded.rejected(Rejection.TRUNCATED);
         }
@@ -283,9 +296,18 @@ public final class FrameCodec {
             return Decoded.rejected(Rejection.MALFORMED);
         }
 
-        // Phase 2: the MAC, before anything reads the body.
+        // Phase 2: the MAC or the CRC, before anything reads the body.
         if (mac != null && !hasMac) {
             return Decoded.rejected(Rejection.MISSING_MAC);
+        }
+        if (mac == null && hasMac) {
+            return Decoded.rejected(Rejection.UNEXPECTED_MAC);
+        }
+        if (mac == null) {
+            int carried = ByteBuffer.wrap(bytes, offset + length - CRC_BYTES, CRC_BYTES).getInt();
+            if (carried != crc(bytes, offset, HEADER_BYTES + (int) bodyLength)) {
+                return Decoded.rejected(Rejection.BAD_CHECKSUM);
+            }
         }
         if (mac != null) {
             mac.update(bytes, offset, HEADER_BYTES + (int) bodyLength);
@@ -355,7 +377,8 @@ public final class FrameCodec {
             case WITHDRAWN -> {
                 long op = in.getLong();
                 int result = in.get();
-                yield result == 0 || result == 1 ? new Frame.Withdrawn(op, Frame.WithdrawResult.values()[result]) : null;
+                yield result == 0 || result == 1
+                        ? new Frame.Withdrawn(op, Frame.WithdrawResult.values()[result]) : null;
             }
             case TERMINATED -> {
                 long op = in.getLong();
@@ -370,6 +393,12 @@ public final class FrameCodec {
             case POISON -> new Frame.Poison(in.getLong());
             case RETIRE -> new Frame.Retire(in.getLong());
         };
+    }
+
+    private static int crc(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
     }
 
     private static Boolean bool(byte b) {

@@ -15,8 +15,12 @@ public interface HomeChannels {
      */
     long lookup(String name);
 
-    /** A remote end exists on this side of the channel; it counts for retire until retired. */
-    void openEnd(EndKey end, long channelId, Frame.Side side);
+    /**
+     * A remote end exists on this side of the channel; it counts for retire until retired.
+     *
+     * @return false if no channel has this id (the end is then refused)
+     */
+    boolean openEnd(EndKey end, long channelId, Frame.Side side);
 
     /**
      * Queues a foreign offer at the end's channel. Later the binding reports

@@ -98,8 +98,10 @@ final class HomeSide {
             }
             case Frame.OpenEnd o -> {
                 EndKey key = new EndKey(peer, incarnation, o.endId());
+                if (ends.containsKey(key) || !home.openEnd(key, o.channelId(), o.side())) {
+                    yield Rejection.UNKNOWN_REFERENCE; // its offers will be ABORTED
+                }
                 ends.put(key, o.side());
-                home.openEnd(key, o.channelId(), o.side());
                 yield null;
             }
             case Frame.Offer o -> offered(peer, incarnation, o, nowNs);

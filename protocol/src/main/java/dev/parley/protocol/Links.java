@@ -12,4 +12,7 @@ interface Links {
     ProtocolConfig config();
 
     Counters counters();
+
+    /** @return true when {@code bug} is switched on (verification only) */
+    boolean bug(SeededBug bug);
 }

@@ -48,6 +48,7 @@ public final class ProtocolNode {
     private final HomeSide home;
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     private boolean running;
+    private final java.util.Set<SeededBug> bugs;
 
     /**
      * @param incarnation this node's incarnation id: a random non-zero 64-bit number chosen
@@ -60,6 +61,19 @@ public final class ProtocolNode {
      */
     public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
             HomeChannels homeChannels, RemoteEnds remoteEnds) {
+        this(incarnation, config, secret, network, homeChannels, remoteEnds, java.util.Set.of());
+    }
+
+    /**
+     * As the other constructor, with deliberate bugs switched on: for the simulator and the
+     * model checks to show that they catch each one. Never use it outside a test.
+     *
+     * @param bugs the bugs to switch on
+     */
+    public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
+            HomeChannels homeChannels, RemoteEnds remoteEnds, java.util.Set<SeededBug> bugs) {
+        this.bugs = java.util.EnumSet.noneOf(SeededBug.class);
+        this.bugs.addAll(bugs);
         if (incarnation == 0) {
             throw new IllegalArgumentException("incarnation=0 is reserved for 'not known yet'");
         }
@@ -269,7 +283,7 @@ public final class ProtocolNode {
 
     private Session session(String peer, long nowNs) {
         return sessions.computeIfAbsent(peer, p -> new Session(p, incarnation, config, counters,
-                (to, frame) -> network.send(to, codec.encode(frame)), new Dispatch(), nowNs));
+                (to, frame) -> network.send(to, codec.encode(frame)), new Dispatch(), bugs, nowNs));
     }
 
     /** @return the handshake state with {@code peer}, or null if there is no session (for tests) */
@@ -307,6 +321,11 @@ public final class ProtocolNode {
         @Override
         public Counters counters() {
             return counters;
+        }
+
+        @Override
+        public boolean bug(SeededBug bug) {
+            return bugs.contains(bug);
         }
     }
 

@@ -21,6 +21,10 @@ public enum Rejection {
     MISSING_MAC,
     /** The frame's MAC does not match (forged, corrupted, or sent with another secret). */
     BAD_MAC,
+    /** No secret is configured and the frame carries a MAC (its sender has a secret): it cannot be checked. */
+    UNEXPECTED_MAC,
+    /** No secret is configured and the frame's CRC32C does not match: corrupted on the way. */
+    BAD_CHECKSUM,
     /** A frame from an incarnation of the peer that a newer one replaced. */
     QUARANTINED,
     /** A frame addressed to another incarnation of this node (sent to its previous life). */

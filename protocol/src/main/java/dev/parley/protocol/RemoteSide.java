@@ -38,9 +38,11 @@ import java.util.Map;
  *       operation, and never again after it.</li>
  *   <li><b>no-accept-after-withdraw</b>: no ACCEPT is sent for an operation after its
  *       WITHDRAW or DECLINE(FINAL).</li>
- *   <li><b>bounded-life</b>: every operation ends by the earliest of its deadline plus the
- *       peer timeout, and the peer timeout after the peer was last heard, except while the
- *       binding has not yet answered an askHold.</li>
+ *   <li><b>bounded-life</b>: a timed operation ends by its deadline plus one peer timeout;
+ *       any operation ends one peer timeout after the later of the peer's last frame and its
+ *       own last change of state; a withdrawing or accepted operation ends one peer timeout
+ *       after it entered that state. The one exception is an operation whose askHold the
+ *       binding has not answered yet.</li>
  * </ul>
  */
 final class RemoteSide {
@@ -250,6 +252,12 @@ final class RemoteSide {
 
     private Rejection proposed(String peer, long opId, long proposalId, byte[] value, long nowNs) {
         Op op = opOf(peer, opId);
+        if (op != null && op.state == State.WITHDRAWING && !op.ended && value != null
+                && links.bug(SeededBug.ACCEPT_AFTER_WITHDRAW)) {
+            links.send(peer, new Frame.Accept(opId, proposalId), nowNs);
+            finish(op, Outcome.DONE, value);
+            return null;
+        }
         if (op == null || op.state != State.OFFERED) {
             // Unknown (ended, withdrawn) or withdrawing: refuse, so that the home never waits on us.
             links.send(peer, new Frame.Decline(opId, proposalId, Frame.DeclineReason.FINAL), nowNs);
@@ -393,7 +401,9 @@ final class RemoteSide {
         op.state = State.WITHDRAWING;
         op.sinceNs = nowNs;
         links.send(op.end.peer, new Frame.Withdraw(op.id), nowNs);
-        if (!op.writer() || op.conditional) {
+        boolean bugWrite = links.bug(SeededBug.WITHDRAW_WITHOUT_CONFIRMATION) && op.writer();
+        boolean bugRead = links.bug(SeededBug.ACCEPT_AFTER_WITHDRAW) && !op.writer() && !op.conditional;
+        if ((!op.writer() || op.conditional || bugWrite) && !bugRead) {
             end(op, Outcome.NOT_DONE, null); // this node decides: nothing is accepted after the WITHDRAW
         }
     }
@@ -424,7 +434,8 @@ final class RemoteSide {
     String describe() {
         StringBuilder out = new StringBuilder();
         for (Op op : ops.values()) {
-            out.append("op ").append(op.id).append(' ').append(op.end.side).append(op.conditional ? " conditional " : " ")
+            out.append("op ").append(op.id).append(' ').append(op.end.side)
+                    .append(op.conditional ? " conditional " : " ")
                     .append(op.state).append(op.ended ? " (ended)" : "").append(op.voided ? " (voided)" : "")
                     .append(" since=").append(op.sinceNs).append(" deadline=").append(op.deadlineNs).append("; ");
         }

@@ -79,6 +79,7 @@ final class Session {
     private final Listener listener;
     private final RttEstimator rtt;
     private final Set<Long> quarantined = new HashSet<>();
+    private final Set<SeededBug> bugs;
 
     private State state = State.NEW;
     private long peerIncarnation;
@@ -93,7 +94,8 @@ final class Session {
     private int helloBackoffs;
 
     Session(String peer, long incarnation, ProtocolConfig config, Counters counters, Output output,
-            Listener listener, long nowNs) {
+            Listener listener, Set<SeededBug> bugs, long nowNs) {
+        this.bugs = bugs;
         this.peer = peer;
         this.incarnation = incarnation;
         this.config = config;
@@ -136,7 +138,11 @@ final class Session {
 
     /** Queues a body for reliable, in-order delivery, and sends it now if the window allows. */
     void send(Frame.Body body, long nowNs) {
-        outbound.add(new Pending(nextSeq++, body));
+        long seq = nextSeq++;
+        if (bugs.contains(SeededBug.WRAPPING_SEQUENCE)) {
+            seq = (seq - 1) % 16 + 1;
+        }
+        outbound.add(new Pending(seq, body));
         if (state == State.NEW) {
             state = State.HANDSHAKING;
         }
@@ -355,6 +361,9 @@ final class Session {
     private Rejection receiveSequenced(Frame frame, long nowNs) {
         long seq = frame.seq();
         if (seq <= delivered || early.containsKey(seq)) {
+            if (bugs.contains(SeededBug.NO_DEDUP)) {
+                listener.delivered(this, frame.body(), nowNs);
+            }
             counters.add(Counters.Event.DUPLICATES_DROPPED);
             ackOwed = true; // our ack may have been lost: repeat it
             return null;

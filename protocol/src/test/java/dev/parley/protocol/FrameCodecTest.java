@@ -72,8 +72,8 @@ class FrameCodecTest {
         assertEquals(FrameCodec.MAGIC, bytes[0] & 0xFF);
         assertEquals(FrameCodec.VERSION, bytes[1]);
         assertEquals(FrameType.HELLO.code(), bytes[2]);
-        assertEquals(0, bytes[3]);
-        assertEquals(FrameCodec.HEADER_BYTES, bytes.length);
+        assertEquals(2, bytes[3], "flag C: a CRC32C follows");
+        assertEquals(FrameCodec.HEADER_BYTES + FrameCodec.CRC_BYTES, bytes.length);
         assertEquals(0x01, bytes[8]);
         assertEquals(0x08, bytes[15]);
     }
@@ -105,9 +105,10 @@ class FrameCodecTest {
         // An OFFER whose sequence number is 0: sequenced types need seq > 0.
         byte[] unsequenced = good.clone();
         java.util.Arrays.fill(unsequenced, 24, 32, (byte) 0);
-        assertEquals(Rejection.MALFORMED, codec.decode(unsequenced, 0, good.length).rejection());
-        // OFFER flags with an undefined bit.
-        assertEquals(Rejection.MALFORMED, codec.decode(with(good, 56, 2), 0, good.length).rejection());
+        assertEquals(Rejection.BAD_CHECKSUM, codec.decode(unsequenced, 0, good.length).rejection());
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(unsequenced), 0, good.length).rejection());
+        // OFFER flags with an undefined bit, under a correct checksum.
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(good, 56, 2)), 0, good.length).rejection());
         assertEquals(Rejection.TRUNCATED, codec.decode(null, 0, 0).rejection());
     }
 
@@ -115,7 +116,8 @@ class FrameCodecTest {
     void aLookupWhoseNameIsNotUtf8IsMalformed() {
         FrameCodec codec = new FrameCodec(4096, null);
         byte[] good = codec.encode(new Frame(1, 2, 1, 0, new Frame.Lookup(1, "ab")));
-        assertEquals(Rejection.MALFORMED, codec.decode(with(good, good.length - 1, 0xFF), 0, good.length).rejection());
+        byte[] bad = reseal(with(good, good.length - FrameCodec.CRC_BYTES - 1, 0xFF));
+        assertEquals(Rejection.MALFORMED, codec.decode(bad, 0, good.length).rejection());
     }
 
     @Test
@@ -139,9 +141,9 @@ class FrameCodecTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, false, value))));
         assertTrue(e.getMessage().contains("maxFrameBytes=200"), e.getMessage());
-        byte[] fits = new byte[codec.maxValueBytes()];
-        assertTrue(codec.decode(codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, false, fits))), 0,
-                200 - FrameCodec.MAC_BYTES).ok());
+        byte[] largest = new byte[codec.maxValueBytes()];
+        byte[] fits = codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, false, largest)));
+        assertTrue(codec.decode(fits, 0, fits.length).ok());
     }
 
     @Test
@@ -180,18 +182,37 @@ class FrameCodecTest {
     }
 
     @Test
-    void mutatedSignedFramesAreNeverAcceptedUnlessTheBytesAreUnchanged() {
+    void mutatedFramesAreNeverAcceptedUnlessTheBytesAreUnchangedWithAMacOrACrc() {
         Random random = new Random(77);
-        FrameCodec signed = new FrameCodec(1024, SECRET);
-        for (int i = 0; i < 20_000; i++) {
-            Frame f = oneOfEach().get(random.nextInt(oneOfEach().size()));
-            byte[] good = signed.encode(f);
-            byte[] bad = mutate(good, random);
-            Decoded d = signed.decode(bad, 0, bad.length);
-            if (d.ok()) {
-                assertArrayEquals(good, bad, "seed=77 i=" + i + ": a changed frame passed the MAC");
+        for (FrameCodec codec : List.of(new FrameCodec(1024, SECRET), new FrameCodec(1024, null))) {
+            for (int i = 0; i < 20_000; i++) {
+                Frame f = oneOfEach().get(random.nextInt(oneOfEach().size()));
+                byte[] good = codec.encode(f);
+                byte[] bad = mutate(good, random);
+                Decoded d = codec.decode(bad, 0, bad.length);
+                if (d.ok()) {
+                    assertArrayEquals(good, bad, "seed=77 i=" + i + ": a changed frame passed the check");
+                }
             }
         }
+    }
+
+    @Test
+    void withoutASecretACorruptedFrameIsABadChecksumAndASignedOneCannotBeChecked() {
+        FrameCodec plain = new FrameCodec(4096, null);
+        byte[] good = plain.encode(oneOfEach().get(9));
+        assertEquals(Rejection.BAD_CHECKSUM, plain.decode(with(good, 50, good[50] ^ 4), 0, good.length).rejection());
+        byte[] signed = new FrameCodec(4096, SECRET).encode(oneOfEach().get(9));
+        assertEquals(Rejection.UNEXPECTED_MAC, plain.decode(signed, 0, signed.length).rejection());
+    }
+
+    /** Recomputes the CRC32C trailer of a frame without a MAC, so that a test reaches the body checks. */
+    private static byte[] reseal(byte[] frame) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(frame, 0, frame.length - FrameCodec.CRC_BYTES);
+        java.nio.ByteBuffer.wrap(frame, frame.length - FrameCodec.CRC_BYTES, FrameCodec.CRC_BYTES)
+                .putInt((int) crc.getValue());
+        return frame;
     }
 
     private static Decoded assertDoesNotThrow(java.util.function.Supplier<Decoded> call, long seed, int i) {

@@ -197,6 +197,16 @@ class OperationProtocolTest {
     }
 
     @Test
+    void anEndOnAChannelIdTheHomeDoesNotHostIsRefusedAndItsOffersDoNotHang() {
+        end(Frame.Side.WRITE); // a working session first
+        long bogus = remote.node.openEnd("home", 999, Frame.Side.WRITE, net.nowNs);
+        remote.offer(bogus, bytes("nowhere"), false, ProtocolNode.NO_DEADLINE, results::add);
+        settle();
+        assertEquals(Outcome.PEER_UNREACHABLE, only(results).outcome(), "ABORTED: the home gave it up, nothing done");
+        assertTrue(home.node.counters().rejected(Rejection.UNKNOWN_REFERENCE) >= 2, "the end and its offer");
+    }
+
+    @Test
     void aRetiredRemoteEndIsRetiredAtTheHome() {
         long w = end(Frame.Side.WRITE);
         settle();

@@ -96,10 +96,32 @@ class ProtocolSimulationTest {
         assertTrue(check(lost).stream().anyMatch(p -> p.contains("never read")), () -> "" + check(lost));
     }
 
+    @Test
+    void eachSeededProtocolBugIsCaughtWithinTheSeedBudget() {
+        for (SeededBug bug : SeededBug.values()) {
+            long caughtAt = -1;
+            List<String> problems = List.of();
+            for (long seed = 1; seed <= 300 && caughtAt < 0; seed++) {
+                problems = check(run(seed, Set.of(bug)));
+                if (!problems.isEmpty()) {
+                    caughtAt = seed;
+                }
+            }
+            assertTrue(caughtAt > 0, bug + " was not caught in 300 seeds");
+            System.out.println("seeded bug " + bug + " caught at seed " + caughtAt + ": "
+                    + problems.subList(0, Math.min(2, problems.size())));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
 
     static History run(long seed) {
+        return run(seed, Set.of());
+    }
+
+    static History run(long seed, Set<SeededBug> bugs) {
         SimNet net = new SimNet(seed);
+        net.bugs = bugs;
         net.dropRate = 0.1 + (seed % 3) * 0.05;
         net.duplicateRate = 0.05;
         net.minDelayNs = 100 * SimNet.US;
@@ -117,8 +139,8 @@ class ProtocolSimulationTest {
         homeReader(net, home, a, h);
         homeWriter(net, home, b, h, "h1-", 0);
         for (SimNet.SimNode r : List.of(r1, r2)) {
-            connect(net, r, home.name, "A", Frame.Side.WRITE, end -> remoteOp(net, r, end, true, 0, h));
-            connect(net, r, home.name, "B", Frame.Side.READ, end -> remoteOp(net, r, end, false, 0, h));
+            connect(net, r, home.name, "A", Frame.Side.WRITE, h, end -> remoteOp(net, r, end, true, 0, h));
+            connect(net, r, home.name, "B", Frame.Side.READ, h, end -> remoteOp(net, r, end, false, 0, h));
         }
         SimNet.SimNode[] homes = {home};
         if (seed % 5 == 2) {
@@ -164,10 +186,12 @@ class ProtocolSimulationTest {
     }
 
     private static void connect(SimNet net, SimNet.SimNode r, String homeName, String channel, Frame.Side side,
-            java.util.function.LongConsumer then) {
+            History h, java.util.function.LongConsumer then) {
         r.lookup(homeName, channel, net.nowNs + 5_000 * MS, channelId -> {
             if (channelId <= 0) {
-                throw new AssertionError(r.name + " could not look up " + channel);
+                h.errors.add(r.name + " could not look up " + channel);
+                h.processesDone++; // the process gives up
+                return;
             }
             then.accept(r.node.openEnd(homeName, channelId, side, net.nowNs));
         });
@@ -218,7 +242,7 @@ class ProtocolSimulationTest {
             Op last = log.get(log.size() - 1);
             if (last.outcome() == Outcome.OUTCOME_UNKNOWN) {
                 // Perhaps the home restarted: its end may be lost there. Connect again.
-                connect(net, r, "home:1", write ? "A" : "B", write ? Frame.Side.WRITE : Frame.Side.READ,
+                connect(net, r, "home:1", write ? "A" : "B", write ? Frame.Side.WRITE : Frame.Side.READ, h,
                         fresh -> remoteOp(net, r, fresh, write, i + 1, h));
             } else {
                 remoteOp(net, r, end, write, i + 1, h);
@@ -235,7 +259,8 @@ class ProtocolSimulationTest {
             next.run();
         };
         switch (kind) {
-            case 0 -> r.offer(end, bytes, false, ProtocolNode.NO_DEADLINE, res -> record.accept(res.outcome(), res.value()));
+            case 0 -> r.offer(end, bytes, false, ProtocolNode.NO_DEADLINE,
+                    res -> record.accept(res.outcome(), res.value()));
             case 1 -> r.offer(end, bytes, false, deadline, res -> record.accept(res.outcome(), res.value()));
             default -> conditional(net, r, end, bytes, deadline, record);
         }

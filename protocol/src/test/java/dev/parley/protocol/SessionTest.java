@@ -23,7 +23,7 @@ class SessionTest {
         final Session session;
 
         End(String peer, long incarnation) {
-            session = new Session(peer, incarnation, config, counters, this, this, 0);
+            session = new Session(peer, incarnation, config, counters, this, this, java.util.Set.of(), 0);
         }
 
         @Override

@@ -45,6 +45,9 @@ final class SimNet {
         this.random = new Random(seed);
     }
 
+    /** Protocol bugs switched on in every node added from now on (verification of the checks). */
+    Set<SeededBug> bugs = Set.of();
+
     SimNode add(String name, long incarnation, ProtocolConfig config, byte[] secret) {
         SimNode n = new SimNode(name, incarnation, config, secret);
         nodes.put(name, n);
@@ -75,7 +78,8 @@ final class SimNet {
         }
         int copies = random.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
-            long delay = minDelayNs + (maxDelayNs > minDelayNs ? (long) (random.nextDouble() * (maxDelayNs - minDelayNs)) : 0);
+            long spread = maxDelayNs - minDelayNs;
+            long delay = minDelayNs + (spread > 0 ? (long) (random.nextDouble() * spread) : 0);
             at(nowNs + delay, () -> {
                 SimNode target = nodes.get(to);
                 if (target != null && target.alive) {
@@ -139,7 +143,7 @@ final class SimNet {
 
         SimNode(String name, long incarnation, ProtocolConfig config, byte[] secret) {
             this.name = name;
-            this.node = new ProtocolNode(incarnation, config, secret, this, this, this);
+            this.node = new ProtocolNode(incarnation, config, secret, this, this, this, bugs);
         }
 
         @Override
@@ -218,14 +222,14 @@ final class SimNet {
         }
 
         @Override
-        public void openEnd(EndKey end, long channelId, Frame.Side side) {
+        public boolean openEnd(EndKey end, long channelId, Frame.Side side) {
             for (Chan c : channels.values()) {
                 if (c.id == channelId) {
                     ends.put(end, c);
-                    return;
+                    return true;
                 }
             }
-            throw new AssertionError("openEnd on unknown channelId=" + channelId);
+            return false;
         }
 
         @Override
@@ -242,7 +246,8 @@ final class SimNet {
         @Override
         public boolean withdraw(OfferKey offer) {
             for (Chan c : channels.values()) {
-                if (c.foreignReaders.removeIf(f -> f.key.equals(offer)) || c.foreignWriters.removeIf(f -> f.key.equals(offer))) {
+                if (c.foreignReaders.removeIf(f -> f.key.equals(offer))
+                        || c.foreignWriters.removeIf(f -> f.key.equals(offer))) {
                     return true;
                 }
             }

@@ -1,0 +1,24 @@
+package dev.parley.protocol;
+
+/**
+ * Deliberate protocol bugs, for verification only: each one breaks one invariant on purpose,
+ * so that the simulation and the model checks can show that they catch it. Passed to
+ * {@link ProtocolNode#ProtocolNode(long, ProtocolConfig, byte[], Network, HomeChannels,
+ * RemoteEnds, java.util.Set)}; never enable one outside a test. Any thread may use this enum.
+ */
+public enum SeededBug {
+    /** The session delivers a duplicate sequenced frame again (breaks exactly-once-in-order). */
+    NO_DEDUP,
+    /** Sequence numbers wrap after 16 frames (breaks seq-monotonic). */
+    WRAPPING_SEQUENCE,
+    /**
+     * A timed unconditional write ends NOT_DONE at its deadline without waiting for the home's
+     * answer (breaks home-decides-unconditional-writes: the home may have committed it).
+     */
+    WITHDRAW_WITHOUT_CONFIRMATION,
+    /**
+     * A withdrawing reader still accepts a DELIVER that crossed its WITHDRAW (breaks
+     * no-accept-after-withdraw: the home took the WITHDRAW as a decline and offers the value again).
+     */
+    ACCEPT_AFTER_WITHDRAW
+}

@@ -1,0 +1,182 @@
+package dev.parley.protocol.binding;
+
+import dev.parley.Channel;
+import dev.parley.ChannelEnd;
+import dev.parley.ChannelTerminatedException;
+import dev.parley.PoisonException;
+import dev.parley.protocol.EndKey;
+import dev.parley.protocol.Frame;
+import dev.parley.protocol.HomeChannels;
+import dev.parley.protocol.OfferKey;
+import dev.parley.protocol.ProposalAnswer;
+import dev.parley.spi.ForeignParty;
+import dev.parley.spi.GuardableEnd;
+import dev.parley.spi.Offer;
+import dev.parley.spi.Port;
+import dev.parley.spi.Proposal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The channels a node hosts, bound to the core: each remote end is a local end of the
+ * channel (so it counts for retire), and each remote offer is a foreign offer at that end's
+ * port. {@link #host} may be called from any thread; the {@link HomeChannels} methods only
+ * from the node's thread.
+ *
+ * <h2>Implementation note</h2>
+ * The core calls {@link ForeignParty#propose} with the channel's lock held, on whichever
+ * thread matched; the party only records the proposal and submits the report to the node's
+ * thread. Known gap: the core's {@link Proposal} has no way to fail a held partner, so an
+ * UNKNOWN answer declines a held reader (it received nothing, which is exact) and accepts a
+ * held writer (it returns as if its message was taken: at most once, not the
+ * outcome-unknown exception that SEMANTICS asks for).
+ */
+public final class HostedChannels implements HomeChannels {
+
+    private record Hosted(long id, Channel<Object> channel, ValueCodec<Object> codec) {
+    }
+
+    private record RemoteEnd(Hosted hosted, ChannelEnd end, Port port) {
+    }
+
+    private final Map<String, Hosted> byName = new ConcurrentHashMap<>();
+    private final Map<Long, Hosted> byId = new ConcurrentHashMap<>();
+    private final Map<EndKey, RemoteEnd> ends = new ConcurrentHashMap<>();
+    private final Map<OfferKey, Offer> offers = new ConcurrentHashMap<>();
+    private final Map<OfferKey, Proposal> proposals = new ConcurrentHashMap<>();
+    private volatile NodeLoop loop;
+
+    /** Binds to the loop that runs the node; call once, before the first frame arrives. */
+    public void attach(NodeLoop nodeLoop) {
+        this.loop = nodeLoop;
+    }
+
+    /**
+     * Makes {@code channel} reachable by its name.
+     *
+     * @throws IllegalArgumentException if a channel of that name is already hosted
+     */
+    @SuppressWarnings("unchecked")
+    public <T> void host(Channel<T> channel, ValueCodec<T> codec) {
+        Hosted h = new Hosted(byId.size() + 1L, (Channel<Object>) channel, (ValueCodec<Object>) codec);
+        if (byName.putIfAbsent(channel.name(), h) != null) {
+            throw new IllegalArgumentException("a channel named name=" + channel.name() + " is already hosted");
+        }
+        byId.put(h.id, h);
+    }
+
+    @Override
+    public long lookup(String name) {
+        Hosted h = byName.get(name);
+        return h == null ? 0 : h.id;
+    }
+
+    @Override
+    public boolean openEnd(EndKey end, long channelId, Frame.Side side) {
+        Hosted h = byId.get(channelId);
+        if (h == null) {
+            return false;
+        }
+        ChannelEnd local = side == Frame.Side.READ ? h.channel.reader() : h.channel.writer();
+        ends.put(end, new RemoteEnd(h, local, ((GuardableEnd) local).guardPort()));
+        return true;
+    }
+
+    @Override
+    public void offer(OfferKey key, EndKey end, byte[] value) {
+        RemoteEnd e = ends.get(end);
+        Object decoded = value == null ? null : e.hosted.codec.decode(value);
+        Offer offer = Offer.foreign(e.port, new Party(key, e.hosted.codec), decoded);
+        offers.put(key, offer);
+        e.port.lock();
+        try {
+            e.port.enroll(offer);
+        } finally {
+            e.port.unlock();
+        }
+    }
+
+    @Override
+    public boolean withdraw(OfferKey key) {
+        Offer offer = offers.get(key);
+        if (offer == null) {
+            return false;
+        }
+        Port port = offer.port();
+        port.lock(); // the channel's lock is reentrant: withdraw takes it again
+        try {
+            boolean queued = offer.isQueued();
+            port.withdraw(offer);
+            if (queued) {
+                offers.remove(key);
+            }
+            return queued;
+        } finally {
+            port.unlock();
+        }
+    }
+
+    @Override
+    public void answer(OfferKey key, ProposalAnswer answer) {
+        offers.remove(key);
+        Proposal p = proposals.remove(key);
+        if (p == null) {
+            throw new IllegalStateException("answer=" + answer + " for " + key + " without a proposal");
+        }
+        boolean toReader = p.value() != null;
+        switch (answer) {
+            case ACCEPT -> p.accept();
+            case DECLINE -> p.decline();
+            case UNKNOWN -> {
+                if (toReader) {
+                    p.accept(); // the core cannot fail a held writer yet: at most once
+                } else {
+                    p.decline(); // the held reader received nothing
+                }
+            }
+        }
+    }
+
+    @Override
+    public void poison(EndKey end) {
+        RemoteEnd e = ends.get(end);
+        if (e != null) {
+            e.end.poison();
+        }
+    }
+
+    @Override
+    public void retire(EndKey end) {
+        RemoteEnd e = ends.remove(end);
+        if (e != null) {
+            e.end.retire();
+        }
+    }
+
+    /** A remote end's offer as the core sees it; reports go to the node's thread. */
+    private final class Party implements ForeignParty {
+        private final OfferKey key;
+        private final ValueCodec<Object> codec;
+
+        Party(OfferKey key, ValueCodec<Object> codec) {
+            this.key = key;
+            this.codec = codec;
+        }
+
+        @Override
+        public void propose(Proposal proposal) {
+            proposals.put(key, proposal);
+            Object v = proposal.value();
+            byte[] bytes = v == null ? null : codec.encode(v);
+            NodeLoop l = loop;
+            l.submit(() -> l.node().proposed(key, bytes, System.nanoTime()));
+        }
+
+        @Override
+        public void terminated(ChannelTerminatedException cause) {
+            offers.remove(key);
+            NodeLoop l = loop;
+            l.submit(() -> l.node().terminated(key, cause instanceof PoisonException, System.nanoTime()));
+        }
+    }
+}

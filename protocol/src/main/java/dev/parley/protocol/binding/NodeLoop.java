@@ -1,0 +1,102 @@
+package dev.parley.protocol.binding;
+
+import dev.parley.protocol.HomeChannels;
+import dev.parley.protocol.Network;
+import dev.parley.protocol.ProtocolConfig;
+import dev.parley.protocol.ProtocolNode;
+import dev.parley.protocol.RemoteEnds;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one {@link ProtocolNode} on a thread of its own with {@link System#nanoTime()} as its
+ * clock: every event for the node, from any thread, is {@link #submit submitted} and runs on
+ * that thread, and the node's timers are ticked when due. Any thread may submit and close.
+ *
+ * <h2>Implementation note</h2>
+ * The thread waits on its inbox until the node's next timer, and at least
+ * {@value #MIN_WAIT_US} us after a tick, so that it never spins.
+ */
+public final class NodeLoop implements AutoCloseable {
+
+    private static final long MIN_WAIT_US = 200;
+
+    private final ProtocolNode node;
+    private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile RuntimeException failure;
+
+    /**
+     * Makes the node and starts its thread.
+     *
+     * @param incarnation the node's incarnation id (random, non-zero, new at each start)
+     */
+    public NodeLoop(long incarnation, ProtocolConfig config, byte[] secret, Network network,
+            HomeChannels home, RemoteEnds remote) {
+        this.node = new ProtocolNode(incarnation, config, secret, network, home, remote);
+        this.thread = Thread.ofPlatform().daemon().name("parley-protocol-" + Long.toHexString(incarnation))
+                .unstarted(this::loop);
+        thread.start();
+    }
+
+    /** @return the node; call it only from tasks given to {@link #submit} */
+    public ProtocolNode node() {
+        return node;
+    }
+
+    /** Runs {@code task} on the node's thread. Never blocks. */
+    public void submit(Runnable task) {
+        inbox.add(task);
+    }
+
+    private void loop() {
+        long minWaitNs = TimeUnit.MICROSECONDS.toNanos(MIN_WAIT_US);
+        while (running) {
+            long now = System.nanoTime();
+            long next = node.nextTimerNs(now);
+            long waitNs;
+            if (next - now <= 0) {
+                node.tick(now);
+                waitNs = minWaitNs;
+            } else {
+                waitNs = Math.max(minWaitNs, next - now);
+            }
+            try {
+                Runnable task = inbox.poll(waitNs, TimeUnit.NANOSECONDS);
+                while (task != null) {
+                    task.run();
+                    task = inbox.poll();
+                }
+            } catch (InterruptedException e) {
+                return; // closed
+            } catch (RuntimeException e) {
+                failure = e; // a binding or codec bug: the node stops, close() reports it
+                running = false;
+                return;
+            }
+        }
+    }
+
+    /** @return the exception that stopped the node's thread, or null while it runs or after a clean close */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    /**
+     * Stops the thread and waits for it; the node is not used again.
+     *
+     * @throws IllegalStateException if a task had failed and stopped the node (its cause attached)
+     */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join();
+        RuntimeException f = failure;
+        if (f != null) {
+            failure = null;
+            throw new IllegalStateException("the protocol node's thread had stopped on a failure", f);
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package dev.parley.protocol.binding;
+
+import dev.parley.ChannelInput;
+import dev.parley.ChannelInterruptedException;
+import dev.parley.ChannelOutput;
+import dev.parley.PoisonException;
+import dev.parley.RetiredException;
+import dev.parley.protocol.Frame;
+import dev.parley.protocol.Outcome;
+import dev.parley.protocol.ProtocolNode;
+import dev.parley.protocol.HoldAnswer;
+import dev.parley.protocol.RemoteEnds;
+import dev.parley.spi.Decision;
+import dev.parley.spi.GuardableEnd;
+import dev.parley.spi.Offer;
+import dev.parley.spi.Port;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * This node's ends of channels hosted elsewhere, bound to the core's end interfaces: plain
+ * and timed reads and writes, poison and retire. Any thread except the node's may call
+ * {@link #connect}, {@link #reader}, {@link #writer} and the ends' operations; the
+ * {@link RemoteEnds} methods are the node's thread's. The ends are also alternation guards:
+ * a guard becomes a conditional offer, and the node asks the alternation's {@link Decision}
+ * (tryHold) before the home may commit it.
+ *
+ * <h2>Implementation note</h2>
+ * A guard's port never completes at poll time (whether the home has a partner is known only
+ * after a round trip), so {@code priSelect} treats a remote guard as not ready at the moment
+ * of selection. Enroll and withdraw only submit to the node's thread, whose FIFO order makes
+ * a withdraw follow its enroll. A decision held for a conditional write stays held until the
+ * home confirms (TAKEN) or one peer timeout passes.
+ */
+public final class RemoteEndpoints implements RemoteEnds {
+
+    /** How an operation ended, as its waiting caller receives it. */
+    private record Ended(Outcome outcome, byte[] value) {
+    }
+
+    private static final AtomicLong LOCK_ORDERS = new AtomicLong();
+
+    private final Map<Long, CompletableFuture<Ended>> ops = new ConcurrentHashMap<>();
+    /** Conditional offers by operation id; touched only on the node's thread. */
+    private final Map<Long, Guarded> guarded = new java.util.HashMap<>();
+    private final Map<Long, CompletableFuture<Long>> lookups = new ConcurrentHashMap<>();
+    private volatile NodeLoop loop;
+
+    /** Binds to the loop that runs the node; call once, before any operation. */
+    public void attach(NodeLoop nodeLoop) {
+        this.loop = nodeLoop;
+    }
+
+    /**
+     * Finds a channel by name at {@code peer}, waiting up to {@code timeout} for it to be
+     * hosted. Blocks the calling thread; an interrupt ends the wait with
+     * {@link ChannelInterruptedException}.
+     *
+     * @return the channel's id at its home
+     * @throws IllegalStateException if the peer answered but hosts no such channel by then
+     * @throws PeerUnreachableException if no peer answered by then
+     */
+    public long connect(String peer, String name, Duration timeout) {
+        CompletableFuture<Long> found = new CompletableFuture<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        loop.submit(() -> lookups.put(loop.node().lookup(peer, name, deadline, System.nanoTime()), found));
+        long id = await(found, name);
+        if (id == -1) {
+            throw new IllegalStateException("peer=" + peer + " hosts no channel name=" + name + " after timeout="
+                    + timeout);
+        }
+        if (id == -2) {
+            throw new PeerUnreachableException("peer=" + peer + " did not answer within timeout=" + timeout
+                    + " looking up name=" + name);
+        }
+        return id;
+    }
+
+    /** @return a new reader end of the remote channel (it counts for retire at the home) */
+    public <T> ChannelInput<T> reader(String peer, String name, long channelId, ValueCodec<T> codec) {
+        return new Reader<>(open(peer, channelId, Frame.Side.READ), name, codec);
+    }
+
+    /** @return a new writer end of the remote channel (it counts for retire at the home) */
+    public <T> ChannelOutput<T> writer(String peer, String name, long channelId, ValueCodec<T> codec) {
+        return new Writer<>(open(peer, channelId, Frame.Side.WRITE), name, codec);
+    }
+
+    private long open(String peer, long channelId, Frame.Side side) {
+        CompletableFuture<Long> end = new CompletableFuture<>();
+        loop.submit(() -> end.complete(loop.node().openEnd(peer, channelId, side, System.nanoTime())));
+        return await(end, "openEnd");
+    }
+
+    // ---- RemoteEnds, on the node's thread
+
+    @Override
+    public void askHold(long opId, byte[] value) {
+        Guarded g = guarded.get(opId);
+        if (g == null) {
+            throw new IllegalStateException("askHold for opId=" + opId + " that is no conditional offer");
+        }
+        Decision d = g.offer.decision();
+        HoldAnswer answer;
+        if (d.tryHold()) {
+            g.held = true;
+            answer = HoldAnswer.HELD;
+        } else {
+            answer = d.state() == Decision.State.HELD ? HoldAnswer.BUSY : HoldAnswer.FINAL;
+        }
+        loop.node().holdAnswered(opId, answer, System.nanoTime()); // queued by the node: we are in its callback
+    }
+
+    @Override
+    public void completed(long opId, Outcome outcome, byte[] value) {
+        Guarded g = guarded.remove(opId);
+        if (g != null) {
+            g.completed(outcome, value);
+            return;
+        }
+        ops.computeIfAbsent(opId, id -> new CompletableFuture<>()).complete(new Ended(outcome, value));
+    }
+
+    /** A guard's conditional offer, known on the node's thread once the node made it. */
+    private final class Guarded {
+        final Offer offer;
+        final End end;
+        boolean held;
+
+        Guarded(Offer offer, End end) {
+            this.offer = offer;
+            this.end = end;
+        }
+
+        void completed(Outcome outcome, byte[] value) {
+            Decision d = offer.decision();
+            RuntimeException failure = outcome == Outcome.DONE || outcome == Outcome.NOT_DONE ? null
+                    : failureOf(outcome, end.name);
+            if (held) {
+                switch (outcome) {
+                    case DONE -> d.commit(offer.index(), value == null ? null : end.decode(value));
+                    case NOT_DONE -> d.release();
+                    default -> d.fail(offer.index(), failure);
+                }
+            } else if (failure != null) {
+                d.tryFail(offer.index(), failure);
+            }
+        }
+    }
+
+    /** The port of a remote end as an alternation sees it. */
+    private final class GuardPort implements Port {
+        private final End end;
+        private final long lockOrder = -LOCK_ORDERS.incrementAndGet(); // local channels use positive keys
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Map<Offer, long[]> opIds = new ConcurrentHashMap<>();
+
+        GuardPort(End end) {
+            this.end = end;
+        }
+
+        @Override
+        public long lockOrder() {
+            return lockOrder;
+        }
+
+        @Override
+        public void lock() {
+            lock.lock();
+        }
+
+        @Override
+        public void unlock() {
+            lock.unlock();
+        }
+
+        @Override
+        public boolean poll(Offer offer) {
+            end.checkNotRetired();
+            return false; // readiness at the home is known only after a round trip
+        }
+
+        @Override
+        public void enroll(Offer offer) {
+            byte[] value = offer.value() == null ? null : end.encode(offer.value());
+            long[] opId = new long[1];
+            opIds.put(offer, opId);
+            loop.submit(() -> {
+                long id = loop.node().offer(end.endId, value, true, ProtocolNode.NO_DEADLINE, System.nanoTime());
+                opId[0] = id;
+                Guarded g = new Guarded(offer, end);
+                CompletableFuture<Ended> early = ops.remove(id);
+                if (early != null && early.isDone()) {
+                    Ended e = early.join(); // completed inside offer(): the end was lost to a restart
+                    g.completed(e.outcome(), e.value());
+                } else {
+                    guarded.put(id, g);
+                }
+            });
+        }
+
+        @Override
+        public void withdraw(Offer offer) {
+            long[] opId = opIds.remove(offer);
+            if (opId != null) {
+                loop.submit(() -> loop.node().withdraw(opId[0], System.nanoTime())); // after the enroll's task
+            }
+        }
+
+        @Override
+        public void rematch() {
+            // Nothing waits here: the home re-offers a guard it was told BUSY about.
+        }
+
+        @Override
+        public String describe() {
+            return "remote channel '" + end.name + "' (" + (end instanceof Reader<?> ? "read" : "write") + ")";
+        }
+    }
+
+    @Override
+    public void lookedUp(long lookupId, Outcome outcome, long channelId) {
+        long result = outcome == Outcome.DONE ? channelId : outcome == Outcome.NOT_DONE ? -1 : -2;
+        lookups.remove(lookupId).complete(result);
+    }
+
+    // ---- operations
+
+    /**
+     * Offers and waits for the outcome. An interrupt withdraws the offer and waits for the
+     * withdrawal's outcome; the interrupt status is set again before returning.
+     *
+     * @return the outcome, once known
+     */
+    private Ended operate(long endId, byte[] value, long deadlineNs) {
+        CompletableFuture<Long> started = new CompletableFuture<>();
+        loop.submit(() -> started.complete(loop.node().offer(endId, value, false, deadlineNs, System.nanoTime())));
+        long opId = await(started, "offer");
+        CompletableFuture<Ended> done = ops.computeIfAbsent(opId, id -> new CompletableFuture<>());
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get();
+                } catch (InterruptedException e) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        loop.submit(() -> loop.node().withdraw(opId, System.nanoTime()));
+                    }
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("operation failed inside the node", e.getCause());
+                }
+            }
+        } finally {
+            ops.remove(opId);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static <V> V await(CompletableFuture<V> future, String what) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChannelInterruptedException(what);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed inside the node", e.getCause());
+        }
+    }
+
+    /** @return true for DONE, false for NOT_DONE; throws for every other outcome */
+    private static boolean check(Ended ended, String channel, boolean interrupted) {
+        return switch (ended.outcome()) {
+            case DONE -> true;
+            case NOT_DONE -> {
+                if (interrupted) {
+                    throw new ChannelInterruptedException(channel);
+                }
+                yield false;
+            }
+            default -> throw failureOf(ended.outcome(), channel);
+        };
+    }
+
+    /** @return what a failed operation on {@code channel} throws */
+    private static RuntimeException failureOf(Outcome outcome, String channel) {
+        return switch (outcome) {
+            case POISONED -> new PoisonException(channel);
+            case RETIRED -> new RetiredException(channel, "is retired");
+            case OUTCOME_UNKNOWN -> new OutcomeUnknownException("channel '" + channel
+                    + "': the outcome of the operation is unknown (the peer restarted or fell silent mid-commit)");
+            case PEER_UNREACHABLE -> new PeerUnreachableException("channel '" + channel
+                    + "': the home node is unreachable; nothing was delivered");
+            case DONE, NOT_DONE -> throw new IllegalArgumentException("outcome=" + outcome + " is no failure");
+        };
+    }
+
+    private static long deadline(Duration timeout) {
+        return System.nanoTime() + Math.max(0, timeout.toNanos());
+    }
+
+    private abstract class End implements GuardableEnd {
+        final long endId;
+        final String name;
+        volatile boolean retired;
+        private final GuardPort port = new GuardPort(this);
+
+        End(long endId, String name) {
+            this.endId = endId;
+            this.name = name;
+        }
+
+        abstract byte[] encode(Object value);
+
+        abstract Object decode(byte[] bytes);
+
+        @Override
+        public Port guardPort() {
+            checkNotRetired();
+            return port;
+        }
+
+        public String channelName() {
+            return name;
+        }
+
+        void checkNotRetired() {
+            if (retired) {
+                throw new RetiredException(name, "was used through an end that has retired");
+            }
+        }
+
+        public void poison() {
+            if (!retired) {
+                loop.submit(() -> loop.node().poison(endId, System.nanoTime()));
+            }
+        }
+
+        public void retire() {
+            if (!retired) {
+                retired = true;
+                loop.submit(() -> loop.node().retire(endId, System.nanoTime()));
+            }
+        }
+    }
+
+    private final class Reader<T> extends End implements ChannelInput<T> {
+        private final ValueCodec<T> codec;
+
+        Reader(long endId, String name, ValueCodec<T> codec) {
+            super(endId, name);
+            this.codec = codec;
+        }
+
+        @Override
+        byte[] encode(Object value) {
+            throw new IllegalStateException("a reader offers no value");
+        }
+
+        @Override
+        Object decode(byte[] bytes) {
+            return codec.decode(bytes);
+        }
+
+        @Override
+        public T read() {
+            checkNotRetired();
+            Ended e = operate(endId, null, ProtocolNode.NO_DEADLINE);
+            check(e, name, Thread.currentThread().isInterrupted());
+            return codec.decode(e.value());
+        }
+
+        @Override
+        public Optional<T> read(Duration timeout) {
+            checkNotRetired();
+            Ended e = operate(endId, null, deadline(timeout));
+            return check(e, name, Thread.currentThread().isInterrupted())
+                    ? Optional.of(codec.decode(e.value())) : Optional.empty();
+        }
+    }
+
+    private final class Writer<T> extends End implements ChannelOutput<T> {
+        private final ValueCodec<T> codec;
+
+        Writer(long endId, String name, ValueCodec<T> codec) {
+            super(endId, name);
+            this.codec = codec;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        byte[] encode(Object value) {
+            return codec.encode((T) value);
+        }
+
+        @Override
+        Object decode(byte[] bytes) {
+            throw new IllegalStateException("a writer receives no value");
+        }
+
+        @Override
+        public void write(T message) {
+            Objects.requireNonNull(message, "message");
+            checkNotRetired();
+            check(operate(endId, codec.encode(message), ProtocolNode.NO_DEADLINE), name,
+                    Thread.currentThread().isInterrupted());
+        }
+
+        @Override
+        public boolean write(T message, Duration timeout) {
+            Objects.requireNonNull(message, "message");
+            checkNotRetired();
+            return check(operate(endId, codec.encode(message), deadline(timeout)), name,
+                    Thread.currentThread().isInterrupted());
+        }
+    }
+}

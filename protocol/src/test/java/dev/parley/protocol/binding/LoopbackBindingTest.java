@@ -1,0 +1,272 @@
+package dev.parley.protocol.binding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.Alternation;
+import dev.parley.Channel;
+import dev.parley.ChannelInterruptedException;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import dev.parley.Parallel;
+import dev.parley.InputGuard;
+import dev.parley.OutputGuard;
+import dev.parley.PoisonException;
+import dev.parley.Selected;
+import dev.parley.TimeoutGuard;
+import dev.parley.protocol.ProtocolConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The binding to the core, in one JVM: two nodes over a loopback queue, real local channels. */
+class LoopbackBindingTest {
+
+    private static final ProtocolConfig CONFIG = ProtocolConfig.defaults().withPeerTimeout(Duration.ofMillis(500));
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final LoopbackNetwork net = new LoopbackNetwork();
+    private final List<NodeLoop> loops = new ArrayList<>();
+    private final HostedChannels homeChannels = new HostedChannels();
+    private final RemoteEndpoints remoteEnds = new RemoteEndpoints();
+
+    private final NodeLoop home;
+
+    LoopbackBindingTest() {
+        home = start("home", 101, homeChannels, new RemoteEndpoints());
+        start("remote", 202, new HostedChannels(), remoteEnds);
+    }
+
+    private NodeLoop start(String address, long incarnation, HostedChannels hosted, RemoteEndpoints ends) {
+        NodeLoop loop = new NodeLoop(incarnation, CONFIG, null, net.endpoint(address), hosted, ends);
+        hosted.attach(loop);
+        ends.attach(loop);
+        net.register(address, loop);
+        loops.add(loop);
+        return loop;
+    }
+
+    @AfterEach
+    void stopLoops() throws InterruptedException {
+        for (NodeLoop loop : loops) {
+            loop.close();
+        }
+    }
+
+    private <T> ChannelOutput<T> remoteWriter(String name, ValueCodec<T> codec) {
+        return remoteEnds.writer("home", name, remoteEnds.connect("home", name, TIMEOUT), codec);
+    }
+
+    private <T> ChannelInput<T> remoteReader(String name, ValueCodec<T> codec) {
+        return remoteEnds.reader("home", name, remoteEnds.connect("home", name, TIMEOUT), codec);
+    }
+
+    @Test
+    void helloOverANetworkReachesAReaderAtTheHome() throws Exception {
+        Channel<String> a = Channel.create("A");
+        homeChannels.host(a, ValueCodec.utf8());
+        ChannelInput<String> in = a.reader();
+        ChannelOutput<String> out = remoteWriter("A", ValueCodec.utf8());
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("hello over a network"), () -> got[0] = in.read());
+        assertEquals("hello over a network", got[0]);
+    }
+
+    @Test
+    void aRemoteReaderGetsEveryValueOfAHomeWriterInOrder() throws Exception {
+        Channel<String> b = Channel.create("B");
+        homeChannels.host(b, ValueCodec.utf8());
+        ChannelOutput<String> out = b.writer();
+        ChannelInput<String> in = remoteReader("B", ValueCodec.utf8());
+        List<String> got = new ArrayList<>();
+        Parallel.run(() -> {
+            for (int i = 0; i < 20; i++) {
+                out.write("msg-" + i);
+            }
+        }, () -> {
+            for (int i = 0; i < 20; i++) {
+                got.add(in.read());
+            }
+        });
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add("msg-" + i);
+        }
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void aTimedRemoteReadWithNoWriterIsEmptyAndTakesNothingFromALaterWriter() throws Exception {
+        Channel<String> c = Channel.create("C");
+        homeChannels.host(c, ValueCodec.utf8());
+        ChannelInput<String> remote = remoteReader("C", ValueCodec.utf8());
+        assertEquals(Optional.empty(), remote.read(Duration.ofMillis(50)));
+        ChannelOutput<String> out = c.writer();
+        ChannelInput<String> local = c.reader();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("for the local reader"), () -> got[0] = local.read());
+        assertEquals("for the local reader", got[0]);
+    }
+
+    @Test
+    void connectingBeforeTheChannelIsHostedWaitsAndThenWorks() throws Exception {
+        Channel<String> late = Channel.create("late");
+        ChannelInput<String> in = late.reader();
+        String[] got = new String[1];
+        Parallel.run(() -> {
+            Thread.sleep(100);
+            homeChannels.host(late, ValueCodec.utf8());
+            got[0] = in.read();
+        }, () -> remoteWriter("late", ValueCodec.utf8()).write("worth the wait"));
+        assertEquals("worth the wait", got[0]);
+    }
+
+    @Test
+    void connectingToANameThatIsNeverHostedFailsAfterTheTimeout() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> remoteEnds.connect("home", "nothing", Duration.ofMillis(100)));
+        assertTrue(e.getMessage().contains("name=nothing"), e.getMessage());
+        assertThrows(PeerUnreachableException.class, () -> remoteEnds.connect("nobody", "A", Duration.ofMillis(100)));
+    }
+
+    @Test
+    void poisonFromARemoteEndReachesABlockedReaderAtTheHomeAndLaterRemoteWrites() throws Exception {
+        Channel<String> p = Channel.create("P");
+        homeChannels.host(p, ValueCodec.utf8());
+        ChannelInput<String> in = p.reader();
+        ChannelOutput<String> out = remoteWriter("P", ValueCodec.utf8());
+        Parallel.run(() -> assertThrows(PoisonException.class, in::read), () -> {
+            Thread.sleep(50);
+            out.poison();
+        });
+        assertThrows(PoisonException.class, () -> out.write("too late"));
+    }
+
+    @Test
+    void aRemoteInputGuardFiresWithTheHomeWritersValueBesideALocalGuard() throws Exception {
+        Channel<String> g = Channel.create("G");
+        homeChannels.host(g, ValueCodec.utf8());
+        ChannelOutput<String> homeOut = g.writer();
+        ChannelInput<String> remoteIn = remoteReader("G", ValueCodec.utf8());
+        Channel<String> idle = Channel.create("idle"); // a local guard that never fires
+        Selected[] chosen = new Selected[1];
+        Parallel.run(() -> homeOut.write("chosen"), () -> chosen[0] =
+                new Alternation(new InputGuard<>(idle.reader()), new InputGuard<>(remoteIn)).select());
+        assertEquals(1, chosen[0].index());
+        assertEquals("chosen", chosen[0].value());
+    }
+
+    @Test
+    void aRemoteGuardThatTimesOutTakesNothingAndTheValueGoesToALaterReader() throws Exception {
+        Channel<String> t = Channel.create("T");
+        homeChannels.host(t, ValueCodec.utf8());
+        ChannelInput<String> remoteIn = remoteReader("T", ValueCodec.utf8());
+        Selected timedOut = new Alternation(new InputGuard<>(remoteIn), new TimeoutGuard(Duration.ofMillis(50)))
+                .priSelect();
+        assertEquals(1, timedOut.index());
+        ChannelOutput<String> out = t.writer();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("not lost"), () -> got[0] = remoteIn.read());
+        assertEquals("not lost", got[0]);
+    }
+
+    @Test
+    void aRemoteOutputGuardIsDoneOnlyWhenTheHomeReaderHasTheValue() throws Exception {
+        Channel<String> o = Channel.create("O");
+        homeChannels.host(o, ValueCodec.utf8());
+        ChannelInput<String> homeIn = o.reader();
+        ChannelOutput<String> remoteOut = remoteWriter("O", ValueCodec.utf8());
+        String[] got = new String[1];
+        Selected[] chosen = new Selected[1];
+        Parallel.run(() -> chosen[0] = new Alternation(new OutputGuard<>(remoteOut, "guarded"),
+                new TimeoutGuard(Duration.ofSeconds(5))).select(), () -> got[0] = homeIn.read());
+        assertEquals(0, chosen[0].index());
+        assertEquals("guarded", got[0]);
+    }
+
+    @Test
+    void aKilledHomeFailsABlockedRemoteReadWithTheDistinctExceptionWithinThePeerTimeout() throws Exception {
+        Channel<String> k = Channel.create("K");
+        homeChannels.host(k, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("K", ValueCodec.utf8());
+        long[] failedAfterNs = {0};
+        Parallel.run(() -> {
+            long start = System.nanoTime();
+            assertThrows(PeerUnreachableException.class, in::read);
+            failedAfterNs[0] = System.nanoTime() - start;
+        }, () -> {
+            Thread.sleep(50);
+            net.unregister("home");
+            home.close();
+        });
+        assertTrue(failedAfterNs[0] >= CONFIG.peerTimeoutNs() - Duration.ofMillis(60).toNanos(),
+                "not before the peer timeout: " + failedAfterNs[0]);
+    }
+
+    @Test
+    void aHomeRestartedAtTheSameAddressIsReachedAgain() throws Exception {
+        Channel<String> first = Channel.create("R");
+        homeChannels.host(first, ValueCodec.utf8());
+        ChannelOutput<String> out = remoteWriter("R", ValueCodec.utf8());
+        ChannelInput<String> firstIn = first.reader();
+        Parallel.run(() -> out.write("before"), () -> assertEquals("before", firstIn.read()));
+
+        home.close(); // the old incarnation dies; a new one starts at the same address
+        HostedChannels reborn = new HostedChannels();
+        start("home", 102, reborn, new RemoteEndpoints());
+        Channel<String> second = Channel.create("R");
+        reborn.host(second, ValueCodec.utf8());
+        assertThrows(OutcomeUnknownException.class, () -> out.write("to the old incarnation"));
+        ChannelOutput<String> again = remoteWriter("R", ValueCodec.utf8());
+        ChannelInput<String> secondIn = second.reader();
+        Parallel.run(() -> again.write("after"), () -> assertEquals("after", secondIn.read()));
+    }
+
+    @Test
+    void remoteWritesToABufferedHomeChannelReturnOnceStoredAndRemoteReadsTakeTheOldestFirst() throws Exception {
+        Channel<String> buf = Channel.buffered("buf", 2);
+        homeChannels.host(buf, ValueCodec.utf8());
+        ChannelOutput<String> out = remoteWriter("buf", ValueCodec.utf8());
+        out.write("first");
+        out.write("second"); // no reader anywhere: both are stored
+        assertFalse(out.write("third", Duration.ofMillis(50)), "the buffer is full");
+        ChannelInput<String> in = remoteReader("buf", ValueCodec.utf8());
+        assertEquals("first", in.read());
+        assertEquals("second", in.read());
+        assertEquals(Optional.empty(), in.read(Duration.ofMillis(50)), "the timed-out write stored nothing");
+    }
+
+    @Test
+    void anInterruptedRemoteReadThrowsTakesNothingAndKeepsTheInterruptStatus() throws Exception {
+        Channel<String> i = Channel.create("I");
+        homeChannels.host(i, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("I", ValueCodec.utf8());
+        boolean[] seen = new boolean[2];
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                in.read();
+            } catch (ChannelInterruptedException e) {
+                seen[0] = true;
+                seen[1] = Thread.currentThread().isInterrupted();
+            }
+        });
+        try {
+            Thread.sleep(50);
+            reader.interrupt();
+        } finally {
+            reader.join(5_000);
+        }
+        assertTrue(seen[0], "ChannelInterruptedException");
+        assertTrue(seen[1], "interrupt status kept");
+        ChannelOutput<String> out = i.writer();
+        ChannelInput<String> local = i.reader();
+        String[] got = new String[1];
+        Parallel.run(() -> out.write("for the local reader"), () -> got[0] = local.read());
+        assertEquals("for the local reader", got[0], "the interrupted read took nothing");
+    }
+}
