@@ -1,0 +1,180 @@
+package dev.parley.model.spin;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Runs SPIN on every Promela model of the protocol in {@code src/spin} (see docs/SPIN.md):
+ * each correct model must verify, for safety (assertions, invalid end states) and for
+ * liveness under weak fairness, over its whole state space; each seeded-bug variant must be
+ * caught; each witness claim must be refuted (so that no model is vacuous). Called by JUnit
+ * on its own thread; every run works in a fresh temporary directory, removed afterwards, and
+ * waits for {@code spin}, {@code gcc} and {@code pan} as child processes, each bounded by a
+ * timeout.
+ */
+class SpinModelsTest {
+
+    private static final Path SOURCES = Path.of(System.getProperty("parley.spin.dir", "src/spin"));
+    private static final long STEP_TIMEOUT_S = 120;
+    private static final Pattern ERRORS = Pattern.compile("errors: (\\d+)");
+    private static final Pattern STORED = Pattern.compile("(\\d+) states, stored");
+
+    /** One model and what SPIN must say about it. */
+    private record Model(String file, String liveness, List<String> witnesses, List<List<String>> bugs) {
+    }
+
+    private static final List<Model> MODELS = List.of(
+            new Model("rendezvous_write.pml", "all_writes_end", List.of("witness_done", "witness_not_done"),
+                    List.of(List.of("BUG_ONE_BIT_SEQ"), List.of("BUG_NO_DEDUP"), List.of("BUG_ACK_EARLY"),
+                            List.of("BUG_NO_RETRANSMIT"), List.of("BUG_WITHDRAW_NO_CONFIRM"))),
+            new Model("alternation_offer.pml", "all_end", List.of("witness_remote", "witness_local_then_read"),
+                    List.of(List.of("BUG_TWO_GUARDS"),
+                            List.of("BUG_ACCEPT_AFTER_WITHDRAW", "BUG_IGNORE_WITHDRAW_WHILE_PROPOSED"))));
+
+    @TestFactory
+    Stream<DynamicTest> everyModelVerifiesAndEverySeededBugIsCaught() {
+        requireSpin();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Model m : MODELS) {
+            tests.add(DynamicTest.dynamicTest(m.file() + " verifies (safety, liveness) and is not vacuous",
+                    () -> verifies(m)));
+            for (List<String> bug : m.bugs()) {
+                tests.add(DynamicTest.dynamicTest(m.file() + " with " + String.join("+", bug) + " is caught",
+                        () -> caught(m, bug)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void verifies(Model m) throws Exception {
+        try (Work w = new Work(m.file(), List.of())) {
+            String safety = w.pan(false, "-m200000");
+            assertClean(m.file() + " safety", safety);
+            String live = w.pan(true, "-a", "-f", "-m200000", "-N", m.liveness());
+            assertClean(m.file() + " liveness " + m.liveness(), live);
+            for (String witness : m.witnesses()) {
+                String out = w.pan(true, "-a", "-m200000", "-N", witness);
+                assertTrue(errors(out) > 0, m.file() + ": witness claim " + witness
+                        + " was not refuted, so the model never reaches what it names:\n" + out);
+            }
+        }
+    }
+
+    private static void caught(Model m, List<String> bug) throws Exception {
+        try (Work w = new Work(m.file(), bug)) {
+            String safety = w.pan(false, "-m200000");
+            if (errors(safety) > 0) {
+                return;
+            }
+            String live = w.pan(true, "-a", "-f", "-m200000", "-N", m.liveness());
+            assertTrue(errors(live) > 0, m.file() + " with " + bug + " was not caught.\nsafety:\n" + safety
+                    + "\nliveness:\n" + live);
+        }
+    }
+
+    private static void assertClean(String what, String out) {
+        assertTrue(out.contains("errors: 0"), what + " found errors:\n" + out);
+        assertTrue(!out.contains("search depth too small"), what + " was truncated by the depth bound:\n" + out);
+        Matcher stored = STORED.matcher(out);
+        assertTrue(stored.find() && Long.parseLong(stored.group(1)) > 0, what + " explored nothing:\n" + out);
+    }
+
+    private static int errors(String out) {
+        Matcher e = ERRORS.matcher(out);
+        if (!e.find()) {
+            fail("pan printed no error count:\n" + out);
+        }
+        return Integer.parseInt(e.group(1));
+    }
+
+    private static void requireSpin() {
+        try {
+            Process p = new ProcessBuilder("spin", "-V").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                fail("spin -V did not run cleanly; install SPIN with: apt-get install -y spin");
+            }
+        } catch (IOException e) {
+            fail("SPIN is not installed (" + e.getMessage() + "); install it with: apt-get install -y spin");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted while looking for spin");
+        }
+    }
+
+    /** A temporary directory holding the model sources, the generated verifier and its output. */
+    private static final class Work implements AutoCloseable {
+        private final Path dir;
+        private final String file;
+        private final List<String> defines;
+        private boolean generated;
+
+        Work(String file, List<String> bugs) throws IOException {
+            this.dir = Files.createTempDirectory("parley-spin-");
+            this.file = file;
+            this.defines = bugs.stream().map(b -> "-D" + b).toList();
+            try (Stream<Path> sources = Files.list(SOURCES)) {
+                for (Path p : sources.filter(p -> p.toString().endsWith(".pml")).toList()) {
+                    Files.copy(p, dir.resolve(p.getFileName()));
+                }
+            }
+        }
+
+        /** Runs pan with or without the model's LTL claims compiled in, and returns its output. */
+        String pan(boolean withClaims, String... args) throws Exception {
+            if (!generated) {
+                List<String> spin = new ArrayList<>(List.of("spin"));
+                spin.addAll(defines);
+                spin.addAll(List.of("-a", file));
+                run(spin);
+                generated = true;
+            }
+            String binary = withClaims ? "pan-claims" : "pan-safety";
+            if (!Files.exists(dir.resolve(binary))) { // compiled once, when first needed
+                run(List.of("gcc", "-O1", "-w", withClaims ? "-DNFAIR=3" : "-DNOCLAIM", "-o", binary, "pan.c"));
+            }
+            List<String> cmd = new ArrayList<>(List.of("./" + binary, "-w22"));
+            cmd.addAll(List.of(args));
+            return run(cmd);
+        }
+
+        private String run(List<String> cmd) throws Exception {
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            try {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)) {
+                    fail(String.join(" ", cmd) + " took longer than " + STEP_TIMEOUT_S + " s in " + dir);
+                }
+                if (p.exitValue() != 0) {
+                    fail(String.join(" ", cmd) + " exited with " + p.exitValue() + ":\n" + out);
+                }
+                return out;
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}
