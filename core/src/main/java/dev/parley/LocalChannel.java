@@ -131,6 +131,7 @@ final class LocalChannel<T> implements Channel<T> {
             }
             Object message = buffer.poll();
             refillBuffer();
+            matchForeign(); // the freed slot may go to a foreign writer
             return message;
         }
         if (buffer == null) {
@@ -150,16 +151,25 @@ final class LocalChannel<T> implements Channel<T> {
         if (termination != null) {
             throw termination.exception(name);
         }
-        if (buffer == null || buffer.isEmpty()) {
+        if (nothingBuffered()) {
             if (claimFirst(readers, self, message) != null) {
                 return true;
             }
         }
         if (buffer != null && buffer.size() + reservedSlots < capacity) {
             buffer.add(message);
+            matchForeign(); // a foreign reader may be waiting for the message
             return true;
         }
         return false;
+    }
+
+    /**
+     * @return true if no message is buffered or on its way into a reserved slot: only then may a
+     *     writer hand over to a reader directly without overtaking an older message
+     */
+    private boolean nothingBuffered() {
+        return buffer == null || buffer.isEmpty() && reservedSlots == 0;
     }
 
     /** Moves waiting writers' messages into the buffer while it has room. */
@@ -458,7 +468,7 @@ final class LocalChannel<T> implements Channel<T> {
             if (!f.isForeign()) {
                 continue;
             }
-            if (buffer == null || buffer.isEmpty()) {
+            if (nothingBuffered()) {
                 Offer r = holdFirstLocal(readers);
                 if (r != null) {
                     dequeueForeign(writers, f);
