@@ -455,12 +455,13 @@ final class LocalChannel<T> implements Channel<T> {
                     return true;
                 }
             } else {
-                Offer w = holdFirstLocal(writers);
+                Offer w = holdFirstLocal(writers, f);
                 if (w != null) {
                     dequeueForeign(readers, f);
                     f.foreign().propose(new HeldPartnerProposal(w, w.value(), null));
                     return true;
                 }
+                continue; // the only writers may be f's own decision: a later foreign reader may match
             }
             break;
         }
@@ -469,11 +470,14 @@ final class LocalChannel<T> implements Channel<T> {
                 continue;
             }
             if (nothingBuffered()) {
-                Offer r = holdFirstLocal(readers);
+                Offer r = holdFirstLocal(readers, f);
                 if (r != null) {
                     dequeueForeign(writers, f);
                     f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
                     return true;
+                }
+                if (buffer == null) {
+                    continue; // as for readers: a later foreign writer may match
                 }
             }
             if (buffer != null && buffer.size() + reservedSlots < capacity) {
@@ -493,9 +497,10 @@ final class LocalChannel<T> implements Channel<T> {
         }
     }
 
-    private Offer holdFirstLocal(OfferQueue queue) {
+    /** Holds the oldest local offer of {@code queue} that is open and not {@code foreign}'s own. */
+    private Offer holdFirstLocal(OfferQueue queue, Offer foreign) {
         for (Offer o = queue.first(); o != null; o = queue.after(o)) {
-            if (!o.isForeign() && o.decision().tryHold()) {
+            if (!o.isForeign() && !foreign.foreign().belongsTo(o.decision()) && o.decision().tryHold()) {
                 return o;
             }
         }
