@@ -133,6 +133,7 @@ final class LocalChannel<T> implements Channel<T> {
             Object message = buffer.poll();
             if (SeededBug.is(SeededBug.BUFFER_LIFO)) { buffer.addFirst(message); message = buffer.pollLast(); }
             refillBuffer();
+            matchForeign(); // the freed slot may go to a foreign writer
             return message;
         }
         if (buffer == null) {
@@ -152,7 +153,7 @@ final class LocalChannel<T> implements Channel<T> {
         if (termination != null) {
             throw termination.exception(name);
         }
-        if (buffer == null || buffer.isEmpty()) {
+        if (nothingBuffered()) {
             if (claimFirst(readers, self, message) != null) {
                 return true;
             }
@@ -160,9 +161,18 @@ final class LocalChannel<T> implements Channel<T> {
         int limit = SeededBug.is(SeededBug.BUFFER_CAPACITY_OFF_BY_ONE) ? capacity + 1 : capacity;
         if (buffer != null && buffer.size() + reservedSlots < limit) {
             buffer.add(message);
+            matchForeign(); // a foreign reader may be waiting for the message
             return true;
         }
         return false;
+    }
+
+    /**
+     * @return true if no message is buffered or on its way into a reserved slot: only then may a
+     *     writer hand over to a reader directly without overtaking an older message
+     */
+    private boolean nothingBuffered() {
+        return buffer == null || buffer.isEmpty() && reservedSlots == 0;
     }
 
     /** Moves waiting writers' messages into the buffer while it has room. */
@@ -454,12 +464,13 @@ final class LocalChannel<T> implements Channel<T> {
                     return true;
                 }
             } else {
-                Offer w = holdFirstLocal(writers);
+                Offer w = holdFirstLocal(writers, f);
                 if (w != null) {
                     dequeueForeign(readers, f);
                     f.foreign().propose(new HeldPartnerProposal(w, w.value(), null));
                     return true;
                 }
+                continue; // the only writers may be f's own decision: a later foreign reader may match
             }
             break;
         }
@@ -467,12 +478,15 @@ final class LocalChannel<T> implements Channel<T> {
             if (!f.isForeign()) {
                 continue;
             }
-            if (buffer == null || buffer.isEmpty()) {
-                Offer r = holdFirstLocal(readers);
+            if (nothingBuffered()) {
+                Offer r = holdFirstLocal(readers, f);
                 if (r != null) {
                     dequeueForeign(writers, f);
                     f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
                     return true;
+                }
+                if (buffer == null) {
+                    continue; // as for readers: a later foreign writer may match
                 }
             }
             if (buffer != null && buffer.size() + reservedSlots < capacity) {
@@ -492,9 +506,10 @@ final class LocalChannel<T> implements Channel<T> {
         }
     }
 
-    private Offer holdFirstLocal(OfferQueue queue) {
+    /** Holds the oldest local offer of {@code queue} that is open and not {@code foreign}'s own. */
+    private Offer holdFirstLocal(OfferQueue queue, Offer foreign) {
         for (Offer o = queue.first(); o != null; o = queue.after(o)) {
-            if (!o.isForeign() && o.decision().tryHold()) {
+            if (!o.isForeign() && !foreign.foreign().belongsTo(o.decision()) && o.decision().tryHold()) {
                 return o;
             }
         }

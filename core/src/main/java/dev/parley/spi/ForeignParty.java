@@ -25,4 +25,17 @@ public interface ForeignParty {
      * @param cause what a local party would have thrown
      */
     void terminated(ChannelTerminatedException cause);
+
+    /**
+     * Tells whether this party is, in this JVM, an offer of {@code decision}: an alternation that
+     * guards both sides of one channel, one side through a transport's remote end whose home is
+     * in the same JVM. The channel never matches the party with that decision's own offers, since
+     * a party never meets itself. Called with the channel's lock held; must not block.
+     *
+     * @param decision a local offer's decision
+     * @return true if the party belongs to {@code decision}; false (the default) if not or unknown
+     */
+    default boolean belongsTo(Decision decision) {
+        return false;
+    }
 }

@@ -9,6 +9,7 @@ import dev.parley.protocol.Frame;
 import dev.parley.protocol.HomeChannels;
 import dev.parley.protocol.OfferKey;
 import dev.parley.protocol.ProposalAnswer;
+import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
@@ -172,6 +173,11 @@ public final class HostedChannels implements HomeChannels {
             byte[] bytes = v == null ? null : codec.encode(v);
             NodeLoop l = loop;
             l.submit(() -> l.node().proposed(key, bytes, System.nanoTime()));
+        }
+
+        @Override
+        public boolean belongsTo(Decision decision) {
+            return SameJvmGuards.isGuardOf(key.incarnation(), key.opId(), decision);
         }
 
         @Override

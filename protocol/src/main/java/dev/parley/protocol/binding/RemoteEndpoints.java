@@ -122,6 +122,7 @@ public final class RemoteEndpoints implements RemoteEnds {
     public void completed(long opId, Outcome outcome, byte[] value) {
         Guarded g = guarded.remove(opId);
         if (g != null) {
+            SameJvmGuards.ended(loop.node().incarnation(), opId);
             g.completed(outcome, value);
             return;
         }
@@ -202,6 +203,7 @@ public final class RemoteEndpoints implements RemoteEnds {
                     g.completed(e.outcome(), e.value());
                 } else {
                     guarded.put(id, g);
+                    SameJvmGuards.offered(loop.node().incarnation(), id, offer.decision());
                 }
             });
         }

@@ -36,18 +36,10 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
             "aThreadAlreadyInterruptedStillCompletesAnOperationThatNeedNotWaitAndKeepsItsStatus",
             "every remote operation waits for a round trip, so none is one that need not wait",
             "priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne", PRI,
-            "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI,
-            "anAlternationMayGuardBothSidesOfOneChannelWithoutMeetingItself",
-            "hangs (binding gap): the home proposes a remote guard's offer to a local guard of the same "
-                    + "alternation, and each waits for the other's decision",
-            "aReaderAlternationTakingFromAFullBufferRefillsItFromAWaitingOutputGuard",
-            "hangs (binding gap): a remote output guard waiting on a full buffer is not proposed when the "
-                    + "buffer's slot frees");
+            "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI);
 
     private static final String ASYNC_SIGNAL = "a remote poison or retire is sent, not confirmed: it returns before "
             + "the home applied it, so an operation right after it on another end may still succeed";
-    private static final String BUFFER_HEAD = "fails (binding gap): a remote reader enrolled while the home's buffer "
-            + "already holds messages is not served from the buffer";
 
     /** Further exclusions when the readers are remote: test method name to reason. */
     static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of(
@@ -55,12 +47,9 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
             "readerPoisonDiscardsTheBufferAtOnce", ASYNC_SIGNAL,
             "afterPoisonEveryOperationOnAnyEndThrowsPoisonAndPoisonTwiceIsANoOp", ASYNC_SIGNAL,
             "aSupplierPreconditionIsEvaluatedAtEachSelection", PRI,
-            "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue", BUFFER_HEAD,
-            "aTimedReadReceivesAMessageWrittenWithinItsTimeout", BUFFER_HEAD,
-            "aRendezvousOrBufferedChannelHandsOverBetweenTheMainThreadAndAProcess", BUFFER_HEAD,
-            "aPipelineShutsItselfDownByRetireWithoutLosingAMessage",
-            "hangs in 1 of 2 runs (binding bug): a remote reader blocked when the home's last writer retires is "
-                    + "not always told that the channel retired");
+            "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue",
+            "its reads wait at most 0.3 ms, less than a remote round trip (0.7 ms p50, docs/NETWORK.md), so they "
+                    + "end empty while the home's buffer still holds messages, and the readers stop too early");
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
