@@ -36,7 +36,8 @@ class SimulationCampaignTest {
         long first = Long.getLong("parley.sim.firstSeed", 1_000_000L);
         int threads = Integer.getInteger("parley.sim.threads", 1);
         Set<SeededBug> bugs = SimulationReplayTest.bugs(System.getProperty("parley.sim.bugs", ""));
-        long endNs = System.nanoTime() + (long) (minutes * 60e9);
+        // A budget, not an end time: nanoTime() plus a huge budget would overflow into the past.
+        long budgetNs = (long) Math.min(minutes * 60e9, Long.MAX_VALUE);
         long start = System.nanoTime();
         AtomicLong next = new AtomicLong(first);
         AtomicLong done = new AtomicLong();
@@ -47,7 +48,7 @@ class SimulationCampaignTest {
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
                     long seed;
-                    while (failure.get() == null && System.nanoTime() < endNs
+                    while (failure.get() == null && System.nanoTime() - start < budgetNs
                             && (seed = next.getAndIncrement()) - first < seeds) {
                         Simulator.Run r = Simulator.run(seed, bugs);
                         if (r.failed()) {
