@@ -23,12 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the writes are done; the reader prints what it got, and {@link DeliveryCheck} checks the
  * history. Run by one thread; the writes run on a second one.
  *
- * <p>Known gap, stated where it bites: the nodes talk directly, not through the fault relay.
- * The protocol knows a peer by the address carried in each frame's envelope, so a writer that
- * reaches the reader through a proxy's address waits for answers from that address, while the
- * reader answers as its own: the connect times out (seen: PeerUnreachableException after
- * 30 s). Putting the relay between nodes needs the transport to let a node advertise another
- * address (a proxy's) than the one it binds; see docs/CHAOS.md.
+ * <p>The nodes talk directly here; {@link RelayedWriteScenario} puts them behind the fault
+ * relay.
  */
 public final class AeronWriteScenario {
     private static final Duration START = Duration.ofSeconds(60);
@@ -80,7 +76,7 @@ public final class AeronWriteScenario {
                 Thread writing = new Thread(() -> {
                     try {
                         for (int i = 0; i < writes; i++) {
-                            write(recorder, out, i);
+                            timedWrite(recorder, out, i, timeoutMs);
                             written.incrementAndGet();
                             Thread.sleep(WRITE_GAP_MS);   // paced, so that the pause falls amid the writes
                         }
@@ -115,7 +111,7 @@ public final class AeronWriteScenario {
         parameters.put("pauseMs", Long.toString(pauseMs));
         parameters.put("driverLossRate", "reader's media driver drops received and sent data frames at "
                 + driverLossRate + " (Aeron repairs them)");
-        parameters.put("not faulted", "the wire: the nodes talk directly, not through the relay (see docs/CHAOS.md)");
+        parameters.put("not faulted", "the wire: the nodes talk directly (relayed-writes puts them behind the relay)");
         List<Operation> history = recorder.operations();
         long boundNs = (timeoutMs + PEER_TIMEOUT_MS + 2_000) * 1_000_000;
         return new ScenarioReport("aeron-writes", seed, parameters, history, recorder.faults(),
@@ -136,7 +132,8 @@ public final class AeronWriteScenario {
                 "-Daeron.debug.send.data.loss.seed=" + (seed + 1));
     }
 
-    private void write(Recorder recorder, ChannelOutput<String> out, int i) {
+    /** One write of {@code w:i} with a timeout, recorded as process {@code w}, kind write, value i. */
+    static void timedWrite(Recorder recorder, ChannelOutput<String> out, int i, long timeoutMs) {
         Recorder.Pending op = recorder.begin("w", "write", Integer.toString(i));
         try {
             if (out.write("w:" + i, Duration.ofMillis(timeoutMs))) {

@@ -42,6 +42,8 @@ public final class ChaosMain {
         int writes = (int) Math.max(300, minutes * 6_000);
         ScenarioReport aeron = new AeronWriteScenario(seed, writes, 500, 1_500, 0.05, out.resolve("logs")).run();
         reports.add(run(aeron, out));
+        int relayedWrites = (int) Math.max(150, minutes * 1_500);
+        reports.add(run(new RelayedWriteScenario(seed, relayedWrites, 500, 1_000).run(), out));
         Path index = ReportWriter.writeIndex(reports, out);
         long failed = reports.stream().filter(r -> !r.passed()).count();
         System.out.println("chaos: " + (reports.size() - failed) + " passed, " + failed + " failed; " + index);

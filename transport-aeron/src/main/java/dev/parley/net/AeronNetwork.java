@@ -47,6 +47,8 @@ final class AeronNetwork implements Network, AutoCloseable {
     private final Aeron aeron;
     private final Subscription subscription;
     private final String self;
+    /** What each envelope names as the sender: {@code self}, or the address a relay listens at. */
+    private final String advertised;
     private final byte[] selfBytes;
     private final TransportCounters counters;
     private final Map<String, ExclusivePublication> publications = new HashMap<>();
@@ -57,11 +59,12 @@ final class AeronNetwork implements Network, AutoCloseable {
     private Thread poller;
 
     /**
-     * Subscribes on {@code host:port} (port 0: one the system picks).
+     * Subscribes on {@code host:port} (port 0: one the system picks); envelopes name
+     * {@code advertised} as the sender, or the bind address if it is null.
      *
      * @throws IllegalStateException if the address cannot be bound (in use, or not local)
      */
-    AeronNetwork(Aeron aeron, String host, int port, TransportCounters counters) {
+    AeronNetwork(Aeron aeron, String host, int port, String advertised, TransportCounters counters) {
         this.aeron = aeron;
         this.counters = counters;
         try {
@@ -71,7 +74,8 @@ final class AeronNetwork implements Network, AutoCloseable {
                     + " (in use by another node or process, or not an address of this machine): " + e.getMessage(), e);
         }
         this.self = host + ":" + resolvedPort(port);
-        this.selfBytes = self.getBytes(StandardCharsets.UTF_8);
+        this.advertised = advertised == null ? self : advertised;
+        this.selfBytes = this.advertised.getBytes(StandardCharsets.UTF_8);
     }
 
     private int resolvedPort(int port) {
@@ -94,9 +98,14 @@ final class AeronNetwork implements Network, AutoCloseable {
         return "aeron:udp?endpoint=" + address;
     }
 
-    /** @return this node's address, {@code host:port} */
+    /** @return this node's bind address, {@code host:port} */
     String self() {
         return self;
+    }
+
+    /** @return the address each envelope names as the sender, {@code host:port} */
+    String advertised() {
+        return advertised;
     }
 
     /** Starts polling: received frames go to {@code nodeLoop}'s thread. */

@@ -62,6 +62,7 @@ public final class Node implements AutoCloseable {
     private final RemoteEndpoints remote = new RemoteEndpoints();
     private final TransportCounters transportCounters = new TransportCounters();
     private final String address;
+    private final String advertisedAddress;
     private final NodeLoop loop;
     private final int maxMessageBytes;
     private volatile boolean closed;
@@ -78,9 +79,12 @@ public final class Node implements AutoCloseable {
         Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)
                 .errorHandler(e -> LOG.log(Level.WARNING, "Aeron reported an error", e)));
         started.add(aeron);
-        AeronNetwork network = new AeronNetwork(aeron, config.host(), config.port(), transportCounters);
+        AeronNetwork network = new AeronNetwork(aeron, config.host(), config.port(),
+                config.advertisedHost() == null ? null : config.advertisedHost() + ":" + config.advertisedPort(),
+                transportCounters);
         started.add(network);
         this.address = network.self();
+        this.advertisedAddress = network.advertised();
         ProtocolConfig protocol = protocolConfig(config);
         long incarnation = new SecureRandom().nextLong() | 1L; // non-zero
         this.loop = new NodeLoop(incarnation, protocol, config.secret(), network, hosted, remote);
@@ -89,7 +93,9 @@ public final class Node implements AutoCloseable {
         remote.attach(loop);
         network.start(loop);
         this.maxMessageBytes = messageLimit(config, loop.node().maxValueBytes());
-        LOG.log(Level.INFO, "Parley node at " + address + " (incarnation " + Long.toHexString(incarnation)
+        LOG.log(Level.INFO, "Parley node at " + address
+                + (advertisedAddress.equals(address) ? "" : ", advertising " + advertisedAddress)
+                + " (incarnation " + Long.toHexString(incarnation)
                 + ", " + (config.aeronDirectory() == null ? "embedded driver at " + dir : "external driver at " + dir)
                 + ", peer timeout " + config.peerTimeout().toMillis() + " ms, max message " + maxMessageBytes
                 + " bytes, " + (config.secret() == null
@@ -133,9 +139,17 @@ public final class Node implements AutoCloseable {
         return start(NodeConfig.of(host, port));
     }
 
-    /** @return where this node listens, {@code host:port} */
+    /** @return where this node listens (its bind address), {@code host:port} */
     public String address() {
         return address;
+    }
+
+    /**
+     * @return the address this node gives peers in every frame, {@code host:port}: the one
+     *     of {@link NodeConfig#withAdvertisedAddress}, or else {@link #address()}
+     */
+    public String advertisedAddress() {
+        return advertisedAddress;
     }
 
     /** @return the largest encoded message a write on this node's channels may carry */

@@ -1,11 +1,16 @@
 package dev.parley.net;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * How a {@link Node} starts. Immutable; any thread may use it. Start from {@link #of} and
- * change what you need with the {@code with...} methods.
+ * change what you need with the {@code with...} methods. A node behind a relay or a NAT
+ * names, with {@link #withAdvertisedAddress}, the address its peers must send to.
  *
  * @param host the address to bind and to give peers (an address of this machine, such as
  *     127.0.0.1; not a wildcard, because peers answer to it)
@@ -18,9 +23,13 @@ import java.util.Objects;
  * @param connectTimeout how long {@link Node#connect} waits for the channel by default
  * @param maxMessageBytes the largest encoded message a write may send; 0 for the largest the
  *     transport allows
+ * @param advertisedHost null to give peers the bind address {@code host:port} (the default),
+ *     or the host peers must send to, with {@code advertisedPort}: see
+ *     {@link #withAdvertisedAddress}
+ * @param advertisedPort the port peers must send to, or 0 with a null {@code advertisedHost}
  */
 public record NodeConfig(String host, int port, String aeronDirectory, byte[] secret, Duration peerTimeout,
-        Duration connectTimeout, int maxMessageBytes) {
+        Duration connectTimeout, int maxMessageBytes, String advertisedHost, int advertisedPort) {
 
     public NodeConfig {
         Objects.requireNonNull(host, "host");
@@ -38,37 +47,96 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes=" + maxMessageBytes + " must not be negative");
         }
+        if (advertisedHost != null) {
+            checkAdvertised(advertisedHost, advertisedPort);
+        } else if (advertisedPort != 0) {
+            throw new IllegalArgumentException("advertisedPort=" + advertisedPort + " needs an advertisedHost");
+        }
         secret = secret == null ? null : secret.clone();
+    }
+
+    private static void checkAdvertised(String host, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("advertisedPort=" + port + " must be within 1..65535");
+        }
+        InetAddress address;
+        try {
+            address = host.isBlank() || host.contains("/") || host.contains(":") ? null : InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            address = null;
+        }
+        if (address == null || !isLocal(address)) {
+            throw new IllegalArgumentException("advertisedHost=" + host
+                    + " must be a loopback, site-local or link-local IPv4 address or one of this machine's");
+        }
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        if (address.isAnyLocalAddress()) {
+            return false;
+        }
+        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     /** @return defaults at {@code host:port}: embedded driver, no secret, peer timeout 5 s, connect 10 s */
     public static NodeConfig of(String host, int port) {
-        return new NodeConfig(host, port, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10), 0);
+        return new NodeConfig(host, port, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10), 0, null, 0);
     }
 
     /** @return this config using the external media driver whose directory is {@code dir} */
     public NodeConfig withAeronDirectory(String dir) {
-        return new NodeConfig(host, port, dir, secret, peerTimeout, connectTimeout, maxMessageBytes);
+        return new NodeConfig(host, port, dir, secret, peerTimeout, connectTimeout, maxMessageBytes, advertisedHost,
+                advertisedPort);
     }
 
     /** @return this config authenticating every frame with {@code sharedSecret} */
     public NodeConfig withSecret(byte[] sharedSecret) {
-        return new NodeConfig(host, port, aeronDirectory, sharedSecret, peerTimeout, connectTimeout, maxMessageBytes);
+        return new NodeConfig(host, port, aeronDirectory, sharedSecret, peerTimeout, connectTimeout, maxMessageBytes,
+                advertisedHost, advertisedPort);
     }
 
     /** @return this config with another peer timeout */
     public NodeConfig withPeerTimeout(Duration timeout) {
-        return new NodeConfig(host, port, aeronDirectory, secret, timeout, connectTimeout, maxMessageBytes);
+        return new NodeConfig(host, port, aeronDirectory, secret, timeout, connectTimeout, maxMessageBytes,
+                advertisedHost, advertisedPort);
     }
 
     /** @return this config with another default connect timeout */
     public NodeConfig withConnectTimeout(Duration timeout) {
-        return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, timeout, maxMessageBytes);
+        return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, timeout, maxMessageBytes,
+                advertisedHost, advertisedPort);
     }
 
     /** @return this config with a lower limit on encoded messages */
     public NodeConfig withMaxMessageBytes(int bytes) {
-        return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, connectTimeout, bytes);
+        return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, connectTimeout, bytes, advertisedHost,
+                advertisedPort);
+    }
+
+    /**
+     * Gives peers another address than the bind address: the node puts {@code host:port} in
+     * the envelope of every frame it sends, so peers answer there. For a relay or a NAT in
+     * front of the node that forwards datagrams arriving at {@code host:port} to the bind
+     * address (a fault-injecting proxy in the chaos tests, for instance). Peers then also
+     * {@link Node#connect} to this address, not to the bind address.
+     *
+     * @param host a loopback, site-local or link-local IPv4 address, or one of this machine's
+     *     (a name is resolved here, once)
+     * @param port within 1..65535
+     * @return this config advertising {@code host:port}
+     * @throws IllegalArgumentException for any other host or port, naming the value
+     */
+    public NodeConfig withAdvertisedAddress(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        return new NodeConfig(this.host, this.port, aeronDirectory, secret, peerTimeout, connectTimeout,
+                maxMessageBytes, host, port);
     }
 
     @Override
@@ -80,6 +148,7 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
     public String toString() {
         return "NodeConfig[host=" + host + ", port=" + port + ", aeronDirectory=" + aeronDirectory + ", secret="
                 + (secret == null ? "none" : "set") + ", peerTimeout=" + peerTimeout + ", connectTimeout="
-                + connectTimeout + ", maxMessageBytes=" + maxMessageBytes + "]";
+                + connectTimeout + ", maxMessageBytes=" + maxMessageBytes + ", advertised="
+                + (advertisedHost == null ? "bind address" : advertisedHost + ":" + advertisedPort) + "]";
     }
 }

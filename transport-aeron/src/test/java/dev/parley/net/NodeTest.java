@@ -50,6 +50,46 @@ class NodeTest {
     }
 
     @Test
+    void aWriteCrossesToANodeThatAdvertisesTheAddressOfAForwarderInFrontOfIt() throws Exception {
+        try (UdpForwarder forwarder = new UdpForwarder()) {
+            Node home = nodes.start(NodeConfig.of(Nodes.HOST, 0).withPeerTimeout(Nodes.PEER_TIMEOUT)
+                    .withAdvertisedAddress(Nodes.HOST, forwarder.port()));
+            forwarder.start(Nodes.port(home));
+            Node other = nodes.start();
+            ChannelInput<String> in = home.channel("A", Codec.strings()).reader();
+            ChannelOutput<String> out = other.connect("A", Nodes.HOST, forwarder.port(), Codec.strings()).writer();
+            String[] got = new String[1];
+            Parallel.run(() -> out.write("through a forwarder"), () -> got[0] = in.read());
+            assertEquals("through a forwarder", got[0]);
+            assertEquals(Nodes.HOST + ":" + forwarder.port(), home.advertisedAddress());
+            assertTrue(home.address().endsWith(":" + Nodes.port(home)), home.address());
+            assertTrue(forwarder.forwarded() > 0, "forwarded=" + forwarder.forwarded());
+        }
+    }
+
+    @Test
+    void aNodeAdvertisesItsBindAddressByDefault() {
+        Node node = nodes.start();
+        assertEquals(node.address(), node.advertisedAddress());
+    }
+
+    @Test
+    void anAdvertisedAddressMustBeLocalWithAPortWithinRange() {
+        NodeConfig config = NodeConfig.of(Nodes.HOST, 0);
+        for (int port : new int[] {0, -1, 65536}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> config.withAdvertisedAddress(Nodes.HOST, port));
+            assertTrue(e.getMessage().contains("advertisedPort=" + port), e.getMessage());
+        }
+        for (String host : new String[] {"0.0.0.0", "8.8.8.8", "", "::1", "a/b"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> config.withAdvertisedAddress(host, 7000));
+            assertTrue(e.getMessage().contains("advertisedHost=" + host), e.getMessage());
+        }
+        assertEquals("127.0.0.2", config.withAdvertisedAddress("127.0.0.2", 7000).advertisedHost());
+    }
+
+    @Test
     void aNodeStartedOnPortZeroListensOnThePortItReports() {
         Node node = nodes.start();
         assertTrue(Nodes.port(node) > 0, node.address());
