@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -47,6 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (guarded by that direction's lock).
  */
 public final class Proxy implements AutoCloseable {
+
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
     private static final int MAX_DATAGRAM = 65_536;
     private static final System.Logger LOG = System.getLogger(Proxy.class.getName());
 
@@ -80,6 +83,7 @@ public final class Proxy implements AutoCloseable {
         listen = DatagramChannel.open();
         try {
             listen.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort));
+            withLargeBuffers(listen);
             listen.configureBlocking(false);
             listen.register(selector, SelectionKey.OP_READ, null);
         } catch (IOException | RuntimeException e) {
@@ -279,11 +283,23 @@ public final class Proxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the kernel for 4 MiB socket buffers (it caps them at net.core.rmem_max/wmem_max):
+     * with the default of about 200 KiB a burst of a few hundred datagrams, met while the relay
+     * thread waits for a core, overflows the buffer, and the relay would lose datagrams that no
+     * toxic dropped.
+     */
+    private static void withLargeBuffers(DatagramChannel channel) throws IOException {
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+    }
+
     private DatagramChannel sessionFor(SocketAddress client) throws IOException {
         DatagramChannel session = sessions.get(client);
         if (session == null) {
             session = DatagramChannel.open();
             session.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            withLargeBuffers(session);
             session.configureBlocking(false);
             session.register(selector, SelectionKey.OP_READ, client);
             sessions.put(client, session);
