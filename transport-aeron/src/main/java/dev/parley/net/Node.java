@@ -269,7 +269,11 @@ public final class Node implements AutoCloseable {
      * for acknowledgements, at most {@value #LINGER_MS} ms or the peer timeout, whichever is
      * shorter (so that a poison or a TERMINATED sent just before is not lost with the node),
      * and until everything stopped; an interrupt cuts the wait short. Closing twice is a
-     * no-op. Remote operations still blocked on this node's ends are not woken (a known limit).
+     * no-op. Then every caller still waiting for this node is woken: a read, write or
+     * alternation on one of its remote ends that was in flight throws
+     * {@code OutcomeUnknownException} (its message was delivered at most once), a pending
+     * connect throws {@link IllegalStateException}, as does every later operation on its remote
+     * ends; and no local party of its hosted channels stays held for a remote end.
      */
     @Override
     public void close() {

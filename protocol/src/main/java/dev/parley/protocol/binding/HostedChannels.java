@@ -30,6 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread. An UNKNOWN answer declines a held reader (it received nothing, which is exact) and
  * fails a held writer with {@link OutcomeUnknownException} (its value was delivered at most
  * once, and nobody can say whether it was).
+ *
+ * <p>When the node's thread stops (closed, or failed), every foreign offer still queued is
+ * withdrawn from its channel, and every proposal still out is answered as UNKNOWN would be, so
+ * that no local party stays held for a node that is gone. A proposal made after that (a local
+ * party matched a foreign offer as it was being withdrawn) is answered the same way by the
+ * party itself, on a thread of its own because {@code propose} runs under the channel's lock.
+ * Whoever removes a proposal from {@code proposals} answers it, so each is answered once.
  */
 public final class HostedChannels implements HomeChannels {
 
@@ -49,6 +56,31 @@ public final class HostedChannels implements HomeChannels {
     /** Binds to the loop that runs the node; call once, before the first frame arrives. */
     public void attach(NodeLoop nodeLoop) {
         this.loop = nodeLoop;
+        nodeLoop.whenStopped(failure -> stopped());
+    }
+
+    /** The node's thread stopped; see the class comment. */
+    private void stopped() {
+        for (OfferKey key : offers.keySet()) {
+            withdraw(key);
+        }
+        for (OfferKey key : proposals.keySet()) {
+            answerStopped(key);
+        }
+    }
+
+    private void answerStopped(OfferKey key) {
+        offers.remove(key);
+        Proposal p = proposals.remove(key);
+        if (p == null) {
+            return; // answered already
+        }
+        if (p.value() != null) {
+            p.fail(new OutcomeUnknownException("channel '" + key + "': the home node stopped while a remote reader"
+                    + " was taking the value; it was delivered at most once"));
+        } else {
+            p.decline(); // the held reader received nothing
+        }
     }
 
     /**
@@ -121,6 +153,9 @@ public final class HostedChannels implements HomeChannels {
         offers.remove(key);
         Proposal p = proposals.remove(key);
         if (p == null) {
+            if (loop.stopped()) {
+                return; // the stop hook, or the party, answered it: the node is stopping
+            }
             throw new IllegalStateException("answer=" + answer + " for " + key + " without a proposal");
         }
         boolean toReader = p.value() != null;
@@ -173,6 +208,9 @@ public final class HostedChannels implements HomeChannels {
             byte[] bytes = v == null ? null : codec.encode(v);
             NodeLoop l = loop;
             l.submit(() -> l.node().proposed(key, bytes, System.nanoTime()));
+            if (l.stopped()) {
+                Thread.ofVirtual().start(() -> answerStopped(key)); // not under the channel's lock
+            }
         }
 
         @Override

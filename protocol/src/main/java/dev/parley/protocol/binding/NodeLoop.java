@@ -5,8 +5,11 @@ import dev.parley.protocol.Network;
 import dev.parley.protocol.ProtocolConfig;
 import dev.parley.protocol.ProtocolNode;
 import dev.parley.protocol.RemoteEnds;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one {@link ProtocolNode} on a thread of its own with {@link System#nanoTime()} as its
@@ -15,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Implementation note</h2>
  * The thread waits on its inbox until the node's next timer, and at least
- * {@value #MIN_WAIT_US} us after a tick, so that it never spins.
+ * {@value #MIN_WAIT_US} us after a tick, so that it never spins. When the thread stops (closed,
+ * or a task failed), the tasks still queued are dropped and every {@link #whenStopped} hook runs
+ * once, on that thread, so that the binding can wake the callers that wait for the node.
  */
 public final class NodeLoop implements AutoCloseable {
 
@@ -26,6 +31,8 @@ public final class NodeLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
+    private final List<Consumer<RuntimeException>> stopHooks = new CopyOnWriteArrayList<>();
+    private volatile boolean hooksRun;
 
     /**
      * Makes the node and starts its thread.
@@ -50,7 +57,48 @@ public final class NodeLoop implements AutoCloseable {
         inbox.add(task);
     }
 
+    /** @return true once the node's thread stops or is about to: submitted tasks then never run */
+    public boolean stopped() {
+        return !running;
+    }
+
+    /**
+     * Runs {@code hook} once when the node's thread stops, on that thread, after its last task;
+     * at once if it has stopped already. The hook gets the failure that stopped the thread, or
+     * null after a {@link #close}. A caller that registers work for the node and then sees
+     * {@link #stopped} must resolve that work itself: the hooks may have run before it registered.
+     */
+    public void whenStopped(Consumer<RuntimeException> hook) {
+        stopHooks.add(hook);
+        if (hooksRun && stopHooks.remove(hook)) {
+            hook.accept(failure);
+        }
+    }
+
     private void loop() {
+        try {
+            runTasks();
+        } finally {
+            running = false;
+            inbox.clear();
+            hooksRun = true;
+            for (Consumer<RuntimeException> hook : stopHooks) {
+                if (stopHooks.remove(hook)) {
+                    try {
+                        hook.accept(failure);
+                    } catch (RuntimeException e) {
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
         long minWaitNs = TimeUnit.MICROSECONDS.toNanos(MIN_WAIT_US);
         while (running) {
             long now = System.nanoTime();

@@ -10,4 +10,12 @@ public final class OutcomeUnknownException extends RuntimeException {
     public OutcomeUnknownException(String detail) {
         super(detail);
     }
+
+    /**
+     * @param detail the channel and what happened
+     * @param cause what made the outcome unknown, or null
+     */
+    public OutcomeUnknownException(String detail, Throwable cause) {
+        super(detail, cause);
+    }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * of selection. Enroll and withdraw only submit to the node's thread, whose FIFO order makes
  * a withdraw follow its enroll. A decision held for a conditional write stays held until the
  * home confirms (TAKEN) or one peer timeout passes.
+ *
+ * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
+ * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
+ * was delivered at most once), a pending connect or end creation, and every operation started
+ * afterwards, throws {@link IllegalStateException}, and an alternation waiting on a remote
+ * guard fails with that guard. Each waiting caller is registered before its task is submitted
+ * and checks {@link NodeLoop#stopped} afterwards, so none is missed by the stop hook.
  */
 public final class RemoteEndpoints implements RemoteEnds {
 
@@ -51,11 +59,54 @@ public final class RemoteEndpoints implements RemoteEnds {
     /** Conditional offers by operation id; touched only on the node's thread. */
     private final Map<Long, Guarded> guarded = new java.util.HashMap<>();
     private final Map<Long, CompletableFuture<Long>> lookups = new ConcurrentHashMap<>();
+    /** Every future a caller waits on for the node, until it completes. */
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
+    /** Guard offers whose enroll task has not run yet. */
+    private final Set<Offer> enrolling = ConcurrentHashMap.newKeySet();
     private volatile NodeLoop loop;
 
     /** Binds to the loop that runs the node; call once, before any operation. */
     public void attach(NodeLoop nodeLoop) {
         this.loop = nodeLoop;
+        nodeLoop.whenStopped(this::stopped);
+    }
+
+    /** Marks a future that a caller waits on, and completes it at once if the node has stopped. */
+    private <V> CompletableFuture<V> waitedOn(CompletableFuture<V> future) {
+        waiting.add(future);
+        future.whenComplete((v, e) -> waiting.remove(future));
+        if (loop.stopped()) {
+            future.completeExceptionally(new NodeStopped(loop.failure()));
+        }
+        return future;
+    }
+
+    /** The node's thread stopped: wakes everyone who waits for it (on that thread, after its last task). */
+    private void stopped(RuntimeException failure) {
+        NodeStopped cause = new NodeStopped(failure);
+        for (Guarded g : guarded.values()) {
+            g.stopped(cause);
+        }
+        guarded.clear();
+        for (Offer offer : enrolling) {
+            enrolling.remove(offer);
+            offer.decision().tryFail(offer.index(), cause.asIllegalState());
+        }
+        for (CompletableFuture<?> f : waiting) {
+            f.completeExceptionally(cause);
+        }
+    }
+
+    /** Completes the futures of callers waiting for a node that stopped; see the class comment. */
+    private static final class NodeStopped extends RuntimeException {
+        NodeStopped(RuntimeException failure) {
+            super(failure == null ? "the node is closed" : "the node's protocol thread stopped on a failure",
+                    failure, false, false);
+        }
+
+        IllegalStateException asIllegalState() {
+            return new IllegalStateException(getMessage(), getCause());
+        }
     }
 
     /**
@@ -68,7 +119,7 @@ public final class RemoteEndpoints implements RemoteEnds {
      * @throws PeerUnreachableException if no peer answered by then
      */
     public long connect(String peer, String name, Duration timeout) {
-        CompletableFuture<Long> found = new CompletableFuture<>();
+        CompletableFuture<Long> found = waitedOn(new CompletableFuture<>());
         long deadline = System.nanoTime() + timeout.toNanos();
         loop.submit(() -> lookups.put(loop.node().lookup(peer, name, deadline, System.nanoTime()), found));
         long id = await(found, name);
@@ -94,7 +145,7 @@ public final class RemoteEndpoints implements RemoteEnds {
     }
 
     private long open(String peer, long channelId, Frame.Side side) {
-        CompletableFuture<Long> end = new CompletableFuture<>();
+        CompletableFuture<Long> end = waitedOn(new CompletableFuture<>());
         loop.submit(() -> end.complete(loop.node().openEnd(peer, channelId, side, System.nanoTime())));
         return await(end, "openEnd");
     }
@@ -154,6 +205,16 @@ public final class RemoteEndpoints implements RemoteEnds {
                 d.tryFail(offer.index(), failure);
             }
         }
+
+        void stopped(NodeStopped cause) {
+            Decision d = offer.decision();
+            if (held) { // the home may have taken a conditional write: nobody can say
+                d.fail(offer.index(), new OutcomeUnknownException("channel '" + end.name + "': " + cause.getMessage()
+                        + " while a remote guard was being committed; its message was delivered at most once"));
+            } else {
+                d.tryFail(offer.index(), cause.asIllegalState());
+            }
+        }
     }
 
     /** The port of a remote end as an alternation sees it. */
@@ -193,7 +254,11 @@ public final class RemoteEndpoints implements RemoteEnds {
             byte[] value = offer.value() == null ? null : end.encode(offer.value());
             long[] opId = new long[1];
             opIds.put(offer, opId);
+            enrolling.add(offer);
             loop.submit(() -> {
+                if (!enrolling.remove(offer)) {
+                    return; // failed by the stop hook (cannot happen while the thread runs tasks)
+                }
                 long id = loop.node().offer(end.endId, value, true, ProtocolNode.NO_DEADLINE, System.nanoTime());
                 opId[0] = id;
                 Guarded g = new Guarded(offer, end);
@@ -206,6 +271,9 @@ public final class RemoteEndpoints implements RemoteEnds {
                     SameJvmGuards.offered(loop.node().incarnation(), id, offer.decision());
                 }
             });
+            if (loop.stopped() && enrolling.remove(offer)) {
+                offer.decision().tryFail(offer.index(), new NodeStopped(loop.failure()).asIllegalState());
+            }
         }
 
         @Override
@@ -242,10 +310,10 @@ public final class RemoteEndpoints implements RemoteEnds {
      * @return the outcome, once known
      */
     private Ended operate(long endId, byte[] value, long deadlineNs) {
-        CompletableFuture<Long> started = new CompletableFuture<>();
+        CompletableFuture<Long> started = waitedOn(new CompletableFuture<>());
         loop.submit(() -> started.complete(loop.node().offer(endId, value, false, deadlineNs, System.nanoTime())));
         long opId = await(started, "offer");
-        CompletableFuture<Ended> done = ops.computeIfAbsent(opId, id -> new CompletableFuture<>());
+        CompletableFuture<Ended> done = waitedOn(ops.computeIfAbsent(opId, id -> new CompletableFuture<>()));
         boolean interrupted = false;
         try {
             while (true) {
@@ -257,6 +325,10 @@ public final class RemoteEndpoints implements RemoteEnds {
                         loop.submit(() -> loop.node().withdraw(opId, System.nanoTime()));
                     }
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof NodeStopped stopped) {
+                        throw new OutcomeUnknownException(stopped.getMessage() + " while an operation on end "
+                                + endId + " was in flight; its message was delivered at most once", stopped.getCause());
+                    }
                     throw new IllegalStateException("operation failed inside the node", e.getCause());
                 }
             }
@@ -275,6 +347,9 @@ public final class RemoteEndpoints implements RemoteEnds {
             Thread.currentThread().interrupt();
             throw new ChannelInterruptedException(what);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof NodeStopped stopped) {
+                throw stopped.asIllegalState();
+            }
             throw new IllegalStateException(what + " failed inside the node", e.getCause());
         }
     }
@@ -348,13 +423,16 @@ public final class RemoteEndpoints implements RemoteEnds {
 
         public void poison() {
             if (!retired) {
+                if (loop.stopped()) {
+                    throw new NodeStopped(loop.failure()).asIllegalState(); // the poison could not leave this node
+                }
                 loop.submit(() -> loop.node().poison(endId, System.nanoTime()));
             }
         }
 
         public void retire() {
             if (!retired) {
-                retired = true;
+                retired = true; // after the node stopped this is all there is to do: its ends are gone at the home
                 loop.submit(() -> loop.node().retire(endId, System.nanoTime()));
             }
         }

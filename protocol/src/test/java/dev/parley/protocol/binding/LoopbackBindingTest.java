@@ -301,4 +301,93 @@ class LoopbackBindingTest {
         Parallel.run(() -> out.write("for the local reader"), () -> got[0] = local.read());
         assertEquals("for the local reader", got[0], "the interrupted read took nothing");
     }
+
+    /** Waits until {@code loop}'s node has received a frame more than {@code before}. */
+    private static void awaitFrameAfter(NodeLoop loop, long before) throws InterruptedException {
+        long until = System.nanoTime() + TIMEOUT.toNanos();
+        while (loop.node().counters().get(Counters.Event.FRAMES_RECEIVED) == before) {
+            assertTrue(System.nanoTime() < until, "no frame reached the node");
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Runs {@code blocking} on a virtual thread until it throws, closes the remote node once
+     * the home has received its offer, and returns what it threw.
+     */
+    private RuntimeException thrownWhenTheRemoteNodeCloses(Runnable blocking) throws InterruptedException {
+        long before = home.node().counters().get(Counters.Event.FRAMES_RECEIVED);
+        RuntimeException[] thrown = new RuntimeException[1];
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                blocking.run();
+            } catch (RuntimeException e) {
+                thrown[0] = e;
+            }
+        });
+        try {
+            awaitFrameAfter(home, before);
+            loops.get(1).close(); // the remote end's own node; the home stays up and silent
+            t.join(TIMEOUT.toMillis());
+            assertFalse(t.isAlive(), "not woken by its node's close");
+        } finally {
+            t.interrupt();
+            t.join(TIMEOUT.toMillis());
+        }
+        return thrown[0];
+    }
+
+    @Test
+    void closingANodeWakesARemoteReadInFlightAndLaterUseOfItsEndsFailsClearly() throws Exception {
+        Channel<String> c = Channel.create("C");
+        homeChannels.host(c, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("C", ValueCodec.utf8());
+        RuntimeException thrown = thrownWhenTheRemoteNodeCloses(in::read);
+        assertTrue(thrown instanceof OutcomeUnknownException, "in flight: " + thrown);
+        assertThrows(IllegalStateException.class, in::read);
+        assertThrows(IllegalStateException.class, () -> in.read(Duration.ofMillis(10)));
+        assertThrows(IllegalStateException.class, in::poison);
+        assertThrows(IllegalStateException.class, () -> remoteEnds.connect("home", "C", TIMEOUT));
+        in.retire(); // nothing left to tell anyone
+    }
+
+    @Test
+    void closingANodeFailsAnAlternationWaitingOnlyOnARemoteGuard() throws Exception {
+        Channel<String> g = Channel.create("G");
+        homeChannels.host(g, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("G", ValueCodec.utf8());
+        RuntimeException thrown = thrownWhenTheRemoteNodeCloses(() -> new Alternation(new InputGuard<>(in)).select());
+        assertTrue(thrown instanceof IllegalStateException, "not held when the node closed: " + thrown);
+        assertThrows(IllegalStateException.class, () -> new Alternation(new InputGuard<>(in)).select());
+    }
+
+    @Test
+    void aClosedHomeWithdrawsItsQueuedForeignOffersSoThatNoLocalPartyIsHeldForThem() throws Exception {
+        Channel<String> q = Channel.create("Q");
+        homeChannels.host(q, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("Q", ValueCodec.utf8());
+        long before = home.node().counters().get(Counters.Event.FRAMES_RECEIVED);
+        Thread remoteRead = Thread.ofVirtual().start(() -> {
+            try {
+                in.read();
+            } catch (RuntimeException endedWithItsHome) {
+                // PeerUnreachableException after the peer timeout, or the interrupt below
+            }
+        });
+        try {
+            awaitFrameAfter(home, before); // the foreign read is queued at the home channel
+            net.unregister("home");
+            home.close();
+            ChannelOutput<String> out = q.writer();
+            Boolean[] written = new Boolean[1];
+            Thread writer = Thread.ofVirtual().start(() -> written[0] = out.write("nobody takes this",
+                    Duration.ofMillis(100)));
+            writer.join(TIMEOUT.toMillis()); // a writer held for a dead foreign reader would never return
+            assertFalse(writer.isAlive(), "the timed write is held for a foreign reader of a closed node");
+            assertEquals(Boolean.FALSE, written[0]);
+        } finally {
+            remoteRead.interrupt();
+            remoteRead.join(TIMEOUT.toMillis());
+        }
+    }
 }
