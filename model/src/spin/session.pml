@@ -17,7 +17,11 @@
  * BUG_NO_DEDUP (a frame at or below the delivered mark is delivered again),
  * BUG_ACK_EARLY (the cumulative ack counts frames kept out of order: breaks
  * ack-means-delivered), BUG_NO_RETRANSMIT (the retransmission timer never fires),
- * BUG_ACK_FROM_OLD_INCARNATION (an ack is applied before the incarnation checks).
+ * BUG_ACK_FROM_OLD_INCARNATION (SeededBug.ACK_FROM_OLD_INCARNATION: frames addressed to an
+ * earlier incarnation of this node are taken, with their acks and their bodies).
+ *
+ * A node restarts with sess_restart (a new ProtocolNode: its sessions and quarantine are
+ * gone); frames in flight to and from its old incarnation stay on the wires.
  */
 
 #ifndef K
@@ -79,7 +83,14 @@ hidden byte sSlot, tS, tSlot, aOld, rSlot; hidden int rFull;
 hidden byte aAdv;
 
 #define WSEQ(s) ((((s) - 1) % SEQMOD) + 1)
+#define QUIET (empty(wire[0]) && empty(wire[1]))   /* nothing in flight either way */
+#define IN_FLIGHT (nempty(wire[0]) || nempty(wire[1]))   /* !QUIET, which Promela does not allow */
 #define SLOT(n, s) ((n) * K + ((s) % K))
+#ifdef BUG_ACK_FROM_OLD_INCARNATION
+#define STALE_ACCEPTED 1
+#else
+#define STALE_ACCEPTED 0
+#endif
 
 /* The cumulative ack this node sends: Session.delivered, or with BUG_ACK_EARLY also the
  * frames it keeps early (ack-means-delivered broken). */
@@ -115,12 +126,14 @@ inline transmit_unsent(n) {
     od
 }
 
-/* Session.maybeHello, called on a frame from an unknown life of the peer: the Java resends
- * HELLO only if its backoff allows, so here it may or may not. */
+/* Session.maybeHello, called on a frame from an unknown life of the peer, and on a send
+ * before the handshake: the Java resends HELLO only if its backoff allows, so here it may or
+ * may not while frames are in flight, and must once both wires are empty (the backoff, like
+ * the RTO, is taken to exceed a round trip). */
 inline maybe_hello(n) {
     if
     :: emit_control(n, HELLO)
-    :: skip
+    :: IN_FLIGHT -> skip
     fi
 }
 
@@ -229,18 +242,12 @@ inline receive_sequenced(n) {
 inline sess_receive(n) {
     wire[1 - n]?fT, fFrom, fTo, fSeq, fAck, fX, fY, fZ;
     printf("MSC: node %d takes %e from=%d to=%d seq=%d ack=%d x=%d y=%d z=%d\n", n, fT, fFrom, fTo, fSeq, fAck, fX, fY, fZ);
-#ifdef BUG_ACK_FROM_OLD_INCARNATION
-    if
-    :: fTo == inc[n] && fFrom != peerInc[n] && peerInc[n] != 0 -> acknowledged(n, fAck)
-    :: else -> skip
-    fi;
-#endif
     if
     :: (quar[n] & (1 << fFrom)) != 0 -> skip                        /* QUARANTINED */
     :: else ->
         if
-        :: fT != HELLO && fTo != inc[n] -> maybe_hello(n)           /* STALE_INCARNATION */
-        :: fT != HELLO && fTo == inc[n] && fFrom != peerInc[n] && fT != HELLO_ACK ->
+        :: fT != HELLO && fTo != inc[n] && !STALE_ACCEPTED -> maybe_hello(n)   /* STALE_INCARNATION */
+        :: fT != HELLO && fT != HELLO_ACK && (fTo == inc[n] || STALE_ACCEPTED) && fFrom != peerInc[n] ->
             maybe_hello(n)                                           /* UNKNOWN_INCARNATION */
         :: else ->
             if
@@ -252,7 +259,7 @@ inline sess_receive(n) {
             :: else -> skip
             fi;
             if
-            :: fTo == inc[n] -> acknowledged(n, fAck)
+            :: fTo == inc[n] || STALE_ACCEPTED -> acknowledged(n, fAck)
             :: else -> skip
             fi;
             if
@@ -275,7 +282,6 @@ inline sess_receive(n) {
  * trip. (Spurious retransmissions are covered by the network's duplicates.) A heartbeat
  * goes out when the wires are quiet and nothing waits for an ack (with HEARTBEATS only).
  */
-#define QUIET (empty(wire[0]) && empty(wire[1]))
 inline sess_tick(n) {
     atomic {
         if
@@ -306,6 +312,15 @@ inline sess_init_established() {
     inc[0] = 1; inc[1] = 2; peerInc[0] = 2; peerInc[1] = 1;
     sst[0] = ESTABLISHED; sst[1] = ESTABLISHED;
     nextSeq[0] = 1; nextSeq[1] = 1; una[0] = 1; una[1] = 1; sent[0] = 1; sent[1] = 1
+}
+
+/* A new incarnation newInc of node n (a new ProtocolNode: no session, no quarantine; the
+ * peer's session and the wires are untouched). */
+inline sess_restart(n, newInc) {
+    inc[n] = newInc; sst[n] = NEW; peerInc[n] = 0; quar[n] = 0;
+    nextSeq[n] = 1; una[n] = 1; sent[n] = 1; delivered[n] = 0; ackOwed[n] = false;
+    clear_session_data(n);
+    printf("MSC: node %d restarts as incarnation %d\n", n, newInc)
 }
 
 /* The network: drops, duplicates and reorders frames on either wire, within budgets. */
