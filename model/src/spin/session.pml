@@ -127,13 +127,18 @@ inline transmit_unsent(n) {
 }
 
 /* Session.maybeHello, called on a frame from an unknown life of the peer, and on a send
- * before the handshake: the Java resends HELLO only if its backoff allows, so here it may or
- * may not while frames are in flight, and must once both wires are empty (the backoff, like
- * the RTO, is taken to exceed a round trip). */
+ * before the handshake: the Java resends HELLO only if its backoff allows. The backoff, like
+ * the RTO, is taken to exceed a round trip: so no HELLO while one of this node's is still
+ * on the wire; else it may or may not go while frames are in flight, and must once both
+ * wires are empty. */
 inline maybe_hello(n) {
     if
-    :: emit_control(n, HELLO)
-    :: IN_FLIGHT -> skip
+    :: wire[n]??[eval(HELLO), _, _, _, _, _, _, _] -> skip
+    :: else ->
+        if
+        :: emit_control(n, HELLO)
+        :: IN_FLIGHT -> skip
+        fi
     fi
 }
 
@@ -280,8 +285,12 @@ inline sess_receive(n) {
  * Session.tick. The retransmission timeout (and HELLO's) fires only once both wires are
  * empty, everything in flight having been taken or lost: the RTO is longer than a round
  * trip. (Spurious retransmissions are covered by the network's duplicates.) A heartbeat
- * goes out when the wires are quiet and nothing waits for an ack (with HEARTBEATS only).
+ * goes out when the wires are quiet and nothing waits for an ack (with HEARTBEATS only),
+ * and not while the peer's retransmission or HELLO is due: the heartbeat interval is longer
+ * than the RTO (else two idle-looking nodes could trade heartbeats for ever in front of a
+ * retransmission that never finds the wires quiet).
  */
+#define RESEND_DUE(m) ((sst[m] == ESTABLISHED && una[m] < sent[m]) || sst[m] == HANDSHAKING)
 inline sess_tick(n) {
     atomic {
         if
@@ -295,7 +304,7 @@ inline sess_tick(n) {
 #endif
         :: sst[n] == HANDSHAKING && QUIET -> emit_control(n, HELLO)
 #ifdef HEARTBEATS
-        :: sst[n] == ESTABLISHED && una[n] == sent[n] && empty(wire[n]) && empty(wire[1 - n]) ->
+        :: sst[n] == ESTABLISHED && una[n] == sent[n] && QUIET && !RESEND_DUE(1 - n) ->
             emit_control(n, HEARTBEAT)
 #endif
         fi

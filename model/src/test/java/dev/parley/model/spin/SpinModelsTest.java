@@ -51,7 +51,11 @@ class SpinModelsTest {
             new Model("poison_retire.pml", "all_end",
                     List.of("witness_poisoned", "witness_retired", "witness_done_after_retire"),
                     List.of(List.of("BUG_NO_TERMINATED"), List.of("BUG_DONE_ON_TERMINATED"),
-                            List.of("BUG_RETIRE_PER_CHANNEL"))));
+                            List.of("BUG_RETIRE_PER_CHANNEL"))),
+            new Model("restart.pml", "all_writes_end",
+                    List.of("witness_unknown", "witness_taken_unknown", "witness_new_done"),
+                    List.of(List.of("BUG_ACK_FROM_OLD_INCARNATION"), List.of("BUG_RESTART_NOT_DONE"),
+                            List.of("BUG_RESTART_KEEPS_OPS"))));
 
     @TestFactory
     Stream<DynamicTest> everyModelVerifiesAndEverySeededBugIsCaught() {
