@@ -14,16 +14,17 @@
  * a frame to an old incarnation is rejected with a HELLO, and a HELLO or HELLO_ACK from a new
  * incarnation of the peer is adopted (the old one quarantined;
  * Session.Listener.peerRestarted). Heartbeats are on, so an idle session notices too. The
- * network drops and reorders frames (no duplicates: see the bounds below).
-
+ * network drops and reorders frames (no duplicates: see the bounds below). Peer timeouts are
+ * not modelled: a write ends by an answer of the home or because the restart was noticed.
+ *
  * On peerRestarted node 0 marks its end lost and ends its write in flight OUTCOME_UNKNOWN
  * (RemoteSide.peerRestarted; a write offered later on the lost end ends OUTCOME_UNKNOWN at
  * once), and node 1 forgets the old incarnation's offers and retires its ends
  * (HomeSide.peerRestarted).
  *
  * Safety (assertions): a write reported DONE was taken, once (so no TAKEN meant for the old
- * incarnation completes the new one's write); a write reported NOT_DONE or PEER_UNREACHABLE
- * is never taken, before or after; no value is taken twice, across both lives of either
+ * incarnation completes the new one's write); a write reported NOT_DONE (or PEER_UNREACHABLE,
+ * not reached here) is never taken, before or after; no value is taken twice, across both lives of either
  * node; the reader takes only offers of the node 0 incarnation the home's session knows; no
  * invalid end state.
  * Liveness (ltl all_writes_end, pan -a -f): once the restarts are decided, the write of node
@@ -38,9 +39,8 @@
 
 #define HEARTBEATS
 /* Bounds: one drop, one reordering, no duplicate (the session's dedup is proved in (a) and
- * (b); with one duplicate more the safety search grew from 201,251 to 2.4 million states),
- * and one restart in a run (both, one after the other, gave 527,790 states without
- * duplicates). */
+ * (b); with one duplicate the safety search grew from 50,569 to 603,408 states), and one
+ * restart in a run (TWO_RESTARTS: 341,841 states for safety). */
 #ifndef MAXDUP
 #define MAXDUP 0
 #endif
@@ -220,8 +220,8 @@ end:
 
 ltl all_writes_end { <> (restartDecided && wrote && opState == IDLE) }
 /* Witnesses, which SPIN must refute: a write ends OUTCOME_UNKNOWN because its home
- * restarted (in flight, not taken); one is taken and still ends OUTCOME_UNKNOWN (the TAKEN
- * died with the home); the new incarnation of node 0 writes DONE. */
+ * restarted (in flight, not taken); one is taken and still ends OUTCOME_UNKNOWN (the home
+ * restarted before its TAKEN arrived); the new incarnation of node 0 writes DONE. */
 ltl witness_unknown { [] !(outcome[1] == OUTCOME_UNKNOWN && taken[1] == 0) }
 ltl witness_taken_unknown { [] !(outcome[1] == OUTCOME_UNKNOWN && taken[1] == 1) }
 ltl witness_new_done { [] (outcome[2] != DONE) }
