@@ -5,18 +5,18 @@
  * conditional write offer (opId 1) at a channel hosted on node 1 (HomeSide), and a local
  * guard that may commit at any moment (tryClaim); after it commits, the alternation
  * withdraws the remote offer (a separate node call). A local partner may also hold the
- * decision for a moment: askHold then finds it held and answers BUSY (at most MAXBUSY times,
- * as in model (b); unbounded, the proposals would go round for ever). Node 1 runs an alternation with an input guard on
- * that channel and another guard that may commit at any moment (tryClaim). The home channel
- * (LocalChannel.matchForeignOnce) matches the queued foreign writer with the local reader by
- * holding the reader's decision (tryHold) and reporting the proposal to the node's thread
- * (HomeSide.proposed, a later node step: the binding submits it), which sends PROPOSE; node 0
- * asks its decision (askHold, answered within the same node call): HELD (ACCEPT, then the
- * decision stays held until TAKEN), BUSY (DECLINE(BUSY): the home gives the reader back and
- * queues the offer anew) or FINAL (the local guard won:
- * DECLINE(FINAL)). ACCEPT commits the home's reader with the value and TAKEN commits the
- * writer's guard; DECLINE and WITHDRAW give the reader back (release). The network drops,
- * duplicates and reorders frames.
+ * decision for a moment: askHold then finds it held and answers BUSY (at most MAXBUSY
+ * times, as in model (b); unbounded, the proposals would go round for ever). Node 1 runs an
+ * alternation with an input guard on that channel and another guard that may commit at any
+ * moment (tryClaim). The home channel (LocalChannel.matchForeignOnce) matches the queued
+ * foreign writer with the local reader by holding the reader's decision (tryHold) and
+ * reporting the proposal to the node's thread (HomeSide.proposed, a later node step: the
+ * binding submits it), which sends PROPOSE; node 0 asks its decision (askHold, answered
+ * within the same node call): HELD (ACCEPT, then the decision stays held until TAKEN), BUSY
+ * (DECLINE(BUSY): the home gives the reader back and queues the offer anew) or FINAL (the
+ * local guard won: DECLINE(FINAL)). ACCEPT commits the home's reader with the value and
+ * TAKEN commits the writer's guard; DECLINE and WITHDRAW give the reader back (release). The
+ * network drops, duplicates and reorders frames.
  *
  * Safety (assertions): each alternation commits at most one guard; the value is taken at
  * most once, and only while the writer's decision is held for the remote guard and the

@@ -23,11 +23,11 @@
  * (HomeSide.peerRestarted).
  *
  * Safety (assertions): a write reported DONE was taken, once (so no TAKEN meant for the old
- * incarnation completes the new one's write); a write reported NOT_DONE (or PEER_UNREACHABLE,
- * not reached here) is never taken, before or after; no value is taken twice, across both lives of either
- * node; the reader takes only offers of the node 0 incarnation the home's session knows; no
- * invalid end state.
- * Liveness (ltl all_writes_end, pan -a -f): once the restarts are decided, the write of node
+ * incarnation completes the new one's write); a write reported NOT_DONE (or
+ * PEER_UNREACHABLE, not reached here) is never taken, before or after; no value is taken
+ * twice, across both lives of either node; the reader takes only offers of the node 0
+ * incarnation the home's session knows; no invalid end state.
+ * Liveness (ltl all_writes_end, pan -a -f): once the restart is decided, the write of node
  * 0's current incarnation ends.
  *
  * Seeded bugs: BUG_ACK_FROM_OLD_INCARNATION (session.pml: frames addressed to an earlier

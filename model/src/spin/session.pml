@@ -6,7 +6,8 @@
  *   inline on_delivered(n, t, x, y, z)   a sequenced body reached node n in order, once
  *                                        (Session.Listener.delivered)
  *   inline on_peer_restarted(n)          node n adopted a new incarnation of its peer
- *                                        (Session.Listener.peerRestarted)
+ *                                        (Session.Listener.peerRestarted; the one
+ *                                        replaced is in aOld)
  * and it runs Link(n) for each node (sess_start), its own processes for the
  * operation layer, and Network().
  *
@@ -18,7 +19,8 @@
  * BUG_ACK_EARLY (the cumulative ack counts frames kept out of order: breaks
  * ack-means-delivered), BUG_NO_RETRANSMIT (the retransmission timer never fires),
  * BUG_ACK_FROM_OLD_INCARNATION (SeededBug.ACK_FROM_OLD_INCARNATION: frames addressed to an
- * earlier incarnation of this node are taken, with their acks and their bodies).
+ * earlier incarnation of this node are taken, with their acks and their bodies);
+ * HEARTBEATS (Session.tick's heartbeat, off unless a model needs it).
  *
  * A node restarts with sess_restart (a new ProtocolNode: its sessions and quarantine are
  * gone); frames in flight to and from its old incarnation stay on the wires.
