@@ -6,7 +6,8 @@
  *   inline on_delivered(n, t, x, y, z)   a sequenced body reached node n in order, once
  *                                        (Session.Listener.delivered)
  *   inline on_peer_restarted(n)          node n adopted a new incarnation of its peer
- *                                        (Session.Listener.peerRestarted)
+ *                                        (Session.Listener.peerRestarted; the one
+ *                                        replaced is in aOld)
  * and it runs Link(n) for each node (sess_start), its own processes for the
  * operation layer, and Network().
  *
@@ -17,7 +18,12 @@
  * BUG_NO_DEDUP (a frame at or below the delivered mark is delivered again),
  * BUG_ACK_EARLY (the cumulative ack counts frames kept out of order: breaks
  * ack-means-delivered), BUG_NO_RETRANSMIT (the retransmission timer never fires),
- * BUG_ACK_FROM_OLD_INCARNATION (an ack is applied before the incarnation checks).
+ * BUG_ACK_FROM_OLD_INCARNATION (SeededBug.ACK_FROM_OLD_INCARNATION: frames addressed to an
+ * earlier incarnation of this node are taken, with their acks and their bodies);
+ * HEARTBEATS (Session.tick's heartbeat, off unless a model needs it).
+ *
+ * A node restarts with sess_restart (a new ProtocolNode: its sessions and quarantine are
+ * gone); frames in flight to and from its old incarnation stay on the wires.
  */
 
 #ifndef K
@@ -79,7 +85,14 @@ hidden byte sSlot, tS, tSlot, aOld, rSlot; hidden int rFull;
 hidden byte aAdv;
 
 #define WSEQ(s) ((((s) - 1) % SEQMOD) + 1)
+#define QUIET (empty(wire[0]) && empty(wire[1]))   /* nothing in flight either way */
+#define IN_FLIGHT (nempty(wire[0]) || nempty(wire[1]))   /* !QUIET, which Promela does not allow */
 #define SLOT(n, s) ((n) * K + ((s) % K))
+#ifdef BUG_ACK_FROM_OLD_INCARNATION
+#define STALE_ACCEPTED 1
+#else
+#define STALE_ACCEPTED 0
+#endif
 
 /* The cumulative ack this node sends: Session.delivered, or with BUG_ACK_EARLY also the
  * frames it keeps early (ack-means-delivered broken). */
@@ -115,12 +128,19 @@ inline transmit_unsent(n) {
     od
 }
 
-/* Session.maybeHello, called on a frame from an unknown life of the peer: the Java resends
- * HELLO only if its backoff allows, so here it may or may not. */
+/* Session.maybeHello, called on a frame from an unknown life of the peer, and on a send
+ * before the handshake: the Java resends HELLO only if its backoff allows. The backoff, like
+ * the RTO, is taken to exceed a round trip: so no HELLO while one of this node's is still
+ * on the wire; else it may or may not go while frames are in flight, and must once both
+ * wires are empty. */
 inline maybe_hello(n) {
     if
-    :: emit_control(n, HELLO)
-    :: skip
+    :: wire[n]??[eval(HELLO), _, _, _, _, _, _, _] -> skip
+    :: else ->
+        if
+        :: emit_control(n, HELLO)
+        :: IN_FLIGHT -> skip
+        fi
     fi
 }
 
@@ -229,18 +249,12 @@ inline receive_sequenced(n) {
 inline sess_receive(n) {
     wire[1 - n]?fT, fFrom, fTo, fSeq, fAck, fX, fY, fZ;
     printf("MSC: node %d takes %e from=%d to=%d seq=%d ack=%d x=%d y=%d z=%d\n", n, fT, fFrom, fTo, fSeq, fAck, fX, fY, fZ);
-#ifdef BUG_ACK_FROM_OLD_INCARNATION
-    if
-    :: fTo == inc[n] && fFrom != peerInc[n] && peerInc[n] != 0 -> acknowledged(n, fAck)
-    :: else -> skip
-    fi;
-#endif
     if
     :: (quar[n] & (1 << fFrom)) != 0 -> skip                        /* QUARANTINED */
     :: else ->
         if
-        :: fT != HELLO && fTo != inc[n] -> maybe_hello(n)           /* STALE_INCARNATION */
-        :: fT != HELLO && fTo == inc[n] && fFrom != peerInc[n] && fT != HELLO_ACK ->
+        :: fT != HELLO && fTo != inc[n] && !STALE_ACCEPTED -> maybe_hello(n)   /* STALE_INCARNATION */
+        :: fT != HELLO && fT != HELLO_ACK && (fTo == inc[n] || STALE_ACCEPTED) && fFrom != peerInc[n] ->
             maybe_hello(n)                                           /* UNKNOWN_INCARNATION */
         :: else ->
             if
@@ -252,7 +266,7 @@ inline sess_receive(n) {
             :: else -> skip
             fi;
             if
-            :: fTo == inc[n] -> acknowledged(n, fAck)
+            :: fTo == inc[n] || STALE_ACCEPTED -> acknowledged(n, fAck)
             :: else -> skip
             fi;
             if
@@ -273,9 +287,12 @@ inline sess_receive(n) {
  * Session.tick. The retransmission timeout (and HELLO's) fires only once both wires are
  * empty, everything in flight having been taken or lost: the RTO is longer than a round
  * trip. (Spurious retransmissions are covered by the network's duplicates.) A heartbeat
- * goes out when the wires are quiet and nothing waits for an ack (with HEARTBEATS only).
+ * goes out when the wires are quiet and nothing waits for an ack (with HEARTBEATS only),
+ * and not while the peer's retransmission or HELLO is due: the heartbeat interval is longer
+ * than the RTO (else two idle-looking nodes could trade heartbeats for ever in front of a
+ * retransmission that never finds the wires quiet).
  */
-#define QUIET (empty(wire[0]) && empty(wire[1]))
+#define RESEND_DUE(m) ((sst[m] == ESTABLISHED && una[m] < sent[m]) || sst[m] == HANDSHAKING)
 inline sess_tick(n) {
     atomic {
         if
@@ -289,7 +306,7 @@ inline sess_tick(n) {
 #endif
         :: sst[n] == HANDSHAKING && QUIET -> emit_control(n, HELLO)
 #ifdef HEARTBEATS
-        :: sst[n] == ESTABLISHED && una[n] == sent[n] && empty(wire[n]) && empty(wire[1 - n]) ->
+        :: sst[n] == ESTABLISHED && una[n] == sent[n] && QUIET && !RESEND_DUE(1 - n) ->
             emit_control(n, HEARTBEAT)
 #endif
         fi
@@ -306,6 +323,15 @@ inline sess_init_established() {
     inc[0] = 1; inc[1] = 2; peerInc[0] = 2; peerInc[1] = 1;
     sst[0] = ESTABLISHED; sst[1] = ESTABLISHED;
     nextSeq[0] = 1; nextSeq[1] = 1; una[0] = 1; una[1] = 1; sent[0] = 1; sent[1] = 1
+}
+
+/* A new incarnation newInc of node n (a new ProtocolNode: no session, no quarantine; the
+ * peer's session and the wires are untouched). */
+inline sess_restart(n, newInc) {
+    inc[n] = newInc; sst[n] = NEW; peerInc[n] = 0; quar[n] = 0;
+    nextSeq[n] = 1; una[n] = 1; sent[n] = 1; delivered[n] = 0; ackOwed[n] = false;
+    clear_session_data(n);
+    printf("MSC: node %d restarts as incarnation %d\n", n, newInc)
 }
 
 /* The network: drops, duplicates and reorders frames on either wire, within budgets. */

@@ -44,10 +44,18 @@ class SpinModelsTest {
             new Model("alternation_offer.pml", "all_end", List.of("witness_remote", "witness_local_then_read"),
                     List.of(List.of("BUG_TWO_GUARDS"),
                             List.of("BUG_ACCEPT_AFTER_WITHDRAW", "BUG_IGNORE_WITHDRAW_WHILE_PROPOSED"))),
+            new Model("alternation_both.pml", "all_end",
+                    List.of("witness_communicate", "witness_walk_away", "witness_busy_then_taken"),
+                    List.of(List.of("BUG_COMMIT_WITHOUT_HELD"), List.of("BUG_PROPOSE_WITHOUT_HOLD"),
+                            List.of("BUG_BUSY_KEEPS_HOLD"))),
             new Model("poison_retire.pml", "all_end",
                     List.of("witness_poisoned", "witness_retired", "witness_done_after_retire"),
                     List.of(List.of("BUG_NO_TERMINATED"), List.of("BUG_DONE_ON_TERMINATED"),
-                            List.of("BUG_RETIRE_PER_CHANNEL"))));
+                            List.of("BUG_RETIRE_PER_CHANNEL"))),
+            new Model("restart.pml", "all_writes_end",
+                    List.of("witness_unknown", "witness_taken_unknown", "witness_new_done"),
+                    List.of(List.of("BUG_ACK_FROM_OLD_INCARNATION"), List.of("BUG_RESTART_NOT_DONE"),
+                            List.of("BUG_RESTART_KEEPS_OPS"))));
 
     @TestFactory
     Stream<DynamicTest> everyModelVerifiesAndEverySeededBugIsCaught() {
