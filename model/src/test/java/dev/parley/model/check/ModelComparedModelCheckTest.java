@@ -17,7 +17,6 @@ import dev.parley.model.Program.Side;
 import dev.parley.model.Program.Skip;
 import dev.parley.model.Program.Write;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.util.List;
 import java.util.Set;
@@ -32,14 +31,17 @@ import static dev.parley.model.check.Scenarios.explore;
  * Every program here is one the model says always ends (no outcome has a BLOCKED process), so
  * a hang that Lincheck finds is a failure too.
  *
- * <p>Not part of the default run: {@code CoreRunner} and {@code Parallel.run} make each explored
- * interleaving long, and these six took 34 to 104 s each on this shared 2-core machine. Run
- * them with {@code -Dparley.model.lincheck.compare=true} (docs/MODEL.md).
+ * <p>{@code CoreRunner} and {@code Parallel.run} make each explored interleaving long (with 40
+ * interleavings these six took 34 to 104 s each on this shared 2-core machine), so the default
+ * run explores {@value #QUICK_INVOCATIONS} interleavings of each, and
+ * {@code -Dparley.model.lincheck.compare=true} explores {@value #FULL_INVOCATIONS} (docs/MODEL.md).
  */
-@EnabledIfSystemProperty(named = "parley.model.lincheck.compare", matches = "true")
 class ModelComparedModelCheckTest {
 
-    private static final int INVOCATIONS = 40;
+    private static final int QUICK_INVOCATIONS = 6;
+    private static final int FULL_INVOCATIONS = 40;
+    private static final int INVOCATIONS = Boolean.getBoolean("parley.model.lincheck.compare")
+            ? FULL_INVOCATIONS : QUICK_INVOCATIONS;
     private static final int MAX_STATES = 200_000;
 
     @Test
