@@ -247,6 +247,20 @@ class ForeignPartyTest {
     }
 
     @Test
+    void aTimeoutOfMoreThanACenturyIsNoDeadlineSoThatDeadlinePlusAPeerTimeoutCannotOverflow() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> write = async(() -> out.write("patient", Duration.ofNanos(Long.MAX_VALUE)));
+        awaitParked(write);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal p = remote.next();
+        assertEquals(Long.MAX_VALUE, p.partnerDeadlineNs());
+        p.accept();
+        assertTrue(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void anAlternationsProposalTellsItsEarliestTimeoutAndABufferedMessageTellsNone() throws Exception {
         Channel<String> c = rendezvous();
         ChannelInput<String> in = c.reader();

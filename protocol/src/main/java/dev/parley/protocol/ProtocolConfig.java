@@ -49,9 +49,12 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
         return deadlineNs == ProtocolNode.NO_DEADLINE ? ProtocolNode.NO_DEADLINE : deadlineNs + peerTimeoutNs;
     }
 
-    /** @return true once {@link #endByNs} of {@code deadlineNs} has come; never for no deadline */
+    /**
+     * @return true once {@link #endByNs} of {@code deadlineNs} has come; never for no deadline.
+     *     Compares the difference of two clock readings, so a far deadline does not overflow.
+     */
     boolean pastEndBy(long deadlineNs, long nowNs) {
-        return deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - deadlineNs - peerTimeoutNs >= 0;
+        return deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - deadlineNs >= peerTimeoutNs;
     }
 
     private static void positive(String name, long value) {
