@@ -151,6 +151,9 @@ public final class Alternation {
             }
         }
         List<Port> locks = distinctByLockOrder(ports);
+        long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
+        if (SeededBug.is(SeededBug.TIMEOUT_FIRES_EARLY) && timeoutIndex >= 0) { deadlineNs -= timeoutNs / 2; }
+        decision.setDeadline(deadlineNs); // before any offer is published: holders elsewhere bound a hold by it
 
         // Phase 1, poll; phase 2, enroll: both under every lock.
         lockAll(locks);
@@ -177,9 +180,7 @@ public final class Alternation {
             unlockAll(locks);
         }
 
-        long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
-        if (SeededBug.is(SeededBug.TIMEOUT_FIRES_EARLY) && timeoutIndex >= 0) { deadlineNs -= timeoutNs / 2; }
-        Decision.Outcome outcome = decision.await(deadlineNs);
+        Decision.Outcome outcome = decision.await();
 
         // Phase 3, withdraw.
         for (Offer offer : offers) {

@@ -230,6 +230,7 @@ final class LocalChannel<T> implements Channel<T> {
                 return null;
             }
             decision = new Decision();
+            decision.setDeadline(deadlineOf(timeoutNs));
             offer = Offer.local(readerPort, decision, 0, null);
             decision.setOffers(new Offer[] {offer});
             readers.add(offer);
@@ -237,7 +238,7 @@ final class LocalChannel<T> implements Channel<T> {
         } finally {
             lock.unlock();
         }
-        return (T) awaitPlain(decision, offer, timeoutNs);
+        return (T) awaitPlain(decision, offer);
     }
 
     private boolean write(Writer end, Object message, long timeoutNs) {
@@ -254,6 +255,7 @@ final class LocalChannel<T> implements Channel<T> {
                 return false;
             }
             decision = new Decision();
+            decision.setDeadline(deadlineOf(timeoutNs));
             offer = Offer.local(writerPort, decision, 0, message);
             decision.setOffers(new Offer[] {offer});
             writers.add(offer);
@@ -262,7 +264,12 @@ final class LocalChannel<T> implements Channel<T> {
         } finally {
             lock.unlock();
         }
-        return awaitPlain(decision, offer, timeoutNs) != null;
+        return awaitPlain(decision, offer) != null;
+    }
+
+    /** @return the deadline of a plain operation that waits {@code timeoutNs} (negative: for ever) */
+    private static long deadlineOf(long timeoutNs) {
+        return timeoutNs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
     }
 
     /**
@@ -270,9 +277,8 @@ final class LocalChannel<T> implements Channel<T> {
      *
      * @return the value received (a reader), Boolean.TRUE (a writer), or null when timed out
      */
-    private Object awaitPlain(Decision decision, Offer offer, long timeoutNs) {
-        long deadlineNs = timeoutNs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
-        Decision.Outcome outcome = decision.await(deadlineNs);
+    private Object awaitPlain(Decision decision, Offer offer) {
+        Decision.Outcome outcome = decision.await();
         if (outcome != Decision.Outcome.DONE) {
             offer.port().withdraw(offer);
             if (outcome == Decision.Outcome.INTERRUPTED) {
@@ -547,6 +553,11 @@ final class LocalChannel<T> implements Channel<T> {
             return offered;
         }
 
+        @Override
+        public long partnerDeadlineNs() {
+            return Long.MAX_VALUE; // a buffered message or a buffer slot: nobody waits on it
+        }
+
         final void answerOnce() {
             lock.lock();
             try {
@@ -569,6 +580,11 @@ final class LocalChannel<T> implements Channel<T> {
             super(toForeign);
             this.local = local;
             this.received = toLocal;
+        }
+
+        @Override
+        public long partnerDeadlineNs() {
+            return local.decision().deadlineNs();
         }
 
         @Override

@@ -32,7 +32,9 @@ import static dev.parley.internal.SeededBug.WITHDRAWN_OFFER_MATCHED;
  *   <li>DONE and WITHDRAWN are final. A withdrawn decision never communicates: a timed-out or
  *       interrupted operation delivered and took nothing.</li>
  *   <li>While HELD, the owner cannot withdraw; it waits until the holder commits or releases. A
- *       holder must resolve its hold in bounded time (a transport bounds it by its peer timeout).</li>
+ *       holder must resolve its hold in bounded time: a transport resolves it when the peer falls
+       silent for its peer timeout or, for an owner with a deadline, at the latest one peer timeout
+       after {@link #deadlineNs()}.</li>
  *   <li>A release makes the decision OPEN again and asks every port it is enrolled at to match
  *       again ({@link Port#rematch()}), because partners that arrived during the hold passed it
  *       over.</li>
@@ -68,6 +70,8 @@ public final class Decision {
     private Object value;
     private RuntimeException failure;
     private Offer[] offers = new Offer[0];
+    // Written by the owner before any offer is published; read by partners under a port's lock.
+    private long deadlineNs = Long.MAX_VALUE;
 
     /** Makes an open decision owned by the calling thread. */
     public Decision() {
@@ -93,6 +97,26 @@ public final class Decision {
      */
     public void setOffers(Offer[] enrolled) {
         this.offers = enrolled;
+    }
+
+    /**
+     * Records the deadline the owner will {@link #await()}: a timed read's or write's, an
+     * alternation's earliest timeout guard's. A holder that waits on a partner elsewhere reads it
+     * to bound its hold. Called by the owner before any offer is published.
+     *
+     * @param deadlineNs the {@link System#nanoTime()} at which the owner gives up, or
+     *     {@link Long#MAX_VALUE} (the default) for none
+     */
+    public void setDeadline(long deadlineNs) {
+        this.deadlineNs = deadlineNs;
+    }
+
+    /**
+     * @return the {@link System#nanoTime()} at which the owner gives up waiting for a partner, or
+     *     {@link Long#MAX_VALUE} when it waits without a deadline
+     */
+    public long deadlineNs() {
+        return deadlineNs;
     }
 
     /**
@@ -203,15 +227,15 @@ public final class Decision {
     }
 
     /**
-     * Waits, as the owner, until the decision is done or, failing that, withdrawn at the deadline
-     * or on interrupt. While a partner holds the decision the owner waits for the hold to resolve,
-     * even past the deadline, so that the outcome is always known. An interrupt is kept: the
-     * thread's interrupt status is set again before this returns.
+     * Waits, as the owner, until the decision is done or, failing that, withdrawn at its
+     * {@link #deadlineNs()} or on interrupt. While a partner holds the decision the owner waits for
+     * the hold to resolve, even past the deadline, so that the outcome is always known. An
+     * interrupt is kept: the thread's interrupt status is set again before this returns.
      *
-     * @param deadlineNs the {@link System#nanoTime()} at which to give up, or {@link Long#MAX_VALUE}
      * @return DONE, or TIMED_OUT / INTERRUPTED if the decision was withdrawn
      */
-    public Outcome await(long deadlineNs) {
+    public Outcome await() {
+        long deadlineNs = this.deadlineNs;
         boolean interrupted = false;
         try {
             while (true) {

@@ -6,11 +6,23 @@ package dev.parley.spi;
  * waiting) or failed (the foreign party cannot tell which). Exactly one of {@link #accept()},
  * {@link #decline()} and {@link #fail(RuntimeException)} must be called, once, from any thread,
  * without holding a channel lock.
+ *
+ * <p>The foreign party must answer in bounded time (invariant 3 of {@link Decision}): a transport
+ * answers when its peer has fallen silent or, if the held partner has a deadline, at the latest
+ * one peer timeout after {@link #partnerDeadlineNs()}, so that a timed partner never waits much
+ * past its deadline.
  */
 public interface Proposal {
 
     /** @return the value a foreign reader receives, or null when the foreign party is a writer */
     Object value();
+
+    /**
+     * @return the {@link Decision#deadlineNs()} of the local partner held for this proposal (a
+     *     {@link System#nanoTime()} value), or {@link Long#MAX_VALUE} when that partner waits
+     *     without a deadline or no local party is held (a buffered message or a buffer slot)
+     */
+    long partnerDeadlineNs();
 
     /** The foreign party committed: the communication happens. */
     void accept();

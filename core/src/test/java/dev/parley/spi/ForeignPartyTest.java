@@ -9,6 +9,7 @@ import dev.parley.InputGuard;
 import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.Selected;
+import dev.parley.TimeoutGuard;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -202,6 +203,80 @@ class ForeignPartyTest {
         assertFalse(read.isDone(), "the outcome is not known until the proposal is answered");
         p.accept();
         assertEquals(Optional.of("late but committed"), read.get(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Starts {@code party}, which waits with {@code timeout}, lets {@code foreign} hold it, checks
+     * that the proposal tells the party's deadline, and accepts.
+     */
+    private <T> CompletableFuture<T> heldWithDeadline(Duration timeout, Supplier<T> party, Runnable foreign,
+            FakeRemote remote) throws InterruptedException {
+        long before = System.nanoTime();
+        CompletableFuture<T> f = async(party);
+        awaitParked(f);
+        long after = System.nanoTime();
+        foreign.run();
+        Proposal p = remote.next();
+        long deadline = p.partnerDeadlineNs();
+        assertTrue(deadline - before >= timeout.toNanos() && deadline - after <= timeout.toNanos(),
+                "the proposal tells the held party's deadline: " + deadline + ", waited from " + before);
+        p.accept();
+        return f;
+    }
+
+    @Test
+    void aProposalTellsTheDeadlineOfTheHeldPartnerAndNoneForAnUntimedOne() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelInput<String> in = c.reader();
+        FakeRemote remote = new FakeRemote();
+        CompletableFuture<Optional<String>> timed = heldWithDeadline(Duration.ofSeconds(30),
+                () -> in.read(Duration.ofSeconds(30)), () -> enroll(port(c.writer()), remote, "timed"), remote);
+        assertEquals(Optional.of("timed"), timed.get(10, TimeUnit.SECONDS));
+
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> untimed = async(() -> {
+            out.write("untimed");
+            return true;
+        });
+        awaitParked(untimed);
+        enroll(port(c.reader()), remote, null);
+        Proposal q = remote.next();
+        assertEquals(Long.MAX_VALUE, q.partnerDeadlineNs(), "a plain write waits without a deadline");
+        q.accept();
+        assertTrue(untimed.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aTimeoutOfMoreThanACenturyIsNoDeadlineSoThatDeadlinePlusAPeerTimeoutCannotOverflow() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> write = async(() -> out.write("patient", Duration.ofNanos(Long.MAX_VALUE)));
+        awaitParked(write);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        Proposal p = remote.next();
+        assertEquals(Long.MAX_VALUE, p.partnerDeadlineNs());
+        p.accept();
+        assertTrue(write.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAlternationsProposalTellsItsEarliestTimeoutAndABufferedMessageTellsNone() throws Exception {
+        Channel<String> c = rendezvous();
+        ChannelInput<String> in = c.reader();
+        FakeRemote remote = new FakeRemote();
+        CompletableFuture<Selected> alt = heldWithDeadline(Duration.ofSeconds(20),
+                () -> new Alternation(new TimeoutGuard(Duration.ofSeconds(60)), new InputGuard<>(in),
+                        new TimeoutGuard(Duration.ofSeconds(20))).select(),
+                () -> enroll(port(c.writer()), remote, "alt"), remote);
+        assertEquals(1, alt.get(10, TimeUnit.SECONDS).index());
+
+        Channel<String> b = buffered(1);
+        b.<String>writer().write("buffered");
+        enroll(port(b.reader()), remote, null);
+        Proposal head = remote.next();
+        assertEquals(Long.MAX_VALUE, head.partnerDeadlineNs(), "nobody is held for a buffered message");
+        head.accept();
     }
 
     @Test

@@ -141,8 +141,9 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
     }
 
     /**
-     * The home gave the offer up because the sender fell silent; {@code maybeDone} when a
-     * proposal was out, so that the outcome is unknown.
+     * The home gave the offer up because the sender fell silent (or, for a proposal out, the
+     * held partner's deadline plus one peer timeout passed); {@code maybeDone} when a proposal
+     * was out, so that the outcome is unknown.
      */
     public record Aborted(long opId, boolean maybeDone) implements Body {
         public FrameType type() { return FrameType.ABORTED; }

@@ -22,8 +22,8 @@ import java.util.Map;
  *             DECLINE, WITHDRAWN sent, gone
  *   QUEUED / WITHDRAW_PENDING --terminated (binding)--&gt; TERMINATED sent, gone
  *   QUEUED --peer silent (timer)--&gt; withdrawn (or WITHDRAW_PENDING), ABORTED(not done) sent
- *   PROPOSED --peer silent, or no answer for a peer timeout (timer)--&gt; answered UNKNOWN,
- *             ABORTED(maybe done) sent, gone
+ *   PROPOSED --peer silent, or the held partner's deadline plus a peer timeout passed (timer)--&gt;
+ *             answered UNKNOWN, ABORTED(maybe done) sent, gone
  *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; its ends retired
  * </pre>
  *
@@ -39,8 +39,15 @@ import java.util.Map;
  *       gone is answered ALREADY_GONE after the TAKEN.</li>
  *   <li><b>withdraw-is-decline</b>: a WITHDRAW arriving while a proposal is out declines it,
  *       because the remote end accepts nothing after sending WITHDRAW.</li>
- *   <li><b>hold-bounded</b>: a partner is held for a remote answer at most one peer timeout.</li>
+ *   <li><b>hold-bounded</b>: a partner held for a remote answer is resolved UNKNOWN only when
+ *       the remote node has been silent for one peer timeout (since the later of its last frame
+ *       and the proposal) or when the held partner's deadline plus one peer timeout has passed;
+ *       never merely because the answer is slow while the remote node is heard. A partner with
+ *       no deadline is held until the answer or the silence.</li>
  * </ul>
+ * The remote end answers every proposal (ACCEPT, DECLINE, or WITHDRAW for an offer it gave
+ * up), and the session retransmits until the answer arrives; so while the remote node is
+ * heard the answer is coming, however lossy the link, and the hold waits for it.
  */
 final class HomeSide {
 
@@ -60,6 +67,7 @@ final class HomeSide {
         Then then = Then.CONFIRM;
         long proposalId;
         long sinceNs;
+        long partnerDeadlineNs = ProtocolNode.NO_DEADLINE; // of the partner held while PROPOSED
 
         Foreign(OfferKey key, EndKey end, Frame.Side side, boolean conditional, byte[] value, long nowNs) {
             this.key = key;
@@ -211,7 +219,7 @@ final class HomeSide {
     // ------------------------------------------------------------------------------------------
     // Events from the home channels
 
-    void proposed(OfferKey key, byte[] valueForReader, long nowNs) {
+    void proposed(OfferKey key, byte[] valueForReader, long partnerDeadlineNs, long nowNs) {
         Foreign f = offers.get(key);
         if (f == null) {
             home.answer(key, ProposalAnswer.DECLINE); // invariant answered-once, for an offer already given up
@@ -239,6 +247,7 @@ final class HomeSide {
                 f.state = State.PROPOSED;
                 f.proposalId = nextProposalId++;
                 f.sinceNs = nowNs;
+                f.partnerDeadlineNs = partnerDeadlineNs;
                 Frame.Body ask = f.writer() ? new Frame.Propose(key.opId(), f.proposalId)
                         : new Frame.Deliver(key.opId(), f.proposalId, valueForReader);
                 links.send(key.peer(), ask, nowNs);
@@ -261,13 +270,13 @@ final class HomeSide {
     // Timers and peers
 
     void tick(long nowNs) {
-        long timeout = links.config().peerTimeoutNs();
+        ProtocolConfig config = links.config();
         for (Foreign f : new ArrayList<>(offers.values())) {
             long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
-            boolean silent = nowNs - Math.max(heard, f.sinceNs) >= timeout;
+            boolean silent = nowNs - Math.max(heard, f.sinceNs) >= config.peerTimeoutNs();
             if (f.state == State.QUEUED && silent) {
                 withdrawQueued(f, Then.ABORT, nowNs);
-            } else if (f.state == State.PROPOSED && (silent || nowNs - f.sinceNs >= timeout)) {
+            } else if (f.state == State.PROPOSED && (silent || config.pastEndBy(f.partnerDeadlineNs, nowNs))) {
                 offers.remove(f.key); // invariant hold-bounded
                 home.answer(f.key, ProposalAnswer.UNKNOWN);
                 links.send(f.key.peer(), new Frame.Aborted(f.key.opId(), true), nowNs);
@@ -276,14 +285,16 @@ final class HomeSide {
     }
 
     long nextTimerNs(long nowNs) {
-        long timeout = links.config().peerTimeoutNs();
+        ProtocolConfig config = links.config();
         long next = Long.MAX_VALUE;
         for (Foreign f : offers.values()) {
-            if (f.state == State.QUEUED) {
-                long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
-                next = Math.min(next, Math.max(heard, f.sinceNs) + timeout);
-            } else if (f.state == State.PROPOSED) {
-                next = Math.min(next, f.sinceNs + timeout); // the hold's bound comes no later than silence
+            if (f.state == State.WITHDRAW_PENDING) {
+                continue;
+            }
+            long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
+            next = Math.min(next, Math.max(heard, f.sinceNs) + config.peerTimeoutNs());
+            if (f.state == State.PROPOSED) {
+                next = Math.min(next, config.endByNs(f.partnerDeadlineNs));
             }
         }
         return next;

@@ -6,7 +6,8 @@ import java.time.Duration;
  * The protocol's timing and size settings. Immutable; any thread may use it.
  *
  * @param peerTimeoutNs a peer from which nothing was heard this long is unreachable: its
- *     operations in flight end, and a held partner at the home is resolved
+ *     operations in flight end, and a held partner at the home is resolved; also how long past
+ *     its deadline a timed operation (or a held timed partner) may wait for a commit under way
  * @param heartbeatIntervalNs an established session that sent nothing this long sends a
  *     heartbeat; must be well below {@code peerTimeoutNs}
  * @param initialRtoNs the retransmission timeout before any round trip was measured
@@ -38,6 +39,22 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
             throw new IllegalArgumentException("windows must be positive: sendWindow=" + sendWindow
                     + ", receiveWindow=" + receiveWindow);
         }
+    }
+
+    /**
+     * @return when an operation with {@code deadlineNs} (or a hold of a partner with it) ends at
+     *     the latest, one peer timeout after the deadline; {@link ProtocolNode#NO_DEADLINE} for none
+     */
+    long endByNs(long deadlineNs) {
+        return deadlineNs == ProtocolNode.NO_DEADLINE ? ProtocolNode.NO_DEADLINE : deadlineNs + peerTimeoutNs;
+    }
+
+    /**
+     * @return true once {@link #endByNs} of {@code deadlineNs} has come; never for no deadline.
+     *     Compares the difference of two clock readings, so a far deadline does not overflow.
+     */
+    boolean pastEndBy(long deadlineNs, long nowNs) {
+        return deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - deadlineNs >= peerTimeoutNs;
     }
 
     private static void positive(String name, long value) {

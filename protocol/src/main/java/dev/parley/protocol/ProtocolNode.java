@@ -205,12 +205,15 @@ public final class ProtocolNode {
      * {@link RemoteEnds#completed}; a conditional offer (an alternation's guard) is asked
      * through {@link RemoteEnds#askHold} before it commits.
      *
-     * @param deadlineNs when an unconditional offer is withdrawn by itself, or {@link #NO_DEADLINE}
-     *     (always for a conditional one); a withdrawn write then waits at most one peer timeout
-     *     for the home's confirmation
+     * @param deadlineNs when an unconditional offer is withdrawn by itself, or {@link #NO_DEADLINE};
+     *     for a conditional offer, its owner's deadline (the alternation's earliest timeout), or
+     *     {@link #NO_DEADLINE}: the node does not withdraw it then (the alternation does), but a
+     *     held conditional write waits for TAKEN no later than one peer timeout past it. A
+     *     withdrawn or accepted write waits for the home's answer until the peer falls silent or,
+     *     with a deadline, at most until one peer timeout past it
      * @return the operation's id
      * @throws IllegalArgumentException for an unknown end, a value on a reader or none on a
-     *     writer, a value larger than {@link #maxValueBytes()}, or a conditional offer with a deadline
+     *     writer, or a value larger than {@link #maxValueBytes()}
      */
     public long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
         if (value != null && value.length > codec.maxValueBytes()) {
@@ -247,13 +250,18 @@ public final class ProtocolNode {
     // Events from the channels this node hosts
 
     /**
-     * The home channel holds a partner for a foreign offer (or a buffer slot or message).
+     * The home channel holds a partner for a foreign offer (or a buffer slot or message). The
+     * hold ends with the remote end's answer; it ends UNKNOWN only when the remote node falls
+     * silent for the peer timeout or, for a partner with a deadline, once that deadline plus
+     * one peer timeout has passed.
      *
      * @param valueForReader the value offered to a foreign reader, or null for a foreign writer
+     * @param partnerDeadlineNs the held partner's deadline on this node's clock, or
+     *     {@link #NO_DEADLINE} when it has none or no party is held (a buffer slot or message)
      */
-    public void proposed(OfferKey offer, byte[] valueForReader, long nowNs) {
+    public void proposed(OfferKey offer, byte[] valueForReader, long partnerDeadlineNs, long nowNs) {
         Objects.requireNonNull(offer, "offer");
-        run(() -> home.proposed(offer, valueForReader, nowNs));
+        run(() -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
     }
 
     /** The home channel was poisoned or retired while the foreign offer was queued. */

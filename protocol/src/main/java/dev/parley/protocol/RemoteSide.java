@@ -19,10 +19,13 @@ import java.util.Map;
  *   ASKING  --HELD, a writer (binding)---&gt; AWAIT_TAKEN, ACCEPT sent --TAKEN (home)--&gt; ended DONE
  *   ASKING  --BUSY (binding)-------------&gt; OFFERED, DECLINE(BUSY) sent
  *   ASKING  --FINAL (binding)------------&gt; WITHDRAWING, DECLINE(FINAL) sent (already ended)
- *   OFFERED --deadline or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a reader or a
- *             conditional offer ends NOT_DONE at once, an unconditional writer waits for the home
+ *   OFFERED --deadline (unconditional) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
+ *             reader or a conditional offer ends NOT_DONE at once, an unconditional writer waits
+ *             for the home
  *   WITHDRAWING --WITHDRAWN (home)--&gt; ended NOT_DONE (if not ended yet) and forgotten
- *   any     --TERMINATED / ABORTED (home), peer timeout, peer restart--&gt; ended
+ *   AWAIT_TAKEN / WITHDRAWING --peer silent, or deadline plus a peer timeout (timer)--&gt; ended
+ *             OUTCOME_UNKNOWN
+ *   any     --TERMINATED / ABORTED (home), peer silent, peer restart--&gt; ended
  * </pre>
  *
  * <h2>Implementation note</h2>
@@ -38,10 +41,13 @@ import java.util.Map;
  *       operation, and never again after it.</li>
  *   <li><b>no-accept-after-withdraw</b>: no ACCEPT is sent for an operation after its
  *       WITHDRAW or DECLINE(FINAL).</li>
- *   <li><b>bounded-life</b>: a timed operation ends by its deadline plus one peer timeout;
- *       any operation ends one peer timeout after the later of the peer's last frame and its
- *       own last change of state; a withdrawing or accepted operation ends one peer timeout
- *       after it entered that state. The one exception is an operation whose askHold the
+ *   <li><b>bounded-life</b>: any operation ends one peer timeout after the later of the
+ *       peer's last frame and its own last change of state (the peer fell silent); an
+ *       unconditional timed operation ends by its deadline plus one peer timeout, and so does a
+ *       held conditional one (its deadline is its owner's: the alternation withdraws it while it
+ *       is only offered). An operation waiting for the home's answer (AWAIT_TAKEN, WITHDRAWING)
+ *       never ends merely because time passed while the peer is heard: the session brings the
+ *       answer, however lossy the link. The one exception is an operation whose askHold the
  *       binding has not answered yet.</li>
  * </ul>
  */
@@ -141,10 +147,6 @@ final class RemoteSide {
         if ((e.side == Frame.Side.WRITE) != (value != null)) {
             throw new IllegalArgumentException("a writer's offer needs a value and a reader's has none: endId="
                     + endId + ", side=" + e.side + ", value=" + (value == null ? "null" : value.length + " bytes"));
-        }
-        if (conditional && deadlineNs != ProtocolNode.NO_DEADLINE) {
-            throw new IllegalArgumentException("a conditional offer has no deadline (its alternation withdraws it):"
-                    + " deadlineNs=" + deadlineNs);
         }
         Op op = new Op(nextId++, e, conditional, deadlineNs, nowNs);
         ops.put(op.id, op);
@@ -323,7 +325,7 @@ final class RemoteSide {
             long silentNs = nowNs - Math.max(s.lastHeardNs(), op.sinceNs);
             switch (op.state) {
                 case OFFERED -> {
-                    if (op.deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - op.deadlineNs >= 0) {
+                    if (!op.conditional && op.deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - op.deadlineNs >= 0) {
                         startWithdraw(op, nowNs);
                     } else if (silentNs >= timeout) {
                         // The home decides an unconditional write: it may have committed it. Reads and
@@ -335,8 +337,8 @@ final class RemoteSide {
                 }
                 case ASKING -> { } // waiting for the binding, which answers promptly
                 case AWAIT_TAKEN, WITHDRAWING -> {
-                    if (silentNs >= timeout || nowNs - op.sinceNs >= timeout) {
-                        finish(op, Outcome.OUTCOME_UNKNOWN, null);
+                    if (silentNs >= timeout || links.config().pastEndBy(op.deadlineNs, nowNs)) {
+                        finish(op, Outcome.OUTCOME_UNKNOWN, null); // invariant bounded-life
                     }
                 }
             }
@@ -358,9 +360,10 @@ final class RemoteSide {
         for (Op op : ops.values()) {
             long silence = Math.max(links.session(op.end.peer, nowNs).lastHeardNs(), op.sinceNs) + timeout;
             switch (op.state) {
-                case OFFERED -> next = Math.min(next, Math.min(op.deadlineNs, silence));
+                case OFFERED -> next = Math.min(next, op.conditional ? silence : Math.min(op.deadlineNs, silence));
                 case ASKING -> { }
-                case AWAIT_TAKEN, WITHDRAWING -> next = Math.min(next, op.sinceNs + timeout); // before silence
+                case AWAIT_TAKEN, WITHDRAWING -> next = Math.min(next,
+                        Math.min(silence, links.config().endByNs(op.deadlineNs)));
             }
         }
         for (Lookup l : lookups.values()) {

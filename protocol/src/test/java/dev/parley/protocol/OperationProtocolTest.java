@@ -12,33 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The operation layer, scenario by scenario, over a network that loses nothing unless told to. */
-class OperationProtocolTest {
-
-    private static final ProtocolConfig CONFIG = ProtocolSimulationTest.CONFIG;
-    private static final long TIMEOUT = CONFIG.peerTimeoutNs();
-
-    private final SimNet net = new SimNet(1);
-    private final SimNet.SimNode home = net.add("home", 11, CONFIG, null);
-    private final SimNet.SimNode remote = net.add("remote", 22, CONFIG, null);
-    private final SimNet.Chan chan = home.host("A");
-    private final List<SimNet.Result> results = new ArrayList<>();
-    private final List<SimNet.Result> homeResults = new ArrayList<>();
-
-    private long end(Frame.Side side) {
-        long[] channel = {0};
-        remote.lookup("home", "A", net.nowNs + 100 * MS, id -> channel[0] = id);
-        net.runUntil(net.nowNs + 10 * MS);
-        assertTrue(channel[0] > 0, "lookup found the channel");
-        return remote.node.openEnd("home", channel[0], side, net.nowNs);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(byte[] b) {
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
-    }
+class OperationProtocolTest extends TwoNodes {
 
     private void fixedDelay(long delayNs) {
         net.minDelayNs = delayNs;
@@ -47,11 +21,6 @@ class OperationProtocolTest {
 
     private void settle() {
         net.runUntil(net.nowNs + 10 * MS);
-    }
-
-    private SimNet.Result only(List<SimNet.Result> list) {
-        assertEquals(1, list.size(), () -> "results " + list);
-        return list.get(0);
     }
 
     @Test
@@ -363,7 +332,6 @@ class OperationProtocolTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> remote.node.offer(999, null, false, 0, 0));
         assertTrue(e.getMessage().contains("endId=999"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> remote.node.offer(w, bytes("v"), true, 5, 0));
         assertThrows(IllegalArgumentException.class,
                 () -> remote.node.offer(w, new byte[CONFIG.maxFrameBytes()], false, ProtocolNode.NO_DEADLINE, 0));
         assertThrows(IllegalArgumentException.class, () -> new ProtocolNode(0, CONFIG, null, remote, home, remote));

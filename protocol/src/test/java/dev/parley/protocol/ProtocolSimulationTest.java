@@ -266,11 +266,14 @@ class ProtocolSimulationTest {
         }
     }
 
-    /** An alternation of one remote guard and a timeout, as the binding to the core would run it. */
+    /**
+     * An alternation of one remote guard and a timeout, as the binding to the core would run it:
+     * the offer carries the alternation's deadline, which bounds a held write's wait for TAKEN.
+     */
     private static void conditional(SimNet net, SimNet.SimNode r, long end, byte[] bytes, long deadline,
             java.util.function.BiConsumer<Outcome, byte[]> record) {
         SimNet.Alt alt = new SimNet.Alt();
-        long op = r.offer(end, bytes, true, ProtocolNode.NO_DEADLINE, res -> {
+        long op = r.offer(end, bytes, true, deadline, res -> {
             switch (alt.state) {
                 case HELD -> {
                     alt.state = res.outcome() == Outcome.DONE ? SimNet.Alt.State.DONE : SimNet.Alt.State.FAILED;

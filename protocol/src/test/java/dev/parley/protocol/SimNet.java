@@ -29,6 +29,8 @@ final class SimNet {
     long minDelayNs = 100 * US;
     long maxDelayNs = 100 * US;
     final Set<String> cut = new HashSet<>();
+    /** Drops chosen frames (by sender, receiver and type): loss that spares the peer's heartbeats. */
+    FrameFilter dropFilter = (from, to, type) -> false;
     final Map<String, SimNode> nodes = new LinkedHashMap<>();
     final List<String> trace = new ArrayList<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>();
@@ -72,8 +74,29 @@ final class SimNet {
         return cut.contains(a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a);
     }
 
+    /** Chooses frames to drop. */
+    interface FrameFilter {
+        boolean drop(String from, String to, FrameType type);
+    }
+
+    /** Drops every frame of {@code type} that {@code from} sends before {@code untilNs}; nothing else. */
+    void dropUntil(String from, FrameType type, long untilNs) {
+        dropFilter = (f, to, t) -> f.equals(from) && t == type && nowNs < untilNs;
+    }
+
+    /** Looks {@code channel} up at {@code home} from {@code remote} and opens an end on it; fails if not found. */
+    long openEnd(SimNode remote, String home, String channel, Frame.Side side) {
+        long[] id = {0};
+        remote.lookup(home, channel, nowNs + 100 * MS, found -> id[0] = found);
+        runUntil(nowNs + 10 * MS);
+        if (id[0] <= 0) {
+            throw new AssertionError("lookup of " + channel + " at " + home + " found nothing");
+        }
+        return remote.node.openEnd(home, id[0], side, nowNs);
+    }
+
     private void transmit(String from, String to, byte[] frame) {
-        if (isCut(from, to) || random.nextDouble() < dropRate) {
+        if (isCut(from, to) || random.nextDouble() < dropRate || dropFilter.drop(from, to, typeOf(from, frame))) {
             return;
         }
         int copies = random.nextDouble() < duplicateRate ? 2 : 1;
@@ -87,6 +110,11 @@ final class SimNet {
                 }
             });
         }
+    }
+
+    private FrameType typeOf(String from, byte[] frame) {
+        Decoded d = nodes.get(from).peek.decode(frame, 0, frame.length);
+        return d.ok() ? d.frame().body().type() : null;
     }
 
     /** Advances the clock, delivering frames, running actions and ticking nodes, up to {@code endNs}. */
@@ -126,6 +154,7 @@ final class SimNet {
     final class SimNode implements Network, HomeChannels, RemoteEnds {
         final String name;
         final ProtocolNode node;
+        private final FrameCodec peek; // reads the type of a frame this node sends, for dropFilter
         boolean alive = true;
 
         // Remote ends: callbacks by operation and lookup, and the decisions of conditional offers.
@@ -140,10 +169,13 @@ final class SimNet {
         final Map<String, Chan> channels = new LinkedHashMap<>();
         final Map<EndKey, Chan> ends = new HashMap<>();
         final Map<OfferKey, Held> held = new HashMap<>();
+        /** Every answer to a proposal of this node's home channels, with how long its partner was held. */
+        final List<Answered> answered = new ArrayList<>();
 
         SimNode(String name, long incarnation, ProtocolConfig config, byte[] secret) {
             this.name = name;
             this.node = new ProtocolNode(incarnation, config, secret, this, this, this, bugs);
+            this.peek = new FrameCodec(config.maxFrameBytes(), secret);
         }
 
         @Override
@@ -260,28 +292,25 @@ final class SimNet {
             if (h == null) {
                 throw new AssertionError("answer without a proposal: " + offer + " " + answer);
             }
+            answered.add(new Answered(answer, nowNs - h.sinceNs));
             switch (answer) {
                 case ACCEPT -> {
                     if (h.reader != null) {
-                        h.reader.accept(new Result(Outcome.DONE, h.foreign.value, nowNs));
+                        h.reader.done.accept(new Result(Outcome.DONE, h.foreign.value, nowNs));
                     } else {
                         h.writer.done.accept(new Result(Outcome.DONE, null, nowNs));
                     }
                 }
                 case DECLINE -> {
                     if (h.reader != null) {
-                        h.chan.readers.addFirst(h.reader);
+                        requeue(h.chan.readers, h.reader, h.reader.done, h.reader.deadlineNs);
                     } else {
-                        h.chan.writers.addFirst(h.writer);
+                        requeue(h.chan.writers, h.writer, h.writer.done, h.writer.deadlineNs);
                     }
                 }
                 case UNKNOWN -> {
                     Result r = new Result(Outcome.OUTCOME_UNKNOWN, null, nowNs);
-                    if (h.reader != null) {
-                        h.reader.accept(r);
-                    } else {
-                        h.writer.done.accept(r);
-                    }
+                    (h.reader != null ? h.reader.done : h.writer.done).accept(r);
                 }
             }
             match(h.chan);
@@ -313,7 +342,7 @@ final class SimNet {
             c.foreignReaders.clear();
             c.foreignWriters.clear();
             Result poisoned = new Result(poison ? Outcome.POISONED : Outcome.RETIRED, null, nowNs);
-            c.readers.forEach(r -> r.accept(poisoned));
+            c.readers.forEach(r -> r.done.accept(poisoned));
             c.writers.forEach(w -> w.done.accept(poisoned));
             c.readers.clear();
             c.writers.clear();
@@ -321,35 +350,68 @@ final class SimNet {
 
         /** A local blocking read at the home channel. */
         void localRead(Chan c, Consumer<Result> done) {
+            localRead(c, ProtocolNode.NO_DEADLINE, done);
+        }
+
+        /**
+         * A local read at the home channel that gives up at {@code deadlineNs} (NOT_DONE) unless
+         * it is held for a proposal then, as the core's timed read does.
+         */
+        void localRead(Chan c, long deadlineNs, Consumer<Result> done) {
             if (c.poisoned) {
                 done.accept(new Result(Outcome.POISONED, null, nowNs));
                 return;
             }
-            c.readers.add(done);
-            match(c);
+            enqueue(c, c.readers, new LocalReader(done, deadlineNs), done, deadlineNs);
         }
 
         /** A local blocking write at the home channel. */
         void localWrite(Chan c, byte[] value, Consumer<Result> done) {
+            localWrite(c, value, ProtocolNode.NO_DEADLINE, done);
+        }
+
+        /** A local write at the home channel with a deadline, as {@link #localRead(Chan, long, Consumer)}. */
+        void localWrite(Chan c, byte[] value, long deadlineNs, Consumer<Result> done) {
             if (c.poisoned) {
                 done.accept(new Result(Outcome.POISONED, null, nowNs));
                 return;
             }
-            c.writers.add(new LocalWriter(value, done));
+            enqueue(c, c.writers, new LocalWriter(value, done, deadlineNs), done, deadlineNs);
+        }
+
+        private <P> void enqueue(Chan c, ArrayDeque<P> queue, P party, Consumer<Result> done, long deadlineNs) {
+            queue.add(party);
+            if (deadlineNs != ProtocolNode.NO_DEADLINE) {
+                at(deadlineNs, () -> {
+                    if (queue.remove(party)) { // still waiting, not held: it gives up
+                        done.accept(new Result(Outcome.NOT_DONE, null, nowNs));
+                    }
+                });
+            }
             match(c);
+        }
+
+        /** A declined partner waits again, first in line, unless its deadline has passed meanwhile. */
+        private <P> void requeue(ArrayDeque<P> queue, P party, Consumer<Result> done, long deadlineNs) {
+            if (deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - deadlineNs >= 0) {
+                done.accept(new Result(Outcome.NOT_DONE, null, nowNs));
+            } else {
+                queue.addFirst(party);
+            }
         }
 
         private void match(Chan c) {
             while (!c.foreignWriters.isEmpty() && !c.readers.isEmpty()) {
                 Foreign f = c.foreignWriters.poll();
-                held.put(f.key, new Held(c, f, c.readers.poll(), null));
-                node.proposed(f.key, null, nowNs);
+                LocalReader r = c.readers.poll();
+                held.put(f.key, new Held(c, f, r, null, nowNs));
+                node.proposed(f.key, null, r.deadlineNs, nowNs);
             }
             while (!c.foreignReaders.isEmpty() && !c.writers.isEmpty()) {
                 Foreign f = c.foreignReaders.poll();
                 LocalWriter w = c.writers.poll();
-                held.put(f.key, new Held(c, f, null, w));
-                node.proposed(f.key, w.value, nowNs);
+                held.put(f.key, new Held(c, f, null, w, nowNs));
+                node.proposed(f.key, w.value, w.deadlineNs, nowNs);
             }
         }
     }
@@ -370,7 +432,7 @@ final class SimNet {
         boolean poisoned;
         final ArrayDeque<Foreign> foreignReaders = new ArrayDeque<>();
         final ArrayDeque<Foreign> foreignWriters = new ArrayDeque<>();
-        final ArrayDeque<Consumer<Result>> readers = new ArrayDeque<>();
+        final ArrayDeque<LocalReader> readers = new ArrayDeque<>();
         final ArrayDeque<LocalWriter> writers = new ArrayDeque<>();
 
         Chan(long id, String name) {
@@ -382,9 +444,33 @@ final class SimNet {
     record Foreign(OfferKey key, byte[] value) {
     }
 
-    record LocalWriter(byte[] value, Consumer<Result> done) {
+    /** A local party waits by identity: two equal-looking parties are still two. */
+    static final class LocalReader {
+        final Consumer<Result> done;
+        final long deadlineNs;
+
+        LocalReader(Consumer<Result> done, long deadlineNs) {
+            this.done = done;
+            this.deadlineNs = deadlineNs;
+        }
     }
 
-    record Held(Chan chan, Foreign foreign, Consumer<Result> reader, LocalWriter writer) {
+    static final class LocalWriter {
+        final byte[] value;
+        final Consumer<Result> done;
+        final long deadlineNs;
+
+        LocalWriter(byte[] value, Consumer<Result> done, long deadlineNs) {
+            this.value = value;
+            this.done = done;
+            this.deadlineNs = deadlineNs;
+        }
+    }
+
+    record Held(Chan chan, Foreign foreign, LocalReader reader, LocalWriter writer, long sinceNs) {
+    }
+
+    /** A proposal's answer and how long the home held its partner for it. */
+    record Answered(ProposalAnswer answer, long heldNs) {
     }
 }

@@ -39,7 +39,9 @@ import java.util.concurrent.ExecutionException;
  * {@link dev.parley.protocol.binding.PeerUnreachableException} when the home node is unheard
  * for the peer timeout before any commit, and with
  * {@link dev.parley.protocol.binding.OutcomeUnknownException} when it fell silent or
- * restarted while a commit was possible.
+ * restarted while a commit was possible (or, for a timed operation, when a commit under way
+ * was not confirmed by one peer timeout past the deadline); never merely because frames are
+ * slow to get through while the peer is heard.
  *
  * <h2>Implementation note</h2>
  * A node owns, in start order: an embedded media driver (unless an external directory is

@@ -4,6 +4,7 @@ import dev.parley.model.sim.History.Ending;
 import dev.parley.protocol.HoldAnswer;
 import dev.parley.protocol.OfferKey;
 import dev.parley.protocol.ProposalAnswer;
+import dev.parley.protocol.ProtocolNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -21,7 +22,8 @@ import java.util.Set;
  * <h2>Implementation note</h2>
  * Matching takes the oldest eligible pair. A pair of two local parties commits at once. A
  * pair with a foreign offer holds the local decision (or a buffer slot, or the buffer's
- * head), reports {@code proposed} and waits for the protocol's {@code answer}: ACCEPT
+ * head), reports {@code proposed} with the held decision's deadline (none for a buffer slot
+ * or head: nobody waits on those) and waits for the protocol's {@code answer}: ACCEPT
  * commits, DECLINE releases (the local party goes back to the front), UNKNOWN fails the held
  * local party (a buffer's head counts as taken, a reserved slot is freed). Two foreign offers
  * are never matched (the core does not either). Invariants, by name: <b>answered-held</b>
@@ -234,13 +236,13 @@ final class HomeChannel {
             Foreign fw = (Foreign) w;
             hold(lr, fw.key);
             held.put(fw.key, new Held(lr, fw, false, false));
-            home.node().proposed(fw.key, null, now);
+            home.node().proposed(fw.key, null, lr.decision.deadlineNs, now);
         } else {
             Local lw = (Local) w;
             Foreign fr = (Foreign) r;
             hold(lw, fr.key);
             held.put(fr.key, new Held(lw, fr, false, false));
-            home.node().proposed(fr.key, lw.value.getBytes(StandardCharsets.UTF_8), now);
+            home.node().proposed(fr.key, lw.value.getBytes(StandardCharsets.UTF_8), lw.decision.deadlineNs, now);
         }
     }
 
@@ -265,7 +267,8 @@ final class HomeChannel {
                     Foreign fr = (Foreign) r;
                     headHeld = true;
                     held.put(fr.key, new Held(null, fr, true, false));
-                    home.node().proposed(fr.key, buffer.peek().getBytes(StandardCharsets.UTF_8), now);
+                    home.node().proposed(fr.key, buffer.peek().getBytes(StandardCharsets.UTF_8),
+                            ProtocolNode.NO_DEADLINE, now); // nobody is held for a buffered message
                 }
                 return true;
             }
@@ -284,7 +287,7 @@ final class HomeChannel {
                     Foreign fw = (Foreign) w;
                     reservedSlots++;
                     held.put(fw.key, new Held(null, fw, false, true));
-                    home.node().proposed(fw.key, null, now);
+                    home.node().proposed(fw.key, null, ProtocolNode.NO_DEADLINE, now); // a slot: nobody held
                 }
                 return true;
             }

@@ -194,8 +194,9 @@ public final class Simulator {
 
     /**
      * Loss goes on after the heal only when asked ({@code -Dparley.sim.lossAfterHeal=true}): the
-     * resumes-after-heal property is about a healed network, and under loss a hold that runs
-     * out (hold-bounded) may legitimately end UNKNOWN.
+     * resumes-after-heal property is about a healed network, and under loss a timed operation
+     * whose commit is still unconfirmed at its deadline plus one peer timeout legitimately ends
+     * UNKNOWN (hold-bounded, bounded-life), although the peer is heard.
      */
     static final boolean LOSS_AFTER_HEAL = Boolean.getBoolean("parley.sim.lossAfterHeal");
 

@@ -511,7 +511,7 @@ final class Workload {
         private long guard(Decision d, int g, long end, String value) {
             Object[] key = new Object[1];
             long id = node.offer(end, value == null ? null : value.getBytes(StandardCharsets.UTF_8), true,
-                    ProtocolNode.NO_DEADLINE, new SimNode.RemoteOp() {
+                    d.deadlineNs, new SimNode.RemoteOp() { // the owner's deadline bounds a held write's wait
                         @Override
                         public HoldAnswer askHold(long opId, byte[] v) {
                             return d.tryHold(key[0] = "op " + opId, g);

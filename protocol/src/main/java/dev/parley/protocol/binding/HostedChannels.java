@@ -27,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <h2>Implementation note</h2>
  * The core calls {@link ForeignParty#propose} with the channel's lock held, on whichever
  * thread matched; the party only records the proposal and submits the report to the node's
- * thread. An UNKNOWN answer declines a held reader (it received nothing, which is exact) and
- * fails a held writer with {@link OutcomeUnknownException} (its value was delivered at most
- * once, and nobody can say whether it was).
+ * thread, with the held partner's deadline, by which the node bounds the hold. An UNKNOWN
+ * answer (the remote node fell silent, or the partner's deadline plus one peer timeout passed)
+ * declines a held reader (it received nothing, which is exact) and fails a held writer with
+ * {@link OutcomeUnknownException} (its value was delivered at most once, and nobody can say
+ * whether it was).
  *
  * <p>When the node's thread stops (closed, or failed), every foreign offer still queued is
  * withdrawn from its channel, and every proposal still out is answered as UNKNOWN would be, so
@@ -167,7 +169,8 @@ public final class HostedChannels implements HomeChannels {
                     // The remote reader may or may not have taken the value: the held writer
                     // must not offer it again, and is told that nobody can say.
                     p.fail(new OutcomeUnknownException("channel '" + key + "': the remote reader fell silent"
-                            + " while taking the value; it was delivered at most once"));
+                            + " (or did not answer by this writer's deadline plus the peer timeout) while taking"
+                            + " the value; it was delivered at most once"));
                 } else {
                     p.decline(); // the held reader received nothing
                 }
@@ -206,8 +209,9 @@ public final class HostedChannels implements HomeChannels {
             proposals.put(key, proposal);
             Object v = proposal.value();
             byte[] bytes = v == null ? null : codec.encode(v);
+            long partnerDeadlineNs = proposal.partnerDeadlineNs(); // System.nanoTime based, as the node's clock
             NodeLoop l = loop;
-            l.submit(() -> l.node().proposed(key, bytes, System.nanoTime()));
+            l.submit(() -> l.node().proposed(key, bytes, partnerDeadlineNs, System.nanoTime()));
             if (l.stopped()) {
                 Thread.ofVirtual().start(() -> answerStopped(key)); // not under the channel's lock
             }

@@ -38,7 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * after a round trip), so {@code priSelect} treats a remote guard as not ready at the moment
  * of selection. Enroll and withdraw only submit to the node's thread, whose FIFO order makes
  * a withdraw follow its enroll. A decision held for a conditional write stays held until the
- * home confirms (TAKEN) or one peer timeout passes.
+ * home confirms (TAKEN), the home falls silent for the peer timeout, or the alternation's
+ * deadline plus one peer timeout passes (the guard's offer carries that deadline).
  *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
@@ -252,6 +253,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public void enroll(Offer offer) {
             byte[] value = offer.value() == null ? null : end.encode(offer.value());
+            long ownerDeadlineNs = offer.decision().deadlineNs(); // Long.MAX_VALUE (NO_DEADLINE) for none
             long[] opId = new long[1];
             opIds.put(offer, opId);
             enrolling.add(offer);
@@ -259,7 +261,7 @@ public final class RemoteEndpoints implements RemoteEnds {
                 if (!enrolling.remove(offer)) {
                     return; // failed by the stop hook (cannot happen while the thread runs tasks)
                 }
-                long id = loop.node().offer(end.endId, value, true, ProtocolNode.NO_DEADLINE, System.nanoTime());
+                long id = loop.node().offer(end.endId, value, true, ownerDeadlineNs, System.nanoTime());
                 opId[0] = id;
                 Guarded g = new Guarded(offer, end);
                 CompletableFuture<Ended> early = ops.remove(id);
@@ -374,7 +376,8 @@ public final class RemoteEndpoints implements RemoteEnds {
             case POISONED -> new PoisonException(channel);
             case RETIRED -> new RetiredException(channel, "is retired");
             case OUTCOME_UNKNOWN -> new OutcomeUnknownException("channel '" + channel
-                    + "': the outcome of the operation is unknown (the peer restarted or fell silent mid-commit)");
+                    + "': the outcome of the operation is unknown (the peer restarted or fell silent mid-commit,"
+                    + " or the commit was not confirmed by the deadline plus the peer timeout)");
             case PEER_UNREACHABLE -> new PeerUnreachableException("channel '" + channel
                     + "': the home node is unreachable; nothing was delivered");
             case DONE, NOT_DONE -> throw new IllegalArgumentException("outcome=" + outcome + " is no failure");
