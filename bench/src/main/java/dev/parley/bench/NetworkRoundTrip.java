@@ -1,7 +1,9 @@
 package dev.parley.bench;
 
+import dev.parley.CSProcess;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
+import dev.parley.Parallel;
 import dev.parley.Spawn;
 import dev.parley.net.Codec;
 import dev.parley.net.EmbeddedDriver;
@@ -10,22 +12,36 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * {@code bin/parley netbench [rounds]}: round trips over UDP loopback, in one JVM with two
- * embedded drivers of the same settings: raw Aeron ping-pong (32-byte messages, pollers
- * with the drivers' backoff idle strategy) beside a remote rendezvous round trip (a remote
- * writer's write to a home reader, which writes back to the remote end's read), dense (back
- * to back) and sparse (one round trip every 2 ms). Prints p50 and p99 and their ratios. A
- * measurement on a shared machine, not a test; run it on the main thread.
+ * {@code bin/parley netbench [rounds]}: round trips and throughput over UDP loopback, in one
+ * JVM with two embedded drivers of the same settings, 32-byte messages.
+ * <ul>
+ *   <li>Raw Aeron ping-pong (pollers with the drivers' backoff idle strategy), dense (back to
+ *       back) and sparse (one round trip every 2 ms).</li>
+ *   <li>Remote rendezvous ping-pong: each node hosts the channel it reads, so each message is
+ *       a remote write to a reader at its home (the write returns once that reader took it).</li>
+ *   <li>Remote write, then remote read: both channels hosted by one node, whose process reads
+ *       the ping and writes the pong; the other node's write and read are both remote, so a
+ *       round trip needs two network round trips.</li>
+ *   <li>Throughput: raw Aeron offer/poll of {@code 20 x rounds} messages, against a buffered
+ *       remote channel (capacity {@value #BUFFER}) fed by {@value #WRITERS} remote writers, each
+ *       on its own end, and drained by a reader at the home; and by one remote writer.</li>
+ * </ul>
+ * Prints p50 and p99, messages per second and the ratios. A measurement on a shared machine,
+ * not a test; run it on the main thread.
  */
 public final class NetworkRoundTrip {
 
     private static final long SPARSE_GAP_NS = 2_000_000;
+    private static final int BUFFER = 256;
+    private static final int WRITERS = 16;
 
     private NetworkRoundTrip() {
     }
@@ -34,17 +50,27 @@ public final class NetworkRoundTrip {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         long[] rawDense = raw(rounds, 0);
         long[] rawSparse = raw(rounds / 5, SPARSE_GAP_NS);
+        long[] pingPongDense = parleyPingPong(rounds, 0);
+        long[] pingPongSparse = parleyPingPong(rounds / 5, SPARSE_GAP_NS);
         long[] parleyDense = parley(rounds, 0);
         long[] parleySparse = parley(rounds / 5, SPARSE_GAP_NS);
-        System.out.printf("%-28s %10s %10s%n", "round trip (us)", "p50", "p99");
-        print("raw Aeron, dense", rawDense);
-        print("remote rendezvous, dense", parleyDense);
-        print("raw Aeron, sparse 2 ms", rawSparse);
-        print("remote rendezvous, sparse", parleySparse);
-        System.out.printf("ratio dense  p50 %.2f  p99 %.2f%n", ratio(parleyDense, rawDense, 50),
-                ratio(parleyDense, rawDense, 99));
-        System.out.printf("ratio sparse p50 %.2f  p99 %.2f%n", ratio(parleySparse, rawSparse, 50),
-                ratio(parleySparse, rawSparse, 99));
+        int messages = 20 * rounds;
+        double rawRate = rawThroughput(messages);
+        double bufferedRate = parleyThroughput(messages, WRITERS);
+        double oneWriterRate = parleyThroughput(messages / 10, 1);
+        System.out.printf("%-44s %10s %10s %12s%n", "round trip (us)", "p50", "p99", "ratio p50/p99");
+        print("raw Aeron ping-pong, dense", rawDense, rawDense);
+        print("remote rendezvous ping-pong, dense", pingPongDense, rawDense);
+        print("remote write then remote read, dense", parleyDense, rawDense);
+        print("raw Aeron ping-pong, sparse 2 ms", rawSparse, rawSparse);
+        print("remote rendezvous ping-pong, sparse 2 ms", pingPongSparse, rawSparse);
+        print("remote write then remote read, sparse 2 ms", parleySparse, rawSparse);
+        System.out.printf("%-44s %12s %8s%n", "throughput (messages/s)", "rate", "ratio");
+        System.out.printf("%-44s %12.0f %8.3f%n", "raw Aeron offer/poll", rawRate, 1.0);
+        System.out.printf("%-44s %12.0f %8.3f%n", "buffered remote channel, " + WRITERS + " writers", bufferedRate,
+                bufferedRate / rawRate);
+        System.out.printf("%-44s %12.0f %8.3f%n", "buffered remote channel, 1 writer", oneWriterRate,
+                oneWriterRate / rawRate);
     }
 
     private static long[] raw(int rounds, long gapNs) throws Exception {
@@ -98,9 +124,125 @@ public final class NetworkRoundTrip {
         }
     }
 
+    private static int port(Node node) {
+        return Integer.parseInt(node.address().substring(node.address().lastIndexOf(':') + 1));
+    }
+
+    private static long[] parleyPingPong(int rounds, long gapNs) throws Exception {
+        try (Node a = Node.start("127.0.0.1", 0); Node b = Node.start("127.0.0.1", 0)) {
+            ChannelInput<byte[]> pingIn = b.channel("ping", Codec.bytes()).reader();
+            ChannelInput<byte[]> pongIn = a.channel("pong", Codec.bytes()).reader();
+            ChannelOutput<byte[]> pingOut = a.connect("ping", "127.0.0.1", port(b), Codec.bytes()).writer();
+            ChannelOutput<byte[]> pongOut = b.connect("pong", "127.0.0.1", port(a), Codec.bytes()).writer();
+            Spawn.Handle echo = Spawn.start(() -> {
+                while (true) {
+                    pongOut.write(pingIn.read());
+                }
+            });
+            long[] rtt = roundTrips(pingOut, pongIn, rounds, gapNs);
+            pingOut.poison(); // reaches the echo's read, which ends it
+            echo.join();
+            return rtt;
+        }
+    }
+
+    /** @return the round trips (write the ping, read the pong), after a tenth as many to warm up */
+    private static long[] roundTrips(ChannelOutput<byte[]> pingOut, ChannelInput<byte[]> pongIn, int rounds,
+            long gapNs) {
+        byte[] msg = new byte[32];
+        long[] rtt = new long[rounds];
+        for (int i = -rounds / 10; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            pingOut.write(msg);
+            pongIn.read();
+            if (i >= 0) {
+                rtt[i] = System.nanoTime() - t0;
+            }
+            pause(gapNs);
+        }
+        return rtt;
+    }
+
+    /** @return messages per second from one publication to one subscription across two drivers */
+    private static double rawThroughput(int messages) throws Exception {
+        try (EmbeddedDriver d1 = EmbeddedDriver.start(); EmbeddedDriver d2 = EmbeddedDriver.start();
+                Aeron a1 = Aeron.connect(new Aeron.Context().aeronDirectoryName(d1.directory()));
+                Aeron a2 = Aeron.connect(new Aeron.Context().aeronDirectoryName(d2.directory()));
+                Subscription sub = a2.addSubscription("aeron:udp?endpoint=127.0.0.1:40503", 2);
+                ExclusivePublication pub = a1.addExclusivePublication("aeron:udp?endpoint=127.0.0.1:40503", 2)) {
+            while (!pub.isConnected()) {
+                LockSupport.parkNanos(1_000_000);
+            }
+            UnsafeBuffer msg = new UnsafeBuffer(new byte[32]);
+            send(pub, sub, msg, messages / 10); // warm-up
+            long t0 = System.nanoTime();
+            send(pub, sub, msg, messages);
+            return messages / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static void send(ExclusivePublication pub, Subscription sub, UnsafeBuffer msg, int messages)
+            throws InterruptedException {
+        long[] got = {0};
+        Thread poller = Thread.ofPlatform().start(() -> {
+            IdleStrategy idle = EmbeddedDriver.idleStrategy();
+            FragmentHandler count = (b, o, l, h) -> got[0]++;
+            while (got[0] < messages) {
+                idle.idle(sub.poll(count, 64));
+            }
+        });
+        IdleStrategy idle = EmbeddedDriver.idleStrategy();
+        for (int i = 0; i < messages; i++) {
+            while (pub.offer(msg) < 0) {
+                idle.idle(0);
+            }
+            idle.reset();
+        }
+        poller.join();
+    }
+
+    /** @return messages per second through a buffered remote channel, {@code writers} remote writers */
+    private static double parleyThroughput(int messages, int writers) throws Exception {
+        try (Node home = Node.start("127.0.0.1", 0); Node remote = Node.start("127.0.0.1", 0)) {
+            ChannelInput<byte[]> in = home.bufferedChannel("q", BUFFER, Codec.bytes()).reader();
+            dev.parley.Channel<byte[]> q = remote.connect("q", "127.0.0.1", port(home), Codec.bytes());
+            List<ChannelOutput<byte[]>> outs = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                outs.add(q.writer());
+            }
+            feed(outs, in, Math.max(writers, messages / 10)); // warm-up
+            long t0 = System.nanoTime();
+            int sent = feed(outs, in, messages);
+            return sent / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** @return how many messages the writers wrote and the reader read (each writer the same share) */
+    private static int feed(List<ChannelOutput<byte[]>> outs, ChannelInput<byte[]> in, int messages)
+            throws Exception {
+        int each = messages / outs.size();
+        List<CSProcess> processes = new ArrayList<>();
+        for (ChannelOutput<byte[]> out : outs) {
+            processes.add(() -> {
+                byte[] msg = new byte[32];
+                for (int i = 0; i < each; i++) {
+                    out.write(msg);
+                }
+            });
+        }
+        int total = each * outs.size();
+        processes.add(() -> {
+            for (int i = 0; i < total; i++) {
+                in.read();
+            }
+        });
+        Parallel.run(processes);
+        return total;
+    }
+
     private static long[] parley(int rounds, long gapNs) throws Exception {
         try (Node home = Node.start("127.0.0.1", 0); Node remote = Node.start("127.0.0.1", 0)) {
-            int port = Integer.parseInt(home.address().substring(home.address().lastIndexOf(':') + 1));
+            int port = port(home);
             ChannelInput<byte[]> pingIn = home.channel("ping", Codec.bytes()).reader();
             ChannelOutput<byte[]> pongOut = home.channel("pong", Codec.bytes()).writer();
             ChannelOutput<byte[]> pingOut = remote.connect("ping", "127.0.0.1", port, Codec.bytes()).writer();
@@ -110,17 +252,7 @@ public final class NetworkRoundTrip {
                     pongOut.write(pingIn.read());
                 }
             });
-            byte[] msg = new byte[32];
-            long[] rtt = new long[rounds];
-            for (int i = -rounds / 10; i < rounds; i++) {
-                long t0 = System.nanoTime();
-                pingOut.write(msg);
-                pongIn.read();
-                if (i >= 0) {
-                    rtt[i] = System.nanoTime() - t0;
-                }
-                pause(gapNs);
-            }
+            long[] rtt = roundTrips(pingOut, pongIn, rounds, gapNs);
             pingOut.poison();
             echo.join();
             return rtt;
@@ -137,10 +269,11 @@ public final class NetworkRoundTrip {
         return sorted[Math.min(sorted.length - 1, (int) ((long) sorted.length * p / 100))];
     }
 
-    private static void print(String what, long[] rtt) {
+    private static void print(String what, long[] rtt, long[] baseline) {
         long[] s = rtt.clone();
         Arrays.sort(s);
-        System.out.printf("%-28s %10.1f %10.1f%n", what, percentile(s, 50) / 1e3, percentile(s, 99) / 1e3);
+        System.out.printf("%-44s %10.1f %10.1f %6.2f/%.2f%n", what, percentile(s, 50) / 1e3, percentile(s, 99) / 1e3,
+                ratio(rtt, baseline, 50), ratio(rtt, baseline, 99));
     }
 
     private static double ratio(long[] parley, long[] raw, int p) {
