@@ -10,9 +10,10 @@
  * once, or neither does: node 0 as incarnation 3, its write gone with it, or node 1 as
  * incarnation 4, its offers, ends and reader gone (the home program hosts the channel again
  * and keeps a writer end of its own, so that the channel does not retire when the remote
- * ends do). Frames in flight stay on the wires. A restart is noticed through the handshake:
- * a frame to an old incarnation is rejected with a HELLO, and a HELLO or HELLO_ACK from a new
- * incarnation of the peer is adopted (the old one quarantined;
+ * ends do); with TWO_RESTARTS the other node may restart too, later. Each node's ids grow
+ * (Incarnations). Frames in flight stay on the wires. A restart is noticed through the
+ * handshake: a frame to an old incarnation is rejected with a HELLO, and a HELLO or
+ * HELLO_ACK from a newer incarnation of the peer is adopted (every older one quarantined;
  * Session.Listener.peerRestarted). Heartbeats are on, so an idle session notices too. The
  * network drops and reorders frames (no duplicates: see the bounds below). Peer timeouts are
  * not modelled: a write ends by an answer of the home or because the restart was noticed.
@@ -27,20 +28,22 @@
  * PEER_UNREACHABLE, not reached here) is never taken, before or after; no value is taken
  * twice, across both lives of either node; the reader takes only offers of the node 0
  * incarnation the home's session knows; no invalid end state.
- * Liveness (ltl all_writes_end, pan -a -f): once the restart is decided, the write of node
- * 0's current incarnation ends.
+ * Liveness (ltl all_writes_end, pan -a -f): once the restarts are decided, the write of
+ * node 0's current incarnation ends.
  *
  * Seeded bugs: BUG_ACK_FROM_OLD_INCARNATION (session.pml: frames addressed to an earlier
  * incarnation of the node are taken, with their acks and bodies), BUG_RESTART_NOT_DONE (a
  * write in flight when the home restarts ends NOT_DONE instead of OUTCOME_UNKNOWN),
  * BUG_RESTART_KEEPS_OPS (RemoteSide.peerRestarted marks the end lost but leaves the write in
- * flight, waiting for an answer that no incarnation will send).
+ * flight, waiting for an answer that no incarnation will send); with TWO_RESTARTS,
+ * BUG_ADOPT_ANY_INCARNATION (session.pml: the rule before the fix, adopting an older
+ * incarnation that the session never replaced itself: the bug of docs/SPIN.md).
  */
 
 #define HEARTBEATS
 /* Bounds: one drop, one reordering, no duplicate (the session's dedup is proved in (a) and
  * (b); with one duplicate the safety search grew from 50,569 to 603,408 states), and one
- * restart in a run (TWO_RESTARTS: 341,841 states for safety). */
+ * restart in a run (TWO_RESTARTS: two, 297,402 states for safety). */
 #ifndef MAXDUP
 #define MAXDUP 0
 #endif
@@ -196,7 +199,7 @@ end:
 }
 
 /* One of the nodes restarts, once, at any moment; or neither does. With TWO_RESTARTS the
- * other one may restart too, later (see docs/SPIN.md: this finds a protocol bug). */
+ * other one may restart too, later (see docs/SPIN.md: this found a protocol bug, now fixed). */
 #ifdef TWO_RESTARTS
 #define RESTARTS_OVER (inc[0] != 1 && inc[1] != 2)
 #else
@@ -225,6 +228,10 @@ ltl all_writes_end { <> (restartDecided && wrote && opState == IDLE) }
 ltl witness_unknown { [] !(outcome[1] == OUTCOME_UNKNOWN && taken[1] == 0) }
 ltl witness_taken_unknown { [] !(outcome[1] == OUTCOME_UNKNOWN && taken[1] == 1) }
 ltl witness_new_done { [] (outcome[2] != DONE) }
+#ifdef TWO_RESTARTS
+/* Both nodes restarted, and node 0's new incarnation writes DONE to node 1's. */
+ltl witness_both_new_done { [] !(inc[0] == INC0_NEW && inc[1] == INC1_NEW && outcome[2] == DONE) }
+#endif
 
 init {
     atomic {

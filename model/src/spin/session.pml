@@ -19,11 +19,16 @@
  * BUG_ACK_EARLY (the cumulative ack counts frames kept out of order: breaks
  * ack-means-delivered), BUG_NO_RETRANSMIT (the retransmission timer never fires),
  * BUG_ACK_FROM_OLD_INCARNATION (SeededBug.ACK_FROM_OLD_INCARNATION: frames addressed to an
- * earlier incarnation of this node are taken, with their acks and their bodies);
+ * earlier incarnation of this node are taken, with their acks and their bodies),
+ * BUG_ADOPT_ANY_INCARNATION (the rule before the fix: any incarnation of the peer that this
+ * session has not itself replaced is adopted, older ones included; only those it replaced
+ * are quarantined, in the set quar);
  * HEARTBEATS (Session.tick's heartbeat, off unless a model needs it).
  *
- * A node restarts with sess_restart (a new ProtocolNode: its sessions and quarantine are
- * gone); frames in flight to and from its old incarnation stay on the wires.
+ * Incarnation ids are ordered by start (Incarnations): a session adopts only a greater one,
+ * and every one below the current is quarantined (invariant newer-incarnation-only). A node
+ * restarts with sess_restart (a new ProtocolNode: its sessions are gone) and a greater id;
+ * frames in flight to and from its old incarnation stay on the wires.
  */
 
 #ifndef K
@@ -64,7 +69,12 @@ chan wire[2] = [CAP] of { mtype, byte, byte, byte, byte, byte, byte, byte };
 mtype sst[2];              /* Session.state */
 byte inc[2];               /* ProtocolNode.incarnation (never 0) */
 byte peerInc[2];           /* Session.peerIncarnation (0: not known yet) */
-byte quar[2];              /* Session.quarantined, as a bit set of incarnations */
+#ifdef BUG_ADOPT_ANY_INCARNATION
+byte quar[2];              /* the old Session.quarantined: a bit set of the incarnations replaced */
+#define QUARANTINED(n, i) ((quar[n] & (1 << (i))) != 0)
+#else
+#define QUARANTINED(n, i) ((i) < peerInc[n])   /* every incarnation below the current one */
+#endif
 byte nextSeq[2];           /* Session.nextSeq */
 byte una[2];               /* seq of the oldest entry of Session.outbound */
 byte sent[2];              /* entries of outbound below this seq were transmitted */
@@ -186,13 +196,16 @@ inline clear_session_data(n) {
     od
 }
 
-/* Session.adopt */
+/* Session.adopt: newInc is greater than peerInc[n] (with BUG_ADOPT_ANY_INCARNATION, only
+ * other than it) */
 inline adopt(n, newInc) {
     aOld = peerInc[n];
+#ifdef BUG_ADOPT_ANY_INCARNATION
     if
     :: aOld != 0 -> quar[n] = quar[n] | (1 << aOld)
     :: else -> skip
     fi;
+#endif
     peerInc[n] = newInc;
     sst[n] = HANDSHAKING;
     if
@@ -250,7 +263,7 @@ inline sess_receive(n) {
     wire[1 - n]?fT, fFrom, fTo, fSeq, fAck, fX, fY, fZ;
     printf("MSC: node %d takes %e from=%d to=%d seq=%d ack=%d x=%d y=%d z=%d\n", n, fT, fFrom, fTo, fSeq, fAck, fX, fY, fZ);
     if
-    :: (quar[n] & (1 << fFrom)) != 0 -> skip                        /* QUARANTINED */
+    :: QUARANTINED(n, fFrom) -> skip                                 /* QUARANTINED */
     :: else ->
         if
         :: fT != HELLO && fTo != inc[n] && !STALE_ACCEPTED -> maybe_hello(n)   /* STALE_INCARNATION */
@@ -328,7 +341,11 @@ inline sess_init_established() {
 /* A new incarnation newInc of node n (a new ProtocolNode: no session, no quarantine; the
  * peer's session and the wires are untouched). */
 inline sess_restart(n, newInc) {
-    inc[n] = newInc; sst[n] = NEW; peerInc[n] = 0; quar[n] = 0;
+    assert(newInc > inc[n]);   /* Incarnations.after: a later start has a greater id */
+    inc[n] = newInc; sst[n] = NEW; peerInc[n] = 0;
+#ifdef BUG_ADOPT_ANY_INCARNATION
+    quar[n] = 0;
+#endif
     nextSeq[n] = 1; una[n] = 1; sent[n] = 1; delivered[n] = 0; ackOwed[n] = false;
     clear_session_data(n);
     printf("MSC: node %d restarts as incarnation %d\n", n, newInc)

@@ -51,8 +51,9 @@ public final class ProtocolNode {
     private final java.util.Set<SeededBug> bugs;
 
     /**
-     * @param incarnation this node's incarnation id: a random non-zero 64-bit number chosen
-     *     at each start (for example {@code new SecureRandom().nextLong()}), never reused
+     * @param incarnation this node's incarnation id, positive and new at each start, and
+     *     greater than every earlier incarnation's at the same address: peers adopt only a
+     *     greater one (make it with {@link Incarnations#next} or {@link Incarnations#after})
      * @param config timing and size settings
      * @param secret the shared secret that authenticates every frame, or null for none
      * @param network where frames go
@@ -74,8 +75,9 @@ public final class ProtocolNode {
             HomeChannels homeChannels, RemoteEnds remoteEnds, java.util.Set<SeededBug> bugs) {
         this.bugs = java.util.EnumSet.noneOf(SeededBug.class);
         this.bugs.addAll(bugs);
-        if (incarnation == 0) {
-            throw new IllegalArgumentException("incarnation=0 is reserved for 'not known yet'");
+        if (incarnation <= 0) {
+            throw new IllegalArgumentException("incarnation=" + incarnation
+                    + " must be positive (0 stands for 'not known yet'); see Incarnations");
         }
         this.incarnation = incarnation;
         this.config = Objects.requireNonNull(config, "config");

@@ -25,7 +25,11 @@ public enum Rejection {
     UNEXPECTED_MAC,
     /** No secret is configured and the frame's CRC32C does not match: corrupted on the way. */
     BAD_CHECKSUM,
-    /** A frame from an incarnation of the peer that a newer one replaced. */
+    /**
+     * A frame from an incarnation of the peer older than the one the session talks to (one
+     * that a newer incarnation replaced, or one never heard before a newer one was), or from
+     * no valid incarnation (not positive).
+     */
     QUARANTINED,
     /** A frame addressed to another incarnation of this node (sent to its previous life). */
     STALE_INCARNATION,

@@ -1,7 +1,6 @@
 package dev.parley.protocol;
 
 import java.util.ArrayDeque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeMap;
@@ -15,7 +14,7 @@ import java.util.TreeMap;
  * <h2>States and who moves them</h2>
  * <pre>
  *   NEW --first send or any HELLO (this node)--&gt; HANDSHAKING --a frame from the peer addressed
- *   to our incarnation (the peer)--&gt; ESTABLISHED --HELLO or HELLO_ACK from a new incarnation
+ *   to our incarnation (the peer)--&gt; ESTABLISHED --HELLO or HELLO_ACK from a newer incarnation
  *   of the peer (the peer restarted)--&gt; HANDSHAKING (everything of the old one dropped)
  * </pre>
  *
@@ -28,8 +27,11 @@ import java.util.TreeMap;
  *   <li><b>seq-monotonic</b>: sequence numbers start at 1 for each pair of incarnations and
  *       grow by one per frame; 64 bits do not wrap in practice (2^63 frames).</li>
  *   <li><b>one-peer-incarnation</b>: a session talks to one incarnation of its peer at a
- *       time; an incarnation once replaced is quarantined, and its frames, however late,
- *       are rejected.</li>
+ *       time.</li>
+ *   <li><b>newer-incarnation-only</b>: it replaces that incarnation only by a greater one (a
+ *       later start, see {@link Incarnations}); every incarnation below the current one is
+ *       quarantined, whether it was replaced here or never heard before, and its frames,
+ *       however late, are rejected.</li>
  *   <li><b>ack-means-delivered</b>: the cumulative ack this node sends is the highest
  *       sequence number it has delivered in order, never more.</li>
  *   <li><b>no-data-before-handshake</b>: sequenced frames are sent only once the peer has
@@ -78,7 +80,6 @@ final class Session {
     private final Output output;
     private final Listener listener;
     private final RttEstimator rtt;
-    private final Set<Long> quarantined = new HashSet<>();
     private final Set<SeededBug> bugs;
 
     private State state = State.NEW;
@@ -279,8 +280,8 @@ final class Session {
         FrameType type = frame.body().type();
         boolean handshake = type == FrameType.HELLO || type == FrameType.HELLO_ACK;
 
-        // Phase 1: whose frame is it?
-        if (quarantined.contains(frame.from())) {
+        // Phase 1: whose frame is it? (invariant newer-incarnation-only; 0 is no incarnation)
+        if (frame.from() < peerIncarnation || frame.from() <= 0) {
             return Rejection.QUARANTINED;
         }
         boolean staleAccepted = bugs.contains(SeededBug.ACK_FROM_OLD_INCARNATION);
@@ -288,7 +289,7 @@ final class Session {
             maybeHello(nowNs); // the peer talks to an earlier life of this node: tell it who we are
             return Rejection.STALE_INCARNATION;
         }
-        if (frame.from() != peerIncarnation) {
+        if (frame.from() > peerIncarnation) { // the first incarnation heard of, or a newer one: a restart
             if (!handshake) {
                 maybeHello(nowNs);
                 return Rejection.UNKNOWN_INCARNATION;
@@ -318,10 +319,10 @@ final class Session {
         return null;
     }
 
+    /** Takes {@code newIncarnation}, greater than the current one: the current one is quarantined now. */
     private void adopt(long newIncarnation, long nowNs) {
         long old = peerIncarnation;
         if (old != 0) {
-            quarantined.add(old);
             counters.add(Counters.Event.PEER_RESTARTS);
         }
         peerIncarnation = newIncarnation;

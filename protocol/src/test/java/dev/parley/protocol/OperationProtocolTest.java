@@ -335,5 +335,6 @@ class OperationProtocolTest extends TwoNodes {
         assertThrows(IllegalArgumentException.class,
                 () -> remote.node.offer(w, new byte[CONFIG.maxFrameBytes()], false, ProtocolNode.NO_DEADLINE, 0));
         assertThrows(IllegalArgumentException.class, () -> new ProtocolNode(0, CONFIG, null, remote, home, remote));
+        assertThrows(IllegalArgumentException.class, () -> new ProtocolNode(-5, CONFIG, null, remote, home, remote));
     }
 }

@@ -159,6 +159,55 @@ class SessionTest {
     }
 
     @Test
+    void aLateHelloAckOfAnOlderIncarnationNeverHeardBeforeIsDroppedAndTheNewerOneKept() {
+        lateHandshakeOfADeadIncarnation(false);
+    }
+
+    @Test
+    void aLateHelloOfAnOlderIncarnationNeverHeardBeforeIsDroppedAndTheNewerOneKept() {
+        lateHandshakeOfADeadIncarnation(true);
+    }
+
+    /**
+     * The trail of SPIN model (e) with TWO_RESTARTS (docs/SPIN.md): B restarts, A's first life
+     * (11) shakes hands with B's new one (22), A restarts (13); a HELLO_ACK of A's first life,
+     * or a HELLO of it, arrives late, after B adopted 13. B never heard 11 and so never
+     * replaced it, but 11 is older than 13: B must drop the frame and keep talking to 13.
+     */
+    private void lateHandshakeOfADeadIncarnation(boolean hello) {
+        End a1 = new End("b", 11);
+        End b1 = new End("a", 21);
+        a1.session.open(0);
+        exchange(a1, b1, 0);
+
+        End b2 = new End("a", 22); // B restarts
+        b2.session.open(MS);
+        a1.session.receive(b2.takeWire().get(0), MS); // HELLO from 22: a1 adopts it
+        assertEquals(List.of(21L), a1.restarts);
+        Frame helloAck = a1.takeWire().get(0);
+        assertTrue(helloAck.body() instanceof Frame.HelloAck && helloAck.to() == 22, helloAck.toString());
+        Frame late = hello ? new Frame(11, 21, 0, 0, new Frame.Hello()) : helloAck; // HELLO: sent before 11 knew 22
+
+        End a2 = new End("b", 13); // A restarts; its HELLO overtakes the late frame
+        a2.session.send(new Frame.Taken(1), 2 * MS);
+        exchange(a2, b2, 2 * MS);
+        assertEquals(13, b2.session.peerIncarnation());
+
+        assertEquals(Rejection.QUARANTINED, b2.session.receive(late, 3 * MS));
+        assertEquals(Rejection.QUARANTINED, b2.session.receive(late, 3 * MS), "a duplicate of it too");
+        assertEquals(13, b2.session.peerIncarnation(), "the older incarnation is not adopted");
+        assertEquals(List.of(), b2.restarts, "no restart of the peer was seen");
+        assertTrue(b2.wire.isEmpty(), "nothing is answered to the dead incarnation: " + b2.wire);
+
+        b2.session.send(new Frame.Taken(2), 4 * MS);
+        a2.session.send(new Frame.Taken(3), 4 * MS);
+        exchange(a2, b2, 4 * MS);
+        assertEquals(List.of(1L, 3L), b2.deliveredOps, "B still hears A's new incarnation");
+        assertEquals(List.of(2L), a2.deliveredOps, "and A's new incarnation hears B");
+        assertEquals(0, a2.session.unacked() + b2.session.unacked());
+    }
+
+    @Test
     void aFrameAddressedToAnEarlierLifeOfThisNodeIsStaleAndPromptsAHello() {
         End b = new End("a", 22);
         assertEquals(Rejection.STALE_INCARNATION, b.session.receive(new Frame(11, 21, 1, 0, new Frame.Taken(1)), 0));

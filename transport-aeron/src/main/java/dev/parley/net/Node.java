@@ -4,6 +4,7 @@ import dev.parley.Channel;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.protocol.Counters;
+import dev.parley.protocol.Incarnations;
 import dev.parley.protocol.ProtocolConfig;
 import dev.parley.protocol.binding.HostedChannels;
 import dev.parley.protocol.binding.NodeLoop;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A place in the network: hosts named channels at a UDP address and reaches channels hosted
@@ -48,7 +50,9 @@ import java.util.concurrent.ExecutionException;
  * configured), an Aeron client, an {@link AeronNetwork} (subscription, publications, poller
  * thread) and a {@link NodeLoop} running the protocol; {@link #close} stops them in reverse
  * order, and a failed start closes what it had started. The node logs once at start, once
- * at close, and never per message.
+ * at close, and never per message. Its incarnation id is made by {@link Incarnations} from
+ * the wall clock and is greater than any earlier node's of this JVM, so that peers take a
+ * node started again at the same address as newer (docs/NETWORK.md, known limits).
  */
 public final class Node implements AutoCloseable {
 
@@ -57,6 +61,12 @@ public final class Node implements AutoCloseable {
     private static final int ENVELOPE_BYTES = 2 + 262;
     /** The longest close waits for the frames it sent to be acknowledged. */
     private static final long LINGER_MS = 2000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The last incarnation id a node of this JVM took: each next one is greater, so that nodes
+     * started again at one address in one JVM are ordered whatever the wall clock does.
+     */
+    private static final AtomicLong LAST_INCARNATION = new AtomicLong();
 
     private final NodeConfig config;
     private final List<AutoCloseable> started;
@@ -88,7 +98,8 @@ public final class Node implements AutoCloseable {
         this.address = network.self();
         this.advertisedAddress = network.advertised();
         ProtocolConfig protocol = protocolConfig(config);
-        long incarnation = new SecureRandom().nextLong() | 1L; // non-zero
+        long incarnation = LAST_INCARNATION.updateAndGet(
+                last -> Incarnations.after(last, System.currentTimeMillis(), RANDOM));
         this.loop = new NodeLoop(incarnation, protocol, config.secret(), network, hosted, remote);
         started.add(loop);
         hosted.attach(loop);

@@ -1,6 +1,7 @@
 package dev.parley.model.sim;
 
 import dev.parley.protocol.Counters;
+import dev.parley.protocol.Incarnations;
 import dev.parley.protocol.ProtocolConfig;
 import dev.parley.protocol.Rejection;
 import dev.parley.protocol.SeededBug;
@@ -147,7 +148,9 @@ public final class Simulator {
     // ---- nodes and faults
 
     private void start(String address, int generation, Workload load) {
-        long incarnation = incarnations.nextLong() | 1L; // never 0
+        SimNode previous = nodes.get(address);
+        long incarnation = Incarnations.after(previous == null ? 0 : previous.node().incarnation(),
+                nowNs / 1_000_000, incarnations); // the virtual time as the wall clock: a restart is newer
         SimNode n = new SimNode(this, address, generation, incarnation);
         nodes.put(address, n);
         everyIncarnation.add(n);

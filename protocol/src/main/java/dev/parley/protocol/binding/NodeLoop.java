@@ -37,7 +37,8 @@ public final class NodeLoop implements AutoCloseable {
     /**
      * Makes the node and starts its thread.
      *
-     * @param incarnation the node's incarnation id (random, non-zero, new at each start)
+     * @param incarnation the node's incarnation id (from {@link dev.parley.protocol.Incarnations},
+     *     greater at each start; see {@link ProtocolNode})
      */
     public NodeLoop(long incarnation, ProtocolConfig config, byte[] secret, Network network,
             HomeChannels home, RemoteEnds remote) {
