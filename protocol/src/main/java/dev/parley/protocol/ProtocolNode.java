@@ -116,6 +116,14 @@ public final class ProtocolNode {
         return sum;
     }
 
+    /**
+     * @return the foreign offers (of remote ends, at channels this node hosts) that the node
+     *     knows now, queued or proposed; for tests and diagnostics. Call on the node's thread.
+     */
+    public int foreignOffers() {
+        return home.offers();
+    }
+
     /** @return true when frames are authenticated with a shared secret */
     public boolean authenticates() {
         return codec.authenticates();

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -302,11 +303,16 @@ class LoopbackBindingTest {
         assertEquals("for the local reader", got[0], "the interrupted read took nothing");
     }
 
-    /** Waits until {@code loop}'s node has received a frame more than {@code before}. */
-    private static void awaitFrameAfter(NodeLoop loop, long before) throws InterruptedException {
+    /** Waits until the home node holds a foreign offer: a remote operation is in flight. */
+    private void awaitForeignOfferAtHome() throws Exception {
         long until = System.nanoTime() + TIMEOUT.toNanos();
-        while (loop.node().counters().get(Counters.Event.FRAMES_RECEIVED) == before) {
-            assertTrue(System.nanoTime() < until, "no frame reached the node");
+        while (true) {
+            CompletableFuture<Integer> offers = new CompletableFuture<>();
+            home.submit(() -> offers.complete(home.node().foreignOffers())); // on the node's thread
+            if (offers.get() > 0) {
+                return;
+            }
+            assertTrue(System.nanoTime() < until, "no foreign offer reached the home");
             Thread.sleep(5);
         }
     }
@@ -315,8 +321,7 @@ class LoopbackBindingTest {
      * Runs {@code blocking} on a virtual thread until it throws, closes the remote node once
      * the home has received its offer, and returns what it threw.
      */
-    private RuntimeException thrownWhenTheRemoteNodeCloses(Runnable blocking) throws InterruptedException {
-        long before = home.node().counters().get(Counters.Event.FRAMES_RECEIVED);
+    private RuntimeException thrownWhenTheRemoteNodeCloses(Runnable blocking) throws Exception {
         RuntimeException[] thrown = new RuntimeException[1];
         Thread t = Thread.ofVirtual().start(() -> {
             try {
@@ -326,7 +331,7 @@ class LoopbackBindingTest {
             }
         });
         try {
-            awaitFrameAfter(home, before);
+            awaitForeignOfferAtHome();
             loops.get(1).close(); // the remote end's own node; the home stays up and silent
             t.join(TIMEOUT.toMillis());
             assertFalse(t.isAlive(), "not woken by its node's close");
@@ -366,7 +371,6 @@ class LoopbackBindingTest {
         Channel<String> q = Channel.create("Q");
         homeChannels.host(q, ValueCodec.utf8());
         ChannelInput<String> in = remoteReader("Q", ValueCodec.utf8());
-        long before = home.node().counters().get(Counters.Event.FRAMES_RECEIVED);
         Thread remoteRead = Thread.ofVirtual().start(() -> {
             try {
                 in.read();
@@ -375,7 +379,7 @@ class LoopbackBindingTest {
             }
         });
         try {
-            awaitFrameAfter(home, before); // the foreign read is queued at the home channel
+            awaitForeignOfferAtHome(); // the foreign read is queued at the home channel
             net.unregister("home");
             home.close();
             ChannelOutput<String> out = q.writer();
