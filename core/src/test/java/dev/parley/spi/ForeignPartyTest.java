@@ -485,6 +485,119 @@ class ForeignPartyTest {
         }
     }
 
+    @Test
+    void aForeignWriterQueuedFirstIsProposedToALocalReaderThatComesLater() throws Exception {
+        Channel<String> c = rendezvous();
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "waited here");
+        remote.assertNoProposal(); // no reader yet
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<String> read = async(in::read);
+        remote.next().accept();
+        assertEquals("waited here", read.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aForeignReaderQueuedFirstIsProposedToALocalWriterAndATimedWriteTellsTheAnswer() throws Exception {
+        Channel<String> c = rendezvous();
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        ChannelOutput<String> out = c.writer();
+        CompletableFuture<Boolean> accepted = async(() -> out.write("taken", Duration.ofSeconds(5)));
+        Proposal p = remote.next();
+        assertEquals("taken", p.value());
+        p.accept();
+        assertTrue(accepted.get(10, TimeUnit.SECONDS), "an accepted timed write is done");
+
+        enroll(port(c.reader()), remote, null);
+        CompletableFuture<Boolean> declined = async(() -> out.write("declined", Duration.ofMillis(200)));
+        remote.next().decline(); // the writer waits on, and nobody else comes
+        assertFalse(declined.get(10, TimeUnit.SECONDS), "a declined timed write that ran out is not done");
+    }
+
+    @Test
+    void aMessagePutIntoABufferIsProposedToAForeignReaderQueuedThere() throws Exception {
+        Channel<String> c = buffered(2);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        remote.assertNoProposal(); // nothing buffered yet
+        c.writer().write("buffered"); // returns at once: there is room
+        Proposal p = remote.next();
+        assertEquals("buffered", p.value());
+        p.accept();
+        assertEquals(Optional.empty(), c.reader().read(Duration.ofMillis(30)), "the foreign reader took it");
+    }
+
+    @Test
+    void aSlotFreedByALocalReadIsProposedToAForeignWriterQueuedAtAFullBuffer() throws Exception {
+        Channel<String> c = buffered(1);
+        c.writer().write("fills it");
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "waits for room");
+        remote.assertNoProposal(); // the buffer is full
+        ChannelInput<String> in = c.reader();
+        assertEquals("fills it", in.read());
+        remote.next().accept();
+        assertEquals("waits for room", in.read());
+    }
+
+    @Test
+    void everyKindOfProposalRefusesASecondAnswerOfAnyKind() throws Exception {
+        List<String> kinds = List.of("accept", "decline", "fail");
+        for (String first : kinds) {
+            for (String second : kinds) {
+                String what = first + " then " + second;
+                for (Proposal p : new Proposal[] {heldPartnerProposal(), bufferHeadProposal(), reservedSlotProposal()}) {
+                    answer(p, first);
+                    IllegalStateException e = assertThrows(IllegalStateException.class, () -> answer(p, second), what);
+                    assertTrue(e.getMessage().contains("answered twice"), what + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void answer(Proposal p, String how) {
+        switch (how) {
+            case "accept" -> p.accept();
+            case "decline" -> p.decline();
+            default -> p.fail(new IllegalStateException("the foreign party cannot tell"));
+        }
+    }
+
+    /** @return a proposal holding a waiting local reader for a foreign writer */
+    private Proposal heldPartnerProposal() throws InterruptedException {
+        Channel<String> c = rendezvous();
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<String> read = async(() -> {
+            try {
+                return in.read();
+            } catch (RuntimeException failedOrPoisonedAtCleanUp) {
+                return null;
+            }
+        });
+        awaitParked(read);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "held");
+        return remote.next();
+    }
+
+    /** @return a proposal of a buffer's head to a foreign reader */
+    private Proposal bufferHeadProposal() throws InterruptedException {
+        Channel<String> c = buffered(1);
+        c.writer().write("head");
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.reader()), remote, null);
+        return remote.next();
+    }
+
+    /** @return a proposal of a reserved buffer slot to a foreign writer */
+    private Proposal reservedSlotProposal() throws InterruptedException {
+        Channel<String> c = buffered(1);
+        FakeRemote remote = new FakeRemote();
+        enroll(port(c.writer()), remote, "slot");
+        return remote.next();
+    }
+
     /** Waits until the thread last started by {@link #async} parks (its party is enrolled). */
     private void awaitParkedBriefly(CompletableFuture<?> f) throws InterruptedException {
         Thread t = threads.get(threads.size() - 1);
