@@ -45,6 +45,8 @@ public final class Decision {
     /** The states of a decision; see the class comment for the transitions. */
     public enum State { OPEN, HELD, DONE, WITHDRAWN }
 
+    private static final State[] STATES = State.values();
+
     private static final int OPEN = 0;
     private static final int HELD = 1;
     private static final int DONE = 2;
@@ -69,7 +71,9 @@ public final class Decision {
     private int index = -1;
     private Object value;
     private RuntimeException failure;
-    private Offer[] offers = new Offer[0];
+    // At most one of the two is set: a plain operation's only offer, or an alternation's offers.
+    private Offer onlyOffer;
+    private Offer[] offers;
     // Written by the owner before any offer is published; read by partners under a port's lock.
     private long deadlineNs = Long.MAX_VALUE;
 
@@ -80,7 +84,7 @@ public final class Decision {
 
     /** @return the current state (a snapshot) */
     public State state() {
-        return State.values()[state];
+        return STATES[state];
     }
 
     /** @return true once the decision can no longer communicate (DONE or WITHDRAWN) */
@@ -93,10 +97,23 @@ public final class Decision {
      * Remembers the offers the owner enrolled, so that a {@link #release()} can ask their ports to
      * match again. Called by the owner before any offer is published.
      *
-     * @param enrolled the offers of this decision
+     * @param enrolled the offers of this decision; null entries are skipped, so an alternation
+     *     may pass an array it filled only in part
      */
     public void setOffers(Offer[] enrolled) {
+        this.onlyOffer = null;
         this.offers = enrolled;
+    }
+
+    /**
+     * Like {@link #setOffers(Offer[])} for a decision with one offer (a plain read or write),
+     * without an array to hold it.
+     *
+     * @param enrolled the only offer of this decision
+     */
+    public void setOffer(Offer enrolled) {
+        this.onlyOffer = enrolled;
+        this.offers = null;
     }
 
     /**
@@ -202,8 +219,14 @@ public final class Decision {
      * is released.
      */
     public void rematch() {
-        for (Offer offer : offers) {
-            offer.port().rematch();
+        if (onlyOffer != null) {
+            onlyOffer.port().rematch();
+        } else if (offers != null) {
+            for (Offer offer : offers) {
+                if (offer != null) {
+                    offer.port().rematch();
+                }
+            }
         }
     }
 
