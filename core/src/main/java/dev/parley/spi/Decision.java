@@ -155,7 +155,7 @@ public final class Decision {
         if (!tryHold()) {
             return false;
         }
-        commit(guardIndex, received);
+        finish(guardIndex, received); // this caller's hold: no need to check it
         return true;
     }
 
@@ -167,9 +167,7 @@ public final class Decision {
      */
     public void commit(int guardIndex, Object received) {
         checkHeld("commit");
-        this.index = guardIndex;
-        this.value = received;
-        finish();
+        finish(guardIndex, received);
     }
 
     /**
@@ -180,9 +178,7 @@ public final class Decision {
      */
     public void fail(int guardIndex, RuntimeException error) {
         checkHeld("fail");
-        this.index = guardIndex;
-        this.value = new Failure(error);
-        finish();
+        finish(guardIndex, new Failure(error));
     }
 
     /**
@@ -196,7 +192,7 @@ public final class Decision {
         if (!tryHold()) {
             return false;
         }
-        fail(guardIndex, error);
+        finish(guardIndex, new Failure(error));
         return true;
     }
 
@@ -306,7 +302,10 @@ public final class Decision {
     private record Failure(RuntimeException error) {
     }
 
-    private void finish() {
+    /** Moves a decision this caller holds to DONE and wakes the owner. */
+    private void finish(int guardIndex, Object received) {
+        this.index = guardIndex;
+        this.value = received;
         state = DONE;
         if (SeededBug.is(LOST_WAKEUP)) { return; }
         LockSupport.unpark(owner);
