@@ -6,7 +6,6 @@ import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
 import dev.parley.spi.Port;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -40,8 +39,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * </ol>
  * The decision admits one commit only, so exactly one guard fires; a partner that finds a decision
  * already taken passes over its offer, so nothing is taken and dropped.
+ *
+ * <p>A selection allocates its decision, one offer per enabled channel guard, the array that
+ * holds them in visiting order, and its {@link Selected}; nothing else up to 8 channel guards
+ * (the lock order is found by scanning) and 64 guards (select's random order is drawn from a
+ * bit mask), since selections sit on the hot path of most CSP programs.
  */
 public final class Alternation {
+
+    /** Up to this many channel guards, a selection finds its lock order by scanning, without sorting. */
+    private static final int SCAN_LIMIT = 8;
 
     private final Guard[] guards;
     private int lastFair = -1;
@@ -75,15 +82,7 @@ public final class Alternation {
      * @return the guard that fired
      */
     public Selected select() {
-        int[] order = identityOrder();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return run(order);
+        return run(Order.RANDOM, 0);
     }
 
     /**
@@ -93,8 +92,7 @@ public final class Alternation {
      * @return the guard that fired
      */
     public Selected priSelect() {
-        if (SeededBug.is(SeededBug.PRI_SELECT_IGNORES_ORDER)) { return run(SeededBug.reversed(identityOrder())); }
-        return run(identityOrder());
+        return run(Order.PRIORITY, 0);
     }
 
     /**
@@ -104,39 +102,54 @@ public final class Alternation {
      * @return the guard that fired
      */
     public Selected fairSelect() {
-        int n = guards.length;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = (lastFair + 1 + i) % n;
-        }
-        Selected chosen = run(order);
+        Selected chosen = run(Order.FAIR, lastFair + 1);
         lastFair = chosen.index();
         if (SeededBug.is(SeededBug.FAIR_SELECT_STARVES_GUARD)) { lastFair = -1; }
         return chosen;
     }
 
-    private int[] identityOrder() {
-        int[] order = new int[guards.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        return order;
+    /** The order in which a selection visits its guards. */
+    private enum Order {
+        /** The order given. */
+        PRIORITY,
+        /** The order given, rotated to begin at a start index. */
+        FAIR,
+        /** A uniformly random permutation, drawn afresh for each selection. */
+        RANDOM
     }
 
-    private Selected run(int[] order) {
+    private Selected run(Order kind, int start) {
         long startNs = System.nanoTime();
+        int n = guards.length;
         Decision decision = new Decision();
-        Offer[] offers = new Offer[guards.length];
+        // The channel guards' offers in visiting order, in offers[0, count). A skip guard fires when
+        // the poll reaches it: after the first skipAt offers were polled.
+        Offer[] offers = new Offer[n];
+        int count = 0;
+        int skipAt = -1;
+        int skipIndex = -1;
         long timeoutNs = -1;
         int timeoutIndex = -1;
-        List<Port> ports = new ArrayList<>(guards.length);
-        boolean[] enabled = new boolean[guards.length];
-        for (int i : order) {
+
+        // Visit every guard once, in the selection's order: preconditions, timeouts, offers.
+        ThreadLocalRandom random = kind == Order.RANDOM ? ThreadLocalRandom.current() : null;
+        int[] shuffled = kind == Order.RANDOM && n > Long.SIZE ? shuffledOrder(n, random) : null;
+        long unvisited = n == Long.SIZE ? -1L : (1L << n) - 1; // the RANDOM order's guards to come, n <= 64
+        for (int k = 0; k < n; k++) {
+            int i;
+            if (kind != Order.RANDOM) {
+                i = (start + k) % n;
+            } else if (shuffled != null) {
+                i = shuffled[k];
+            } else {
+                i = nthSetBit(unvisited, random.nextInt(n - k));
+                unvisited &= ~(1L << i);
+            }
+            if (SeededBug.is(SeededBug.PRI_SELECT_IGNORES_ORDER) && kind == Order.PRIORITY) { i = n - 1 - k; }
             Guard guard = guards[i];
             if (!guard.isEnabled()) {
                 continue;
             }
-            enabled[i] = true;
             if (guard instanceof TimeoutGuard t) {
                 long ns = Timeouts.toNanos(t.delay());
                 ns = ns < 0 ? Long.MAX_VALUE : ns; // beyond Duration.toNanos: centuries, never reached
@@ -144,49 +157,46 @@ public final class Alternation {
                     timeoutNs = ns;
                     timeoutIndex = i;
                 }
-            } else if (!(guard instanceof SkipGuard)) {
+            } else if (guard instanceof SkipGuard) {
+                if (skipIndex < 0) {
+                    skipIndex = i;
+                    skipAt = count;
+                }
+            } else {
                 Port port = portOf(guard);
-                offers[i] = Offer.local(port, decision, i, guard instanceof OutputGuard<?> o ? o.value() : null);
-                ports.add(port);
+                offers[count++] = Offer.local(port, decision, i, guard instanceof OutputGuard<?> o ? o.value() : null);
             }
         }
-        List<Port> locks = distinctByLockOrder(ports);
         long deadlineNs = timeoutIndex < 0 || timeoutNs == Long.MAX_VALUE ? Long.MAX_VALUE : startNs + timeoutNs;
         if (SeededBug.is(SeededBug.TIMEOUT_FIRES_EARLY) && timeoutIndex >= 0) { deadlineNs -= timeoutNs / 2; }
         decision.setDeadline(deadlineNs); // before any offer is published: holders elsewhere bound a hold by it
 
         // Phase 1, poll; phase 2, enroll: both under every lock.
-        lockAll(locks);
+        Port[] sortedLocks = lockAll(offers, count);
         try {
-            for (int i : order) {
-                if (!enabled[i]) {
-                    continue;
-                }
-                if (guards[i] instanceof SkipGuard) {
-                    return new Selected(i, guards[i], null);
-                }
-                if (offers[i] != null && offers[i].port().poll(offers[i])) {
+            int polled = skipAt >= 0 ? skipAt : count;
+            for (int k = 0; k < polled; k++) {
+                if (offers[k].port().poll(offers[k])) {
                     if (SeededBug.is(SeededBug.ALTERNATION_COMMITS_TWO_GUARDS)) { continue; }
                     return result(decision);
                 }
             }
-            decision.setOffers(Arrays.stream(offers).filter(Objects::nonNull).toArray(Offer[]::new));
-            for (int i : order) {
-                if (offers[i] != null && !decision.isFinal()) {
-                    offers[i].port().enroll(offers[i]);
-                }
+            if (skipAt >= 0) {
+                return new Selected(skipIndex, guards[skipIndex], null);
+            }
+            decision.setOffers(offers); // the unused tail of the array is null
+            for (int k = 0; k < count && !decision.isFinal(); k++) {
+                offers[k].port().enroll(offers[k]);
             }
         } finally {
-            unlockAll(locks);
+            unlockAll(offers, count, sortedLocks);
         }
 
         Decision.Outcome outcome = decision.await();
 
         // Phase 3, withdraw.
-        for (Offer offer : offers) {
-            if (offer != null) {
-                offer.port().withdraw(offer);
-            }
+        for (int k = 0; k < count; k++) {
+            offers[k].port().withdraw(offers[k]);
         }
         return switch (outcome) {
             case DONE -> result(decision);
@@ -213,27 +223,92 @@ public final class Alternation {
                 + "): it does not implement " + GuardableEnd.class.getName());
     }
 
-    private static List<Port> distinctByLockOrder(List<Port> ports) {
-        List<Port> sorted = new ArrayList<>(ports);
-        sorted.sort(Comparator.comparingLong(Port::lockOrder));
-        List<Port> distinct = new ArrayList<>(sorted.size());
-        for (Port p : sorted) {
-            if (distinct.isEmpty() || distinct.get(distinct.size() - 1).lockOrder() != p.lockOrder()) {
-                distinct.add(p);
-            }
+    /** @return the indices 0..n-1 in a uniformly random order (Fisher-Yates) */
+    private static int[] shuffledOrder(int n, ThreadLocalRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
         }
-        return distinct;
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
-    private static void lockAll(List<Port> locks) {
-        for (Port p : locks) {
+    /** @return the position of the set bit of {@code bits} that has {@code rank} set bits below it */
+    private static int nthSetBit(long bits, int rank) {
+        for (int r = 0; r < rank; r++) {
+            bits &= bits - 1; // clear the lowest
+        }
+        return Long.numberOfTrailingZeros(bits);
+    }
+
+    /**
+     * Locks each distinct lock of the ports of {@code offers[0, count)} once, in ascending lock
+     * order. Up to {@link #SCAN_LIMIT} offers it scans for the next lock to take, which allocates
+     * nothing; above, it sorts the ports into an array.
+     *
+     * @return the distinct ports in lock order if it sorted them, or null if it scanned
+     */
+    private static Port[] lockAll(Offer[] offers, int count) {
+        if (count > SCAN_LIMIT) {
+            Port[] sorted = distinctByLockOrder(offers, count);
+            for (Port p : sorted) {
+                p.lock();
+            }
+            return sorted;
+        }
+        for (Port p = lowestAbove(offers, count, Long.MIN_VALUE); p != null;
+                p = lowestAbove(offers, count, p.lockOrder())) {
             p.lock();
         }
+        return null;
     }
 
-    private static void unlockAll(List<Port> locks) {
-        for (int i = locks.size() - 1; i >= 0; i--) {
-            locks.get(i).unlock();
+    /** Releases what {@link #lockAll} took, each lock once. */
+    private static void unlockAll(Offer[] offers, int count, Port[] sorted) {
+        if (sorted != null) {
+            for (int k = sorted.length - 1; k >= 0; k--) {
+                sorted[k].unlock();
+            }
+            return;
         }
+        for (Port p = lowestAbove(offers, count, Long.MIN_VALUE); p != null;
+                p = lowestAbove(offers, count, p.lockOrder())) {
+            p.unlock();
+        }
+    }
+
+    /** @return the port of {@code offers[0, count)} with the lowest lock order above {@code above}, or null */
+    private static Port lowestAbove(Offer[] offers, int count, long above) {
+        Port lowest = null;
+        long lowestOrder = 0;
+        for (int k = 0; k < count; k++) {
+            Port p = offers[k].port();
+            long order = p.lockOrder();
+            if (order > above && (lowest == null || order < lowestOrder)) {
+                lowest = p;
+                lowestOrder = order;
+            }
+        }
+        return lowest;
+    }
+
+    private static Port[] distinctByLockOrder(Offer[] offers, int count) {
+        Port[] ports = new Port[count];
+        for (int k = 0; k < count; k++) {
+            ports[k] = offers[k].port();
+        }
+        Arrays.sort(ports, Comparator.comparingLong(Port::lockOrder));
+        int distinct = 0;
+        for (Port p : ports) {
+            if (distinct == 0 || ports[distinct - 1].lockOrder() != p.lockOrder()) {
+                ports[distinct++] = p;
+            }
+        }
+        return Arrays.copyOf(ports, distinct);
     }
 }

@@ -232,7 +232,7 @@ final class LocalChannel<T> implements Channel<T> {
             decision = new Decision();
             decision.setDeadline(deadlineOf(timeoutNs));
             offer = Offer.local(readerPort, decision, 0, null);
-            decision.setOffers(new Offer[] {offer});
+            decision.setOffer(offer);
             readers.add(offer);
             matchForeign();
         } finally {
@@ -257,7 +257,7 @@ final class LocalChannel<T> implements Channel<T> {
             decision = new Decision();
             decision.setDeadline(deadlineOf(timeoutNs));
             offer = Offer.local(writerPort, decision, 0, message);
-            decision.setOffers(new Offer[] {offer});
+            decision.setOffer(offer);
             writers.add(offer);
             matchForeign();
             if (SeededBug.is(SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK) && buffer == null) { return true; }
@@ -788,7 +788,8 @@ final class LocalChannel<T> implements Channel<T> {
     // Ends
 
     private abstract class End {
-        private boolean retired; // guarded by lock
+        // Written under lock; guardPort reads it without, since its answer is stale once returned anyway.
+        private volatile boolean retired;
 
         final void checkNotRetired() {
             if (retired) {
@@ -829,12 +830,7 @@ final class LocalChannel<T> implements Channel<T> {
 
         /** @return the port of this end's side, checked for retire: alternations use this */
         public Port guardPort() {
-            lock.lock();
-            try {
-                checkNotRetired();
-            } finally {
-                lock.unlock();
-            }
+            checkNotRetired();
             return isReader() ? readerPort : writerPort;
         }
     }

@@ -61,19 +61,4 @@ public enum SeededBug {
     public static boolean is(SeededBug bug) {
         return active == bug;
     }
-
-    /**
-     * Only for {@link #PRI_SELECT_IGNORES_ORDER}.
-     *
-     * @param order a visiting order
-     * @return the same order, back to front, in place
-     */
-    public static int[] reversed(int[] order) {
-        for (int i = 0, j = order.length - 1; i < j; i++, j--) {
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
 }

@@ -45,6 +45,8 @@ public final class Decision {
     /** The states of a decision; see the class comment for the transitions. */
     public enum State { OPEN, HELD, DONE, WITHDRAWN }
 
+    private static final State[] STATES = State.values();
+
     private static final int OPEN = 0;
     private static final int HELD = 1;
     private static final int DONE = 2;
@@ -67,9 +69,11 @@ public final class Decision {
     private final Thread owner;
     // Written by the holder before the volatile write of DONE, read by the owner after reading DONE.
     private int index = -1;
+    // The value received, or a Failure holding what the owner throws: one field, not two, keeps a
+    // decision at 40 bytes, and a failure is rare enough to pay for its wrapper.
     private Object value;
-    private RuntimeException failure;
-    private Offer[] offers = new Offer[0];
+    // What a release rematches: null, a plain operation's only Offer, or an alternation's Offer[].
+    private Object enrolled;
     // Written by the owner before any offer is published; read by partners under a port's lock.
     private long deadlineNs = Long.MAX_VALUE;
 
@@ -80,7 +84,7 @@ public final class Decision {
 
     /** @return the current state (a snapshot) */
     public State state() {
-        return State.values()[state];
+        return STATES[state];
     }
 
     /** @return true once the decision can no longer communicate (DONE or WITHDRAWN) */
@@ -93,10 +97,21 @@ public final class Decision {
      * Remembers the offers the owner enrolled, so that a {@link #release()} can ask their ports to
      * match again. Called by the owner before any offer is published.
      *
-     * @param enrolled the offers of this decision
+     * @param enrolled the offers of this decision; null entries are skipped, so an alternation
+     *     may pass an array it filled only in part
      */
     public void setOffers(Offer[] enrolled) {
-        this.offers = enrolled;
+        this.enrolled = enrolled;
+    }
+
+    /**
+     * Like {@link #setOffers(Offer[])} for a decision with one offer (a plain read or write),
+     * without an array to hold it.
+     *
+     * @param enrolled the only offer of this decision
+     */
+    public void setOffer(Offer enrolled) {
+        this.enrolled = enrolled;
     }
 
     /**
@@ -140,7 +155,7 @@ public final class Decision {
         if (!tryHold()) {
             return false;
         }
-        commit(guardIndex, received);
+        finish(guardIndex, received); // this caller's hold: no need to check it
         return true;
     }
 
@@ -152,9 +167,7 @@ public final class Decision {
      */
     public void commit(int guardIndex, Object received) {
         checkHeld("commit");
-        this.index = guardIndex;
-        this.value = received;
-        finish();
+        finish(guardIndex, received);
     }
 
     /**
@@ -165,9 +178,7 @@ public final class Decision {
      */
     public void fail(int guardIndex, RuntimeException error) {
         checkHeld("fail");
-        this.index = guardIndex;
-        this.failure = error;
-        finish();
+        finish(guardIndex, new Failure(error));
     }
 
     /**
@@ -181,7 +192,7 @@ public final class Decision {
         if (!tryHold()) {
             return false;
         }
-        fail(guardIndex, error);
+        finish(guardIndex, new Failure(error));
         return true;
     }
 
@@ -202,8 +213,14 @@ public final class Decision {
      * is released.
      */
     public void rematch() {
-        for (Offer offer : offers) {
-            offer.port().rematch();
+        if (enrolled instanceof Offer only) {
+            only.port().rematch();
+        } else if (enrolled instanceof Offer[] offers) {
+            for (Offer offer : offers) {
+                if (offer != null) {
+                    offer.port().rematch();
+                }
+            }
         }
     }
 
@@ -273,15 +290,22 @@ public final class Decision {
 
     /** @return the value received; valid once DONE */
     public Object value() {
-        return value;
+        return value instanceof Failure ? null : value;
     }
 
     /** @return the failure the owner throws, or null; valid once DONE */
     public RuntimeException failure() {
-        return failure;
+        return value instanceof Failure f ? f.error() : null;
     }
 
-    private void finish() {
+    /** What {@link #fail} stores in place of a received value. */
+    private record Failure(RuntimeException error) {
+    }
+
+    /** Moves a decision this caller holds to DONE and wakes the owner. */
+    private void finish(int guardIndex, Object received) {
+        this.index = guardIndex;
+        this.value = received;
         state = DONE;
         if (SeededBug.is(LOST_WAKEUP)) { return; }
         LockSupport.unpark(owner);

@@ -1,6 +1,7 @@
 package dev.parley.contract;
 
 import dev.parley.Alternation;
+import dev.parley.CSProcess;
 import dev.parley.Channel;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelInterruptedException;
@@ -426,6 +427,54 @@ public abstract class AlternationContract extends ChannelContract {
         assertEquals(0, (Integer) reader.select().value());
         writer.join();
         assertEquals(1, (Integer) reader.select().value(), "the waiting guard's value moved into the buffer");
+    }
+
+    /**
+     * Alternations of many guards over few channels: each channel's lock must be taken once, in
+     * order, and released, whether the selection polls a ready channel or waits for one. Sizes
+     * cover a short lock order found by scanning, a sorted one, and (for select) more guards
+     * than a 64-bit mask of guards to visit holds.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Order.class)
+    void anAlternationGuardingEachChannelManyTimesFiresOneGuardOfTheReadyChannel(Order order) {
+        int channelCount = 3;
+        for (int n : new int[] {channelCount, 12, 70}) {
+            List<ChannelInput<Integer>> ins = new ArrayList<>();
+            List<ChannelOutput<Integer>> outs = new ArrayList<>();
+            for (int c = 0; c < channelCount; c++) {
+                Channel<Integer> channel = channel(0);
+                ins.add(channel.reader());
+                outs.add(channel.writer());
+            }
+            List<Guard> guards = new ArrayList<>();
+            for (int g = 0; g < n; g++) {
+                guards.add(new InputGuard<>(ins.get(g % channelCount)));
+            }
+            Alternation alt = new Alternation(guards);
+            for (int target = 0; target < channelCount; target++) {
+                int t = target;
+                int value = 1000 * n + t;
+                CSProcess selection = () -> {
+                    Selected s = order.on(alt);
+                    assertEquals(t, s.index() % channelCount, "a guard of the channel that had a writer fired");
+                    assertEquals(value, (Integer) s.value());
+                    if (order == Order.PRI) {
+                        assertEquals(t, s.index(), "priSelect fires the first guard of that channel");
+                    }
+                };
+                // The selection waits, then the writer arrives.
+                Party waiting = start(n + " guards, waiting for channel " + t, selection);
+                awaitBlocked(waiting);
+                Party writer = start("writer of channel " + t, () -> outs.get(t).write(value));
+                joinAll(List.of(waiting, writer));
+                // The writer waits, then the selection polls.
+                Party waitingWriter = start("waiting writer of channel " + t, () -> outs.get(t).write(value));
+                awaitBlocked(waitingWriter);
+                Party polling = start(n + " guards, polling", selection);
+                joinAll(List.of(polling, waitingWriter));
+            }
+        }
     }
 
     private static void assertRoundRobin(Alternation alt, int n, int rounds) {
