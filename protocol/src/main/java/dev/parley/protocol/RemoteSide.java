@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The operations of this node's remote ends on channels hosted elsewhere: offers, their
- * answers to the home's proposals, withdrawal, timeouts and lookups. Not thread-safe: only
- * its node's thread calls it.
+ * answers to the home's proposals, withdrawal, poison and retire, timeouts and lookups. Not
+ * thread-safe: only its node's thread calls it.
  *
  * <h2>States of an operation and who moves them</h2>
  * <pre>
@@ -26,6 +26,17 @@ import java.util.Map;
  *   AWAIT_TAKEN / WITHDRAWING --peer silent, or deadline plus a peer timeout (timer)--&gt; ended
  *             OUTCOME_UNKNOWN
  *   any     --TERMINATED / ABORTED (home), peer silent, peer restart--&gt; ended
+ * </pre>
+ * A poison or retire is an operation too, with one state between its POISON or RETIRE and
+ * the home's APPLIED:
+ * <pre>
+ *   (poison / retire of an open end) --&gt; APPLYING, POISON / RETIRE sent
+ *   APPLYING --APPLIED (home)--&gt; ended DONE (NO_SUCH_END: a poison NOT_DONE, a retire DONE)
+ *   APPLYING --peer silent (timer)--&gt; ended OUTCOME_UNKNOWN (the session still resends it)
+ *   APPLYING --peer restart--&gt; a retire ended DONE (the restart retired the end), a poison
+ *             OUTCOME_UNKNOWN
+ *   (retire of an end retired already, or lost to a restart) --&gt; ended DONE at once
+ *   (poison of an end retired already) --&gt; ended NOT_DONE at once; (of a lost end) OUTCOME_UNKNOWN
  * </pre>
  *
  * <h2>Implementation note</h2>
@@ -48,7 +59,11 @@ import java.util.Map;
  *       is only offered). An operation waiting for the home's answer (AWAIT_TAKEN, WITHDRAWING)
  *       never ends merely because time passed while the peer is heard: the session brings the
  *       answer, however lossy the link. The one exception is an operation whose askHold the
- *       binding has not answered yet.</li>
+ *       binding has not answered yet. A poison or retire (APPLYING) has no deadline: it ends
+ *       with the home's APPLIED, or when the peer fell silent or restarted.</li>
+ *   <li><b>done-means-applied</b>: a poison or retire ends DONE only on the home's APPLIED,
+ *       which the home sends after it applied the action (or, for a retire, when the end is
+ *       gone there anyway: refused, retired before, or retired by the home's restart).</li>
  * </ul>
  */
 final class RemoteSide {
@@ -110,11 +125,17 @@ final class RemoteSide {
         }
     }
 
+    /** A poison or retire waiting for the home's APPLIED. */
+    private record EndAction(long id, End end, boolean retire, long sinceNs) {
+    }
+
     private final Links links;
     private final RemoteEnds remote;
     private final Map<Long, End> ends = new LinkedHashMap<>();
     private final Map<Long, Op> ops = new LinkedHashMap<>();
     private final Map<Long, Lookup> lookups = new LinkedHashMap<>();
+    /** POISON and RETIRE sent and not answered yet (state APPLYING), by operation id. */
+    private final Map<Long, EndAction> actions = new LinkedHashMap<>();
     private long nextId = 1;
 
     RemoteSide(Links links, RemoteEnds remote) {
@@ -200,18 +221,29 @@ final class RemoteSide {
         op.proposed = null;
     }
 
-    void poison(long endId, long nowNs) {
-        End e = ends.get(endId);
-        if (e != null && !e.lost) {
-            links.send(e.peer, new Frame.Poison(endId), nowNs);
-        }
+    /** @return the poison's operation id; it ends in {@link RemoteEnds#completed} */
+    long poison(long endId, long nowNs) {
+        return endAction(ends.get(endId), false, nowNs);
     }
 
-    void retire(long endId, long nowNs) {
-        End e = ends.remove(endId);
-        if (e != null && !e.lost) {
-            links.send(e.peer, new Frame.Retire(endId), nowNs);
+    /** @return the retire's operation id; it ends in {@link RemoteEnds#completed} */
+    long retire(long endId, long nowNs) {
+        return endAction(ends.remove(endId), true, nowNs);
+    }
+
+    private long endAction(End e, boolean retire, long nowNs) {
+        long id = nextId++;
+        if (e == null) {
+            // Retired already: retiring again is a no-op, and a poison through a retired end does nothing.
+            report(id, retire ? Outcome.DONE : Outcome.NOT_DONE, null);
+        } else if (e.lost) {
+            // Its home restarted: the restart retired the end there, and left no channel to poison.
+            report(id, retire ? Outcome.DONE : Outcome.OUTCOME_UNKNOWN, null);
+        } else {
+            actions.put(id, new EndAction(id, e, retire, nowNs));
+            links.send(e.peer, retire ? new Frame.Retire(id, e.id) : new Frame.Poison(id, e.id), nowNs);
         }
+        return id;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -228,6 +260,7 @@ final class RemoteSide {
             case Frame.Terminated t -> endFromHome(peer, t.opId(), t.poison() ? Outcome.POISONED : Outcome.RETIRED);
             case Frame.Aborted a -> endFromHome(peer, a.opId(),
                     a.maybeDone() ? Outcome.OUTCOME_UNKNOWN : Outcome.PEER_UNREACHABLE);
+            case Frame.Applied a -> applied(peer, a);
             default -> Rejection.MALFORMED; // a home-bound body sent to the remote side
         };
     }
@@ -306,6 +339,17 @@ final class RemoteSide {
         return null;
     }
 
+    private Rejection applied(String peer, Frame.Applied a) {
+        EndAction action = actions.get(a.opId());
+        if (action == null || !action.end.peer.equals(peer)) {
+            return Rejection.UNKNOWN_REFERENCE; // e.g. the answer to an action a peer timeout already ended
+        }
+        actions.remove(action.id);
+        boolean done = a.result() == Frame.ApplyResult.APPLIED || action.retire; // invariant done-means-applied
+        report(action.id, done ? Outcome.DONE : Outcome.NOT_DONE, null);
+        return null;
+    }
+
     private Rejection endFromHome(String peer, long opId, Outcome outcome) {
         Op op = opOf(peer, opId);
         if (op == null) {
@@ -343,6 +387,12 @@ final class RemoteSide {
                 }
             }
         }
+        for (EndAction a : new ArrayList<>(actions.values())) {
+            if (nowNs - Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) >= timeout) {
+                actions.remove(a.id); // invariant bounded-life: it may have been applied, or be later
+                report(a.id, Outcome.OUTCOME_UNKNOWN, null);
+            }
+        }
         for (Lookup l : new ArrayList<>(lookups.values())) {
             if (nowNs - l.deadlineNs >= 0) {
                 lookups.remove(l.id);
@@ -366,6 +416,9 @@ final class RemoteSide {
                         Math.min(silence, links.config().endByNs(op.deadlineNs)));
             }
         }
+        for (EndAction a : actions.values()) {
+            next = Math.min(next, Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) + timeout);
+        }
         for (Lookup l : lookups.values()) {
             next = Math.min(next, Math.min(l.deadlineNs, l.retryAtNs));
         }
@@ -386,6 +439,12 @@ final class RemoteSide {
                 op.voided = true;
             }
         }
+        for (EndAction a : new ArrayList<>(actions.values())) {
+            if (a.end.peer.equals(peer)) {
+                actions.remove(a.id); // the restart retired the end; a poison may have reached the old one
+                report(a.id, a.retire ? Outcome.DONE : Outcome.OUTCOME_UNKNOWN, null);
+            }
+        }
         for (Lookup l : lookups.values()) {
             if (l.peer.equals(peer)) {
                 links.send(peer, new Frame.Lookup(l.id, l.name), nowNs); // lookups are idempotent: ask the new one
@@ -393,9 +452,12 @@ final class RemoteSide {
         }
     }
 
-    /** @return how many operations are in flight (ended ones awaiting a withdraw confirmation included) */
+    /**
+     * @return how many operations are in flight (ended ones awaiting a withdraw confirmation
+     *     included, and poisons and retires awaiting APPLIED)
+     */
     int inFlight() {
-        return ops.size();
+        return ops.size() + actions.size();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -423,6 +485,11 @@ final class RemoteSide {
             return;
         }
         op.ended = true;
+        report(op.id, outcome, value);
+    }
+
+    /** Counts and reports an operation's outcome; its caller makes sure it happens once. */
+    private void report(long opId, Outcome outcome, byte[] value) {
         links.counters().add(switch (outcome) {
             case DONE -> Counters.Event.OPERATIONS_DONE;
             case NOT_DONE -> Counters.Event.OPERATIONS_NOT_DONE;
@@ -430,7 +497,7 @@ final class RemoteSide {
             case PEER_UNREACHABLE -> Counters.Event.OPERATIONS_PEER_UNREACHABLE;
             case POISONED, RETIRED -> Counters.Event.OPERATIONS_TERMINATED;
         });
-        remote.completed(op.id, outcome, value);
+        remote.completed(opId, outcome, value);
     }
 
     /** @return the operations in flight, for failure messages */
@@ -441,6 +508,10 @@ final class RemoteSide {
                     .append(op.conditional ? " conditional " : " ")
                     .append(op.state).append(op.ended ? " (ended)" : "").append(op.voided ? " (voided)" : "")
                     .append(" since=").append(op.sinceNs).append(" deadline=").append(op.deadlineNs).append("; ");
+        }
+        for (EndAction a : actions.values()) {
+            out.append("op ").append(a.id).append(a.retire ? " RETIRE" : " POISON").append(" end ").append(a.end.id)
+                    .append(" APPLYING since=").append(a.sinceNs).append("; ");
         }
         return out.toString();
     }
