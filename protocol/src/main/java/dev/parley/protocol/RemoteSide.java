@@ -61,6 +61,13 @@ import java.util.Map;
  *       answer, however lossy the link. The one exception is an operation whose askHold the
  *       binding has not answered yet. A poison or retire (APPLYING) has no deadline: it ends
  *       with the home's APPLIED, or when the peer fell silent or restarted.</li>
+ *   <li><b>poison-is-final</b>: a home channel, once poisoned, stays poisoned for the life of
+ *       its home's incarnation, and after a poison no writer can refill its buffer. So once
+ *       this node knows a side of a home channel is poisoned (a poison through one of its
+ *       ends was APPLIED: the writer side, and the reader side too for a reader's poison, which
+ *       discards the buffer; or an operation on that side was TERMINATED by poison), every
+ *       later offer on that side through any of its ends ends POISONED at once, without a
+ *       frame, as a local end would. The knowledge is dropped when the home restarts.</li>
  *   <li><b>done-means-applied</b>: a poison or retire ends DONE only on the home's APPLIED,
  *       which the home sends after it applied the action (or, for a retire, when the end is
  *       gone there anyway: refused, retired before, or retired by the home's restart).</li>
@@ -74,14 +81,24 @@ final class RemoteSide {
     private static final class End {
         final long id;
         final String peer;
+        final long channelId;
         final Frame.Side side;
         boolean lost;
 
-        End(long id, String peer, Frame.Side side) {
+        End(long id, String peer, long channelId, Frame.Side side) {
             this.id = id;
             this.peer = peer;
+            this.channelId = channelId;
             this.side = side;
         }
+
+        PoisonedSide poisonedSide() {
+            return new PoisonedSide(peer, channelId, side);
+        }
+    }
+
+    /** One side of a home channel that this node knows to be poisoned (invariant poison-is-final). */
+    private record PoisonedSide(String peer, long channelId, Frame.Side side) {
     }
 
     private static final class Op {
@@ -136,6 +153,7 @@ final class RemoteSide {
     private final Map<Long, Lookup> lookups = new LinkedHashMap<>();
     /** POISON and RETIRE sent and not answered yet (state APPLYING), by operation id. */
     private final Map<Long, EndAction> actions = new LinkedHashMap<>();
+    private final java.util.Set<PoisonedSide> poisoned = new java.util.HashSet<>();
     private long nextId = 1;
 
     RemoteSide(Links links, RemoteEnds remote) {
@@ -154,7 +172,7 @@ final class RemoteSide {
     }
 
     long openEnd(String peer, long channelId, Frame.Side side, long nowNs) {
-        End e = new End(nextId++, peer, side);
+        End e = new End(nextId++, peer, channelId, side);
         ends.put(e.id, e);
         links.send(peer, new Frame.OpenEnd(e.id, channelId, side), nowNs);
         return e.id;
@@ -173,6 +191,10 @@ final class RemoteSide {
         ops.put(op.id, op);
         if (e.lost) {
             finish(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
+            return op.id;
+        }
+        if (poisoned.contains(e.poisonedSide())) {
+            finish(op, Outcome.POISONED, null); // invariant poison-is-final: the home would refuse it
             return op.id;
         }
         links.send(e.peer, new Frame.Offer(op.id, e.id, conditional, value == null ? new byte[0] : value), nowNs);
@@ -257,7 +279,7 @@ final class RemoteSide {
             case Frame.Propose p -> proposed(peer, p.opId(), p.proposalId(), null, nowNs);
             case Frame.Taken t -> taken(peer, t.opId());
             case Frame.Withdrawn w -> withdrawn(peer, w);
-            case Frame.Terminated t -> endFromHome(peer, t.opId(), t.poison() ? Outcome.POISONED : Outcome.RETIRED);
+            case Frame.Terminated t -> terminated(peer, t);
             case Frame.Aborted a -> endFromHome(peer, a.opId(),
                     a.maybeDone() ? Outcome.OUTCOME_UNKNOWN : Outcome.PEER_UNREACHABLE);
             case Frame.Applied a -> applied(peer, a);
@@ -345,9 +367,27 @@ final class RemoteSide {
             return Rejection.UNKNOWN_REFERENCE; // e.g. the answer to an action a peer timeout already ended
         }
         actions.remove(action.id);
+        if (a.result() == Frame.ApplyResult.APPLIED && !action.retire) {
+            learnPoisoned(action.end, Frame.Side.WRITE);
+            if (action.end.side == Frame.Side.READ) {
+                learnPoisoned(action.end, Frame.Side.READ); // a reader's poison discards the buffer
+            }
+        }
         boolean done = a.result() == Frame.ApplyResult.APPLIED || action.retire; // invariant done-means-applied
         report(action.id, done ? Outcome.DONE : Outcome.NOT_DONE, null);
         return null;
+    }
+
+    private Rejection terminated(String peer, Frame.Terminated t) {
+        Op op = opOf(peer, t.opId());
+        if (op != null && t.poison()) {
+            learnPoisoned(op.end, op.end.side); // a reader is told only once nothing is left to read
+        }
+        return endFromHome(peer, t.opId(), t.poison() ? Outcome.POISONED : Outcome.RETIRED);
+    }
+
+    private void learnPoisoned(End e, Frame.Side side) {
+        poisoned.add(new PoisonedSide(e.peer, e.channelId, side));
     }
 
     private Rejection endFromHome(String peer, long opId, Outcome outcome) {
@@ -427,6 +467,7 @@ final class RemoteSide {
 
     /** The peer is a new incarnation: everything in flight with the old one ends, its ends are lost. */
     void peerRestarted(String peer, long nowNs) {
+        poisoned.removeIf(p -> p.peer.equals(peer)); // the new incarnation's channels are new
         for (End e : ends.values()) {
             if (e.peer.equals(peer)) {
                 e.lost = true;

@@ -314,6 +314,58 @@ class OperationProtocolTest extends TwoNodes {
     }
 
     @Test
+    void onceItsPoisonIsAppliedLaterOffersOnThatSideEndPoisonedAtOnceThroughAnyEnd() {
+        long r = end(Frame.Side.READ);
+        long w = end(Frame.Side.WRITE);
+        remote.poison(w, results::add);
+        settle();
+        assertEquals(Outcome.DONE, only(results).outcome());
+        long w2 = end(Frame.Side.WRITE);
+        long r2 = end(Frame.Side.READ);
+        long framesBefore = remote.node.counters().get(Counters.Event.FRAMES_SENT);
+        long calledAt = net.nowNs;
+        List<SimNet.Result> later = new ArrayList<>();
+        remote.offer(w2, bytes("x"), false, calledAt, later::add);
+        remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, later::add);
+        settle();
+        assertEquals(List.of(Outcome.POISONED, Outcome.POISONED), later.stream().map(SimNet.Result::outcome).toList());
+        assertEquals(calledAt, later.get(0).atNs(), "a write, even with a zero timeout, knows at once");
+        assertTrue(later.get(1).atNs() > calledAt, "a writer's poison may leave a buffer to read: the read asks");
+
+        long framesAfter = remote.node.counters().get(Counters.Event.FRAMES_SENT);
+        List<SimNet.Result> again = new ArrayList<>();
+        long readAt = net.nowNs;
+        remote.offer(r2, null, false, readAt, again::add);
+        net.runUntil(readAt + 10 * SimNet.US);
+        assertEquals(Outcome.POISONED, only(again).outcome(), "a read TERMINATED by poison: reads know now too");
+        assertEquals(readAt, only(again).atNs());
+        assertTrue(framesAfter > framesBefore, "the read asked the home");
+        assertEquals(framesAfter, remote.node.counters().get(Counters.Event.FRAMES_SENT), "this one sent nothing");
+    }
+
+    @Test
+    void aReadersPoisonMakesLaterReadsEndPoisonedAtOnceUntilTheHomeRestarts() {
+        long r = end(Frame.Side.READ);
+        remote.poison(r, results::add);
+        settle();
+        List<SimNet.Result> later = new ArrayList<>();
+        long calledAt = net.nowNs;
+        remote.offer(r, null, false, calledAt, later::add);
+        net.runUntil(calledAt + 10 * SimNet.US);
+        assertEquals(Outcome.POISONED, only(later).outcome(), "the reader's poison discarded the buffer");
+
+        home.alive = false;
+        SimNet.SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNet.Chan fresh = reborn.host("A");
+        long r2 = end(Frame.Side.READ); // the lookup and the OPEN_END meet the new incarnation
+        List<SimNet.Result> fresher = new ArrayList<>();
+        reborn.localWrite(fresh, bytes("new life"), homeResults::add);
+        remote.offer(r2, null, false, ProtocolNode.NO_DEADLINE, fresher::add);
+        settle();
+        assertEquals("new life", text(only(fresher).value()), "the new incarnation's channel is not poisoned");
+    }
+
+    @Test
     void aPoisonThroughAnEndTheHomeRefusedIsNotDone() {
         end(Frame.Side.WRITE);
         long bogus = remote.node.openEnd("home", 999, Frame.Side.WRITE, net.nowNs);
