@@ -264,6 +264,10 @@ final class RemoteSide {
         } else {
             actions.put(id, new EndAction(id, e, retire, nowNs));
             links.send(e.peer, retire ? new Frame.Retire(id, e.id) : new Frame.Poison(id, e.id), nowNs);
+            if (!retire && links.bug(SeededBug.POISON_DONE_ON_SEND)) {
+                actions.remove(id);
+                report(id, Outcome.DONE, null);
+            }
         }
         return id;
     }
