@@ -5,7 +5,8 @@
  * end 1 and end 2 (their OPEN_END already applied), and one local reader end at the home.
  * End 1 makes NW unconditional writes one after the other (the last one has a deadline
  * that may fire while it is OFFERED), then retires. End 2 makes no write: at any moment it
- * poisons the channel (POISON) and then retires, or only retires (RETIRE). The local reader
+ * poisons the channel (POISON), waits for the home's APPLIED (poison() returns only then)
+ * and then retires, or only retires (RETIRE); each RETIRE is answered APPLIED too. The local reader
  * takes whatever the channel matches and, at any moment, may poison the channel or retire
  * its end. The network drops, duplicates and reorders frames both ways.
  *
@@ -18,20 +19,23 @@
  * communication completes; there is no buffer); a write that was taken ends DONE (writes
  * completed before the poison are kept) and one that ends DONE was taken; POISONED,
  * RETIRED and NOT_DONE writes were not taken; nothing taken twice; a side retires only
- * once all its ends retired.
- * Liveness (the claim all_end, pan -a -f): every write ends, both remote ends finish, and
- * the channel ends poisoned or retired.
+ * once all its ends retired; a poison reported done was applied at the home (invariant
+ * done-means-applied: the channel is no longer open).
+ * Liveness (the claim all_end, pan -a -f): every write ends, both remote ends finish, every
+ * RETIRE is answered APPLIED, and the channel ends poisoned or retired.
  *
  * Seeded bugs: BUG_NO_TERMINATED (the home forgets to send TERMINATED to a queued remote
  * offer when the channel is poisoned or retired), BUG_DONE_ON_TERMINATED (the remote end
  * reports a write DONE on TERMINATED), BUG_RETIRE_PER_CHANNEL (the writer side retires on
- * the first RETIRE, counted per channel instead of per end).
+ * the first RETIRE, counted per channel instead of per end), BUG_POISON_DONE_ON_SEND (end 2's
+ * poison returns when POISON is sent, without waiting for APPLIED: the old behaviour).
  */
 
 #ifndef NW
 #define NW 2
 #endif
-/* Bounds: four frames unacked (OFFER, WITHDRAW, POISON, RETIRE may all be in flight); the
+/* Bounds: K frames unacked (OFFER, WITHDRAW, POISON, RETIRE may all be in flight, and the
+ * home's TAKEN or TERMINATED, WITHDRAWN and three APPLIED); the
  * network drops one frame but neither duplicates nor reorders (the session's dedup and
  * order are checked in models (a) and (b); here they would only multiply the states). */
 #define K 4
@@ -55,6 +59,9 @@ mtype = { OPEN };
 /* Frame.Terminated.poison */
 #define T_POISON 1
 #define T_RETIRE 0
+/* Frame.Applied: APPLIED(x = the end, y = T_POISON or T_RETIRE), the pair standing for the
+ * operation id, since each end poisons and retires at most once here */
+mtype = { APPLIED };
 
 /* Node 0, RemoteSide: end 1's operation in flight (its id is also its value, 1..NW) */
 byte op;
@@ -63,6 +70,8 @@ mtype opState = IDLE;
 bool opEnded;                 /* RemoteSide.Op.ended (invariant completed-once) */
 mtype outcome[NW + 1];
 bool e1Retired; bool e2Done;  /* the remote ends have sent RETIRE */
+bool poisonDone;              /* end 2's poison returned (RemoteSide: ended DONE) */
+bool retireDone[3];           /* the RETIRE of end 1, 2 was answered APPLIED */
 
 /* Node 1, HomeSide and its channel */
 mtype fState[NW + 1];         /* HomeSide.offers, by opId */
@@ -111,8 +120,16 @@ inline writer_receives(t, x, y) {
         :: else -> finish_op(RETIRED)
         fi
 #endif
+    :: t == APPLIED && y == T_POISON && x == 2 && !poisonDone -> poison_done()   /* RemoteSide.applied */
+    :: t == APPLIED && y == T_RETIRE && !retireDone[x] -> retireDone[x] = true
     :: else -> skip   /* UNKNOWN_REFERENCE, or a race the withdraw lost */
     fi
+}
+
+/* End 2's poison ends DONE (invariant done-means-applied) */
+inline poison_done() {
+    assert(cst != OPEN);
+    poisonDone = true
 }
 
 /* The binding's terminated for every QUEUED offer, when the channel is poisoned or retired */
@@ -159,7 +176,8 @@ inline home_receives(t, x, y) {
     :: t == WITHDRAW && fState[x] == QUEUED ->
         fState[x] = GONE; sess_send(1, WITHDRAWN, x, WR_WITHDRAWN, 0)
     :: t == WITHDRAW && fState[x] != QUEUED -> sess_send(1, WITHDRAWN, x, WR_ALREADY_GONE, 0)
-    :: t == POISON && endKnown[x] -> home_poison()                   /* endAction(poison) */
+    :: t == POISON && endKnown[x] ->                                 /* endAction(poison) */
+        home_poison(); sess_send(1, APPLIED, x, T_POISON, 0)           /* applied-before-answer */
     :: t == RETIRE && endKnown[x] ->                                 /* endAction(retire) */
         endKnown[x] = false; writersRetired++;
         if
@@ -171,7 +189,8 @@ inline home_receives(t, x, y) {
             assert(writersRetired == 2);   /* a side retires only with its last end */
             home_retire()
         :: else -> skip
-        fi
+        fi;
+        sess_send(1, APPLIED, x, T_RETIRE, 0)
     :: else -> skip
     fi
 }
@@ -203,10 +222,16 @@ end:
     od
 }
 
-/* Remote end 2: poisons and retires, or only retires, at any moment */
+/* Remote end 2: poisons and retires, or only retires, at any moment; poison() returns
+ * only once the home's APPLIED arrived */
 proctype End2() {
     if
-    :: atomic { sess_send(0, POISON, 2, 0, 0) }
+    :: atomic { sess_send(0, POISON, 2, 0, 0)
+#ifdef BUG_POISON_DONE_ON_SEND
+        ; poison_done()
+#endif
+        };
+        poisonDone
     :: skip
     fi;
     atomic { e2Done = true; sess_send(0, RETIRE, 2, 0, 0) }
@@ -234,12 +259,15 @@ end:
     od
 }
 
-ltl all_end { <> (nextW > NW && opState == IDLE && e1Retired && e2Done && cst != OPEN) }
+ltl all_end { <> (nextW > NW && opState == IDLE && e1Retired && e2Done && retireDone[1] && retireDone[2]
+        && cst != OPEN) }
 /* Witnesses, which SPIN must refute: a write ends POISONED; one ends RETIRED; a write is
- * DONE while end 2 has retired and end 1 has not (the side did not retire with one end). */
+ * DONE while end 2 has retired and end 1 has not (the side did not retire with one end); */
 ltl witness_poisoned { [] (outcome[1] != POISONED && outcome[2] != POISONED) }
 ltl witness_retired { [] (outcome[1] != RETIRED && outcome[2] != RETIRED) }
 ltl witness_done_after_retire { [] !(!endKnown[2] && endKnown[1] && outcome[NW] == DONE) }
+/* ... and end 2's poison returns (APPLIED arrives) */
+ltl witness_poison_applied { [] !poisonDone }
 
 init {
     atomic {

@@ -37,14 +37,7 @@ final class ProcessRunner {
         } catch (PoisonException e) {
             return recorded(poisonEnds(process, null), record);
         } catch (RetiredException e) {
-            try {
-                for (ChannelEnd end : OwnedEnds.of(process)) {
-                    end.retire();
-                }
-                return null;
-            } catch (RuntimeException | Error searchFailed) {
-                return recorded(searchFailed, record);
-            }
+            return recorded(endEvery(process, false, null), record);
         } catch (Throwable failure) {
             record.accept(failure);
             return poisonEnds(process, failure);
@@ -58,19 +51,44 @@ final class ProcessRunner {
         return failure;
     }
 
-    /** Poisons every end the process owns; returns {@code failure}, or a failure of the search itself. */
+    /** Poisons every end the process owns; returns {@code failure}, or a failure of the search or of a poison. */
     static Throwable poisonEnds(CSProcess process, Throwable failure) {
+        return endEvery(process, true, failure);
+    }
+
+    /**
+     * Poisons or retires every end the process owns, going on past an end that fails (a remote
+     * end whose home is unreachable), so that every other end is still reached.
+     *
+     * @return {@code failure}, or if it is null the first failure of the search or of an end,
+     *     with the later ones suppressed in it
+     */
+    private static Throwable endEvery(CSProcess process, boolean poison, Throwable failure) {
+        Throwable result = failure;
         try {
             for (ChannelEnd end : OwnedEnds.of(process)) {
-                end.poison();
+                try {
+                    if (poison) {
+                        end.poison();
+                    } else {
+                        end.retire();
+                    }
+                } catch (RuntimeException | Error endFailed) {
+                    result = withSuppressed(result, endFailed);
+                }
             }
         } catch (RuntimeException | Error searchFailed) {
-            if (failure == null) {
-                return searchFailed;
-            }
-            failure.addSuppressed(searchFailed);
+            result = withSuppressed(result, searchFailed);
         }
-        return failure;
+        return result;
+    }
+
+    private static Throwable withSuppressed(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     /** Rethrows {@code failure} as it is: checked exceptions unchanged, through {@code throws Exception}. */

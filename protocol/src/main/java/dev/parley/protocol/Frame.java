@@ -149,13 +149,27 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
         public FrameType type() { return FrameType.ABORTED; }
     }
 
-    /** A remote end poisons the home's channel. */
-    public record Poison(long endId) implements Body {
+    /** A remote end poisons the home's channel; the home answers APPLIED for {@code opId}. */
+    public record Poison(long opId, long endId) implements Body {
         public FrameType type() { return FrameType.POISON; }
     }
 
-    /** A remote end retires from the home's channel. */
-    public record Retire(long endId) implements Body {
+    /** A remote end retires from the home's channel; the home answers APPLIED for {@code opId}. */
+    public record Retire(long opId, long endId) implements Body {
         public FrameType type() { return FrameType.RETIRE; }
+    }
+
+    /** What the home did with a POISON or RETIRE. */
+    public enum ApplyResult {
+        /** Done at the home channel before this answer was sent. */
+        APPLIED,
+        /** The home knows no such end (it refused to open it): nothing was done. */
+        NO_SUCH_END
+    }
+
+    /** The home answers a POISON or RETIRE once it has acted on it. */
+    public record Applied(long opId, ApplyResult result) implements Body {
+        public Applied { Objects.requireNonNull(result, "result"); }
+        public FrameType type() { return FrameType.APPLIED; }
     }
 }

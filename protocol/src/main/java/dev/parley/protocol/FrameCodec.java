@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * no corrupted frame is taken for a good one. One instance per thread (it keeps a
  * {@link Mac}).
  *
- * <h2>Wire format, version 1</h2>
+ * <h2>Wire format, version 2</h2>
  * All integers are big-endian (network byte order); {@code u8}, {@code u16}, {@code u32} are
  * unsigned, {@code i64} is a two's-complement 64-bit integer. Every frame starts with this
  * 40-byte envelope:
@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  * +---------------+---------------+---------------+-----------+-+-+
- * |  magic 0x50   |  version = 1  |   type (u8)   | reserved 0|C|M|
+ * |  magic 0x50   |  version = 2  |   type (u8)   | reserved 0|C|M|
  * +---------------+---------------+---------------+-----------+-+-+
  * |                     body length in bytes (u32)                |
  * +---------------------------------------------------------------+
@@ -92,16 +92,20 @@ import javax.crypto.spec.SecretKeySpec;
  * +---------------+                    |        value bytes ...        |
  * |reason u8 0=BUSY,1=FINAL|           +-------------------------------+
  *
- * TAKEN (25), WITHDRAW (26)            WITHDRAWN (27), TERMINATED (28), ABORTED (29)
- * +-------------------------------+    +-------------------------------+
- * |        operation id (i64)     |    |        operation id (i64)     |
- * +-------------------------------+    +---------------+---------------+
- *                                      |   code (u8)   |
- * POISON (30), RETIRE (31)             +---------------+
- * +-------------------------------+      WITHDRAWN: 0 = withdrawn, 1 = already gone
- * |          end id (i64)         |      TERMINATED: 0 = retired, 1 = poisoned
- * +-------------------------------+      ABORTED: 0 = not done, 1 = maybe done
+ * TAKEN (25), WITHDRAW (26)            WITHDRAWN (27), TERMINATED (28), ABORTED (29),
+ * +-------------------------------+    APPLIED (32)
+ * |        operation id (i64)     |    +-------------------------------+
+ * +-------------------------------+    |        operation id (i64)     |
+ *                                      +---------------+---------------+
+ * POISON (30), RETIRE (31)             |   code (u8)   |
+ * +-------------------------------+    +---------------+
+ * |        operation id (i64)     |      WITHDRAWN: 0 = withdrawn, 1 = already gone
+ * +-------------------------------+      TERMINATED: 0 = retired, 1 = poisoned
+ * |          end id (i64)         |      ABORTED: 0 = not done, 1 = maybe done
+ * +-------------------------------+      APPLIED: 0 = applied, 1 = no such end
  * </pre>
+ * Version 2 differs from version 1 in POISON and RETIRE, which carry an operation id, and in
+ * APPLIED, their answer; a version 1 node is rejected as UNKNOWN_VERSION.
  *
  * <h2>Implementation note</h2>
  * Invariant <b>decode-total</b>: {@link #decode} returns a {@link Decoded} for every input
@@ -115,7 +119,7 @@ public final class FrameCodec {
     /** The first byte of every frame. */
     public static final int MAGIC = 0x50;
     /** The wire version this codec writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The envelope's length in bytes. */
     public static final int HEADER_BYTES = 40;
     /** The MAC's length in bytes. */
@@ -235,8 +239,9 @@ public final class FrameCodec {
             case Frame.Withdrawn w -> buffer(9).putLong(w.opId()).put((byte) w.result().ordinal()).array();
             case Frame.Terminated t -> buffer(9).putLong(t.opId()).put((byte) (t.poison() ? 1 : 0)).array();
             case Frame.Aborted a -> buffer(9).putLong(a.opId()).put((byte) (a.maybeDone() ? 1 : 0)).array();
-            case Frame.Poison p -> buffer(8).putLong(p.endId()).array();
-            case Frame.Retire r -> buffer(8).putLong(r.endId()).array();
+            case Frame.Poison p -> buffer(16).putLong(p.opId()).putLong(p.endId()).array();
+            case Frame.Retire r -> buffer(16).putLong(r.opId()).putLong(r.endId()).array();
+            case Frame.Applied a -> buffer(9).putLong(a.opId()).put((byte) a.result().ordinal()).array();
         };
     }
 
@@ -390,8 +395,13 @@ public final class FrameCodec {
                 Boolean maybe = bool(in.get());
                 yield maybe == null ? null : new Frame.Aborted(op, maybe);
             }
-            case POISON -> new Frame.Poison(in.getLong());
-            case RETIRE -> new Frame.Retire(in.getLong());
+            case POISON -> new Frame.Poison(in.getLong(), in.getLong());
+            case RETIRE -> new Frame.Retire(in.getLong(), in.getLong());
+            case APPLIED -> {
+                long op = in.getLong();
+                int result = in.get();
+                yield result == 0 || result == 1 ? new Frame.Applied(op, Frame.ApplyResult.values()[result]) : null;
+            }
         };
     }
 

@@ -23,7 +23,8 @@ public enum FrameType {
     TERMINATED(28, true),
     ABORTED(29, true),
     POISON(30, true),
-    RETIRE(31, true);
+    RETIRE(31, true),
+    APPLIED(32, true);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

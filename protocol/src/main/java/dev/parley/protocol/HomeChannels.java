@@ -44,9 +44,15 @@ public interface HomeChannels {
     /** Answers the proposal reported for {@code offer}; exactly once per report. */
     void answer(OfferKey offer, ProposalAnswer answer);
 
-    /** A remote end poisoned its channel. */
+    /**
+     * A remote end poisoned its channel. The channel must be poisoned when this returns: the
+     * node then confirms the poison to the remote end, whose {@code poison()} returns.
+     */
     void poison(EndKey end);
 
-    /** A remote end retired (or its node restarted, which retires its ends). */
+    /**
+     * A remote end retired (or its node restarted, which retires its ends). The end must be
+     * retired when this returns, as for {@link #poison}.
+     */
     void retire(EndKey end);
 }

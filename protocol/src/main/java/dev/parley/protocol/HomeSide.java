@@ -26,6 +26,8 @@ import java.util.Map;
  *             answered UNKNOWN, ABORTED(maybe done) sent, gone
  *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; its ends retired
  * </pre>
+ * A POISON or RETIRE from a remote end has no state here: it is applied to the home channel
+ * on arrival and answered APPLIED at once.
  *
  * <h2>Implementation note</h2>
  * Invariants, by name:
@@ -44,6 +46,10 @@ import java.util.Map;
  *       and the proposal) or when the held partner's deadline plus one peer timeout has passed;
  *       never merely because the answer is slow while the remote node is heard. A partner with
  *       no deadline is held until the answer or the silence.</li>
+ *   <li><b>applied-before-answer</b>: APPLIED(APPLIED) for a POISON or RETIRE is sent only
+ *       after {@link HomeChannels#poison} or {@link HomeChannels#retire} returned, and the
+ *       binding applies both synchronously to the home channel; every POISON and RETIRE is
+ *       answered, NO_SUCH_END for an end this node does not know.</li>
  * </ul>
  * The remote end answers every proposal (ACCEPT, DECLINE, or WITHDRAW for an offer it gave
  * up), and the session retransmits until the answer arrives; so while the remote node is
@@ -116,8 +122,8 @@ final class HomeSide {
             case Frame.Accept a -> accepted(new OfferKey(peer, incarnation, a.opId()), a.proposalId(), nowNs);
             case Frame.Decline d -> declined(new OfferKey(peer, incarnation, d.opId()), d, nowNs);
             case Frame.Withdraw w -> withdrawRequested(new OfferKey(peer, incarnation, w.opId()), nowNs);
-            case Frame.Poison p -> endAction(new EndKey(peer, incarnation, p.endId()), false);
-            case Frame.Retire r -> endAction(new EndKey(peer, incarnation, r.endId()), true);
+            case Frame.Poison p -> endAction(new EndKey(peer, incarnation, p.endId()), p.opId(), false, nowNs);
+            case Frame.Retire r -> endAction(new EndKey(peer, incarnation, r.endId()), r.opId(), true, nowNs);
             default -> Rejection.MALFORMED; // a remote-bound body sent to the home side
         };
     }
@@ -203,8 +209,10 @@ final class HomeSide {
         }
     }
 
-    private Rejection endAction(EndKey end, boolean retire) {
+    /** Applies a POISON or RETIRE at once and then answers it (invariant applied-before-answer). */
+    private Rejection endAction(EndKey end, long opId, boolean retire, long nowNs) {
         if (!ends.containsKey(end)) {
+            links.send(end.peer(), new Frame.Applied(opId, Frame.ApplyResult.NO_SUCH_END), nowNs);
             return Rejection.UNKNOWN_REFERENCE;
         }
         if (retire) {
@@ -213,6 +221,7 @@ final class HomeSide {
         } else {
             home.poison(end);
         }
+        links.send(end.peer(), new Frame.Applied(opId, Frame.ApplyResult.APPLIED), nowNs);
         return null;
     }
 

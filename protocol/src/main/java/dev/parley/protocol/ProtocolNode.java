@@ -17,9 +17,9 @@ import java.util.Objects;
  *
  * <p>Callbacks run inside calls into the node. A callback may call back into the node: the
  * event methods ({@link #proposed}, {@link #terminated}, {@link #holdAnswered},
- * {@link #withdraw}, {@link #poison}, {@link #retire}) are then queued and run, in order,
- * before the outermost call returns; the methods that start something and return its id
- * ({@link #lookup}, {@link #openEnd}, {@link #offer}) must be called from outside callbacks.
+ * {@link #withdraw}) are then queued and run, in order, before the outermost call returns;
+ * the methods that start something and return its id ({@link #lookup}, {@link #openEnd},
+ * {@link #offer}, {@link #poison}, {@link #retire}) must be called from outside callbacks.
  *
  * <h2>Layers</h2>
  * {@link FrameCodec} (bytes, version, MAC) under {@link Session} (per-peer reliable,
@@ -246,14 +246,33 @@ public final class ProtocolNode {
         run(() -> remote.holdAnswered(opId, answer, nowNs));
     }
 
-    /** Poisons the home channel through this remote end. */
-    public void poison(long endId, long nowNs) {
-        run(() -> remote.poison(endId, nowNs));
+    /**
+     * Poisons the home channel through this remote end. Ends in exactly one
+     * {@link RemoteEnds#completed}, with no value: DONE once the home has poisoned the channel;
+     * NOT_DONE when the end had retired (nothing to do) or the home knows no such end;
+     * OUTCOME_UNKNOWN when the home fell silent for the peer timeout before it confirmed (the
+     * poison is still resent, and applied if that home incarnation is heard again), or it
+     * restarted (the end is gone with the channel it belonged to). It has no deadline.
+     *
+     * @return the poison's operation id
+     */
+    public long poison(long endId, long nowNs) {
+        checkNotInCallback("poison");
+        return call(() -> remote.poison(endId, nowNs));
     }
 
-    /** Retires this remote end at its home channel. */
-    public void retire(long endId, long nowNs) {
-        run(() -> remote.retire(endId, nowNs));
+    /**
+     * Retires this remote end at its home channel. Ends in exactly one
+     * {@link RemoteEnds#completed}, with no value: DONE once the home has retired the end, or
+     * at once when the end had retired already or its home restarted (which retired it);
+     * OUTCOME_UNKNOWN when the home fell silent for the peer timeout before it confirmed. The
+     * end takes no offer after this call. It has no deadline.
+     *
+     * @return the retire's operation id
+     */
+    public long retire(long endId, long nowNs) {
+        checkNotInCallback("retire");
+        return call(() -> remote.retire(endId, nowNs));
     }
 
     // ------------------------------------------------------------------------------------------

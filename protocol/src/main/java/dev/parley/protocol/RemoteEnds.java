@@ -19,7 +19,8 @@ public interface RemoteEnds {
     void askHold(long opId, byte[] value);
 
     /**
-     * Reports how an operation ended; exactly once per operation. For a conditional offer
+     * Reports how an operation ended; exactly once per operation: an offer, or a poison or
+     * retire (see {@link ProtocolNode#poison}, {@link ProtocolNode#retire}). For a conditional offer
      * whose decision the binding holds (it answered HELD), DONE commits the decision, NOT_DONE
      * releases it and any other outcome fails it; for one not held, a failure outcome fails
      * the decision if it is still open ({@code tryFail}), and DONE cannot happen.

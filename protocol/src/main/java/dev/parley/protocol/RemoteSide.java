@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The operations of this node's remote ends on channels hosted elsewhere: offers, their
- * answers to the home's proposals, withdrawal, timeouts and lookups. Not thread-safe: only
- * its node's thread calls it.
+ * answers to the home's proposals, withdrawal, poison and retire, timeouts and lookups. Not
+ * thread-safe: only its node's thread calls it.
  *
  * <h2>States of an operation and who moves them</h2>
  * <pre>
@@ -26,6 +26,17 @@ import java.util.Map;
  *   AWAIT_TAKEN / WITHDRAWING --peer silent, or deadline plus a peer timeout (timer)--&gt; ended
  *             OUTCOME_UNKNOWN
  *   any     --TERMINATED / ABORTED (home), peer silent, peer restart--&gt; ended
+ * </pre>
+ * A poison or retire is an operation too, with one state between its POISON or RETIRE and
+ * the home's APPLIED:
+ * <pre>
+ *   (poison / retire of an open end) --&gt; APPLYING, POISON / RETIRE sent
+ *   APPLYING --APPLIED (home)--&gt; ended DONE (NO_SUCH_END: a poison NOT_DONE, a retire DONE)
+ *   APPLYING --peer silent (timer)--&gt; ended OUTCOME_UNKNOWN (the session still resends it)
+ *   APPLYING --peer restart--&gt; a retire ended DONE (the restart retired the end), a poison
+ *             OUTCOME_UNKNOWN
+ *   (retire of an end retired already, or lost to a restart) --&gt; ended DONE at once
+ *   (poison of an end retired already) --&gt; ended NOT_DONE at once; (of a lost end) OUTCOME_UNKNOWN
  * </pre>
  *
  * <h2>Implementation note</h2>
@@ -48,7 +59,18 @@ import java.util.Map;
  *       is only offered). An operation waiting for the home's answer (AWAIT_TAKEN, WITHDRAWING)
  *       never ends merely because time passed while the peer is heard: the session brings the
  *       answer, however lossy the link. The one exception is an operation whose askHold the
- *       binding has not answered yet.</li>
+ *       binding has not answered yet. A poison or retire (APPLYING) has no deadline: it ends
+ *       with the home's APPLIED, or when the peer fell silent or restarted.</li>
+ *   <li><b>poison-is-final</b>: a home channel, once poisoned, stays poisoned for the life of
+ *       its home's incarnation, and after a poison no writer can refill its buffer. So once
+ *       this node knows a side of a home channel is poisoned (a poison through one of its
+ *       ends was APPLIED: the writer side, and the reader side too for a reader's poison, which
+ *       discards the buffer; or an operation on that side was TERMINATED by poison), every
+ *       later offer on that side through any of its ends ends POISONED at once, without a
+ *       frame, as a local end would. The knowledge is dropped when the home restarts.</li>
+ *   <li><b>done-means-applied</b>: a poison or retire ends DONE only on the home's APPLIED,
+ *       which the home sends after it applied the action (or, for a retire, when the end is
+ *       gone there anyway: refused, retired before, or retired by the home's restart).</li>
  * </ul>
  */
 final class RemoteSide {
@@ -59,14 +81,24 @@ final class RemoteSide {
     private static final class End {
         final long id;
         final String peer;
+        final long channelId;
         final Frame.Side side;
         boolean lost;
 
-        End(long id, String peer, Frame.Side side) {
+        End(long id, String peer, long channelId, Frame.Side side) {
             this.id = id;
             this.peer = peer;
+            this.channelId = channelId;
             this.side = side;
         }
+
+        PoisonedSide poisonedSide() {
+            return new PoisonedSide(peer, channelId, side);
+        }
+    }
+
+    /** One side of a home channel that this node knows to be poisoned (invariant poison-is-final). */
+    private record PoisonedSide(String peer, long channelId, Frame.Side side) {
     }
 
     private static final class Op {
@@ -110,11 +142,18 @@ final class RemoteSide {
         }
     }
 
+    /** A poison or retire waiting for the home's APPLIED. */
+    private record EndAction(long id, End end, boolean retire, long sinceNs) {
+    }
+
     private final Links links;
     private final RemoteEnds remote;
     private final Map<Long, End> ends = new LinkedHashMap<>();
     private final Map<Long, Op> ops = new LinkedHashMap<>();
     private final Map<Long, Lookup> lookups = new LinkedHashMap<>();
+    /** POISON and RETIRE sent and not answered yet (state APPLYING), by operation id. */
+    private final Map<Long, EndAction> actions = new LinkedHashMap<>();
+    private final java.util.Set<PoisonedSide> poisoned = new java.util.HashSet<>();
     private long nextId = 1;
 
     RemoteSide(Links links, RemoteEnds remote) {
@@ -133,7 +172,7 @@ final class RemoteSide {
     }
 
     long openEnd(String peer, long channelId, Frame.Side side, long nowNs) {
-        End e = new End(nextId++, peer, side);
+        End e = new End(nextId++, peer, channelId, side);
         ends.put(e.id, e);
         links.send(peer, new Frame.OpenEnd(e.id, channelId, side), nowNs);
         return e.id;
@@ -152,6 +191,10 @@ final class RemoteSide {
         ops.put(op.id, op);
         if (e.lost) {
             finish(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
+            return op.id;
+        }
+        if (poisoned.contains(e.poisonedSide())) {
+            finish(op, Outcome.POISONED, null); // invariant poison-is-final: the home would refuse it
             return op.id;
         }
         links.send(e.peer, new Frame.Offer(op.id, e.id, conditional, value == null ? new byte[0] : value), nowNs);
@@ -200,18 +243,33 @@ final class RemoteSide {
         op.proposed = null;
     }
 
-    void poison(long endId, long nowNs) {
-        End e = ends.get(endId);
-        if (e != null && !e.lost) {
-            links.send(e.peer, new Frame.Poison(endId), nowNs);
-        }
+    /** @return the poison's operation id; it ends in {@link RemoteEnds#completed} */
+    long poison(long endId, long nowNs) {
+        return endAction(ends.get(endId), false, nowNs);
     }
 
-    void retire(long endId, long nowNs) {
-        End e = ends.remove(endId);
-        if (e != null && !e.lost) {
-            links.send(e.peer, new Frame.Retire(endId), nowNs);
+    /** @return the retire's operation id; it ends in {@link RemoteEnds#completed} */
+    long retire(long endId, long nowNs) {
+        return endAction(ends.remove(endId), true, nowNs);
+    }
+
+    private long endAction(End e, boolean retire, long nowNs) {
+        long id = nextId++;
+        if (e == null) {
+            // Retired already: retiring again is a no-op, and a poison through a retired end does nothing.
+            report(id, retire ? Outcome.DONE : Outcome.NOT_DONE, null);
+        } else if (e.lost) {
+            // Its home restarted: the restart retired the end there, and left no channel to poison.
+            report(id, retire ? Outcome.DONE : Outcome.OUTCOME_UNKNOWN, null);
+        } else {
+            actions.put(id, new EndAction(id, e, retire, nowNs));
+            links.send(e.peer, retire ? new Frame.Retire(id, e.id) : new Frame.Poison(id, e.id), nowNs);
+            if (!retire && links.bug(SeededBug.POISON_DONE_ON_SEND)) {
+                actions.remove(id);
+                report(id, Outcome.DONE, null);
+            }
         }
+        return id;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -225,9 +283,10 @@ final class RemoteSide {
             case Frame.Propose p -> proposed(peer, p.opId(), p.proposalId(), null, nowNs);
             case Frame.Taken t -> taken(peer, t.opId());
             case Frame.Withdrawn w -> withdrawn(peer, w);
-            case Frame.Terminated t -> endFromHome(peer, t.opId(), t.poison() ? Outcome.POISONED : Outcome.RETIRED);
+            case Frame.Terminated t -> terminated(peer, t);
             case Frame.Aborted a -> endFromHome(peer, a.opId(),
                     a.maybeDone() ? Outcome.OUTCOME_UNKNOWN : Outcome.PEER_UNREACHABLE);
+            case Frame.Applied a -> applied(peer, a);
             default -> Rejection.MALFORMED; // a home-bound body sent to the remote side
         };
     }
@@ -306,6 +365,35 @@ final class RemoteSide {
         return null;
     }
 
+    private Rejection applied(String peer, Frame.Applied a) {
+        EndAction action = actions.get(a.opId());
+        if (action == null || !action.end.peer.equals(peer)) {
+            return Rejection.UNKNOWN_REFERENCE; // e.g. the answer to an action a peer timeout already ended
+        }
+        actions.remove(action.id);
+        if (a.result() == Frame.ApplyResult.APPLIED && !action.retire) {
+            learnPoisoned(action.end, Frame.Side.WRITE);
+            if (action.end.side == Frame.Side.READ) {
+                learnPoisoned(action.end, Frame.Side.READ); // a reader's poison discards the buffer
+            }
+        }
+        boolean done = a.result() == Frame.ApplyResult.APPLIED || action.retire; // invariant done-means-applied
+        report(action.id, done ? Outcome.DONE : Outcome.NOT_DONE, null);
+        return null;
+    }
+
+    private Rejection terminated(String peer, Frame.Terminated t) {
+        Op op = opOf(peer, t.opId());
+        if (op != null && t.poison()) {
+            learnPoisoned(op.end, op.end.side); // a reader is told only once nothing is left to read
+        }
+        return endFromHome(peer, t.opId(), t.poison() ? Outcome.POISONED : Outcome.RETIRED);
+    }
+
+    private void learnPoisoned(End e, Frame.Side side) {
+        poisoned.add(new PoisonedSide(e.peer, e.channelId, side));
+    }
+
     private Rejection endFromHome(String peer, long opId, Outcome outcome) {
         Op op = opOf(peer, opId);
         if (op == null) {
@@ -343,6 +431,12 @@ final class RemoteSide {
                 }
             }
         }
+        for (EndAction a : new ArrayList<>(actions.values())) {
+            if (nowNs - Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) >= timeout) {
+                actions.remove(a.id); // invariant bounded-life: it may have been applied, or be later
+                report(a.id, Outcome.OUTCOME_UNKNOWN, null);
+            }
+        }
         for (Lookup l : new ArrayList<>(lookups.values())) {
             if (nowNs - l.deadlineNs >= 0) {
                 lookups.remove(l.id);
@@ -366,6 +460,9 @@ final class RemoteSide {
                         Math.min(silence, links.config().endByNs(op.deadlineNs)));
             }
         }
+        for (EndAction a : actions.values()) {
+            next = Math.min(next, Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) + timeout);
+        }
         for (Lookup l : lookups.values()) {
             next = Math.min(next, Math.min(l.deadlineNs, l.retryAtNs));
         }
@@ -374,6 +471,7 @@ final class RemoteSide {
 
     /** The peer is a new incarnation: everything in flight with the old one ends, its ends are lost. */
     void peerRestarted(String peer, long nowNs) {
+        poisoned.removeIf(p -> p.peer.equals(peer)); // the new incarnation's channels are new
         for (End e : ends.values()) {
             if (e.peer.equals(peer)) {
                 e.lost = true;
@@ -386,6 +484,12 @@ final class RemoteSide {
                 op.voided = true;
             }
         }
+        for (EndAction a : new ArrayList<>(actions.values())) {
+            if (a.end.peer.equals(peer)) {
+                actions.remove(a.id); // the restart retired the end; a poison may have reached the old one
+                report(a.id, a.retire ? Outcome.DONE : Outcome.OUTCOME_UNKNOWN, null);
+            }
+        }
         for (Lookup l : lookups.values()) {
             if (l.peer.equals(peer)) {
                 links.send(peer, new Frame.Lookup(l.id, l.name), nowNs); // lookups are idempotent: ask the new one
@@ -393,9 +497,12 @@ final class RemoteSide {
         }
     }
 
-    /** @return how many operations are in flight (ended ones awaiting a withdraw confirmation included) */
+    /**
+     * @return how many operations are in flight (ended ones awaiting a withdraw confirmation
+     *     included, and poisons and retires awaiting APPLIED)
+     */
     int inFlight() {
-        return ops.size();
+        return ops.size() + actions.size();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -423,6 +530,11 @@ final class RemoteSide {
             return;
         }
         op.ended = true;
+        report(op.id, outcome, value);
+    }
+
+    /** Counts and reports an operation's outcome; its caller makes sure it happens once. */
+    private void report(long opId, Outcome outcome, byte[] value) {
         links.counters().add(switch (outcome) {
             case DONE -> Counters.Event.OPERATIONS_DONE;
             case NOT_DONE -> Counters.Event.OPERATIONS_NOT_DONE;
@@ -430,7 +542,7 @@ final class RemoteSide {
             case PEER_UNREACHABLE -> Counters.Event.OPERATIONS_PEER_UNREACHABLE;
             case POISONED, RETIRED -> Counters.Event.OPERATIONS_TERMINATED;
         });
-        remote.completed(op.id, outcome, value);
+        remote.completed(opId, outcome, value);
     }
 
     /** @return the operations in flight, for failure messages */
@@ -441,6 +553,10 @@ final class RemoteSide {
                     .append(op.conditional ? " conditional " : " ")
                     .append(op.state).append(op.ended ? " (ended)" : "").append(op.voided ? " (voided)" : "")
                     .append(" since=").append(op.sinceNs).append(" deadline=").append(op.deadlineNs).append("; ");
+        }
+        for (EndAction a : actions.values()) {
+            out.append("op ").append(a.id).append(a.retire ? " RETIRE" : " POISON").append(" end ").append(a.end.id)
+                    .append(" APPLYING since=").append(a.sinceNs).append("; ");
         }
         return out.toString();
     }

@@ -26,5 +26,10 @@ public enum SeededBug {
      * cumulative acks (breaks incarnation-fenced: an ack of the old sequence space acknowledges
      * frames of the new one that never arrived). Added for the simulator in the model module.
      */
-    ACK_FROM_OLD_INCARNATION
+    ACK_FROM_OLD_INCARNATION,
+    /**
+     * A remote poison ends DONE as soon as its POISON is sent, without waiting for the home's
+     * APPLIED (breaks done-means-applied: the behaviour before APPLIED existed).
+     */
+    POISON_DONE_ON_SEND
 }

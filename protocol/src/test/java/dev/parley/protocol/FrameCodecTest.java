@@ -39,8 +39,9 @@ class FrameCodecTest {
                 new Frame(7, 9, 11, 1, new Frame.Withdrawn(100, Frame.WithdrawResult.ALREADY_GONE)),
                 new Frame(7, 9, 12, 1, new Frame.Terminated(100, true)),
                 new Frame(7, 9, 13, 1, new Frame.Aborted(100, true)),
-                new Frame(7, 9, 14, 1, new Frame.Poison(11)),
-                new Frame(7, 9, Long.MAX_VALUE, Long.MAX_VALUE, new Frame.Retire(11)));
+                new Frame(7, 9, 14, 1, new Frame.Poison(101, 11)),
+                new Frame(7, 9, 15, 1, new Frame.Applied(101, Frame.ApplyResult.NO_SUCH_END)),
+                new Frame(7, 9, Long.MAX_VALUE, Long.MAX_VALUE, new Frame.Retire(102, 11)));
     }
 
     /** Frames hold byte arrays, which records compare by reference: compare their encodings instead. */
@@ -97,7 +98,9 @@ class FrameCodecTest {
         assertEquals(Rejection.TRUNCATED, codec.decode(good, 5, good.length).rejection());
         assertEquals(Rejection.OVERSIZED, codec.decode(new byte[5000], 0, 5000).rejection());
         assertEquals(Rejection.BAD_MAGIC, codec.decode(with(good, 0, 0x51), 0, good.length).rejection());
-        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 2), 0, good.length).rejection());
+        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 1), 0, good.length).rejection(),
+                "version 1 (POISON and RETIRE without an operation id, no APPLIED) is no longer spoken");
+        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 3), 0, good.length).rejection());
         assertEquals(Rejection.UNKNOWN_TYPE, codec.decode(with(good, 2, 99), 0, good.length).rejection());
         assertEquals(Rejection.MALFORMED, codec.decode(with(good, 3, 4), 0, good.length).rejection());
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
@@ -117,6 +120,14 @@ class FrameCodecTest {
         FrameCodec codec = new FrameCodec(4096, null);
         byte[] good = codec.encode(new Frame(1, 2, 1, 0, new Frame.Lookup(1, "ab")));
         byte[] bad = reseal(with(good, good.length - FrameCodec.CRC_BYTES - 1, 0xFF));
+        assertEquals(Rejection.MALFORMED, codec.decode(bad, 0, good.length).rejection());
+    }
+
+    @Test
+    void anAppliedWithAnUndefinedResultCodeIsMalformed() {
+        FrameCodec codec = new FrameCodec(4096, null);
+        byte[] good = codec.encode(new Frame(1, 2, 1, 0, new Frame.Applied(5, Frame.ApplyResult.APPLIED)));
+        byte[] bad = reseal(with(good, good.length - FrameCodec.CRC_BYTES - 1, 2));
         assertEquals(Rejection.MALFORMED, codec.decode(bad, 0, good.length).rejection());
     }
 

@@ -40,6 +40,8 @@ class ProtocolSimulationTest {
         final Map<String, Long> stats = new java.util.TreeMap<>();
         int processesDone;
         String homeWriteInFlight;
+        boolean poisonSent;
+        Outcome poisonOutcome;
     }
 
     @Test
@@ -134,6 +136,7 @@ class ProtocolSimulationTest {
         r2.busyRate = 0.1;
         SimNet.Chan a = home.host("A");
         SimNet.Chan b = home.host("B");
+        home.host("P");
         History h = new History();
 
         homeReader(net, home, a, h);
@@ -154,6 +157,7 @@ class ProtocolSimulationTest {
                 homes[0] = reborn;
                 homeReader(net, reborn, reborn.host("A"), h);
                 homeWriter(net, reborn, reborn.host("B"), h, "h2-", 0);
+                reborn.host("P");
             });
         }
         if (seed % 4 == 0) {
@@ -168,7 +172,11 @@ class ProtocolSimulationTest {
         if (h.processesDone < 4) {
             h.errors.add("processes still running at the time limit: done=" + h.processesDone);
         }
-        net.runUntil(net.nowNs + 3 * CONFIG.peerTimeoutNs()); // let withdrawals and aborts settle
+        poisonP(net, r2, homes, h);
+        net.runUntil(net.nowNs + 3 * CONFIG.peerTimeoutNs()); // let withdrawals, aborts and the poison settle
+        if (h.poisonSent && h.poisonOutcome == null) {
+            h.errors.add("the poison of P never ended");
+        }
         for (SimNet.SimNode n : List.of(homes[0], r1, r2)) {
             for (Counters.Event e : Counters.Event.values()) {
                 h.stats.merge(e.name(), n.node.counters().get(e), Long::sum);
@@ -183,6 +191,24 @@ class ProtocolSimulationTest {
             }
         }
         return h;
+    }
+
+    /** {@code r} poisons channel P through a fresh reader end; DONE must find P poisoned at its home. */
+    private static void poisonP(SimNet net, SimNet.SimNode r, SimNet.SimNode[] homes, History h) {
+        SimNet.SimNode at = homes[0];
+        r.lookup(at.name, "P", net.nowNs + 5_000 * MS, channelId -> {
+            if (channelId <= 0) {
+                return; // nothing to poison; the other processes' checks say why
+            }
+            long end = r.node.openEnd(at.name, channelId, Frame.Side.READ, net.nowNs);
+            h.poisonSent = true;
+            r.poison(end, result -> {
+                h.poisonOutcome = result.outcome();
+                if (result.outcome() == Outcome.DONE && at.alive && !at.channels.get("P").poisoned) {
+                    h.errors.add("the poison of P ended DONE at " + net.nowNs + " before its home applied it");
+                }
+            });
+        });
     }
 
     private static void connect(SimNet net, SimNet.SimNode r, String homeName, String channel, Frame.Side side,

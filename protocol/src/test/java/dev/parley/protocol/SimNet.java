@@ -225,7 +225,20 @@ final class SimNet {
         }
 
         long offer(long endId, byte[] value, boolean conditional, long deadlineNs, Consumer<Result> done) {
-            long op = node.offer(endId, value, conditional, deadlineNs, nowNs);
+            return track(node.offer(endId, value, conditional, deadlineNs, nowNs), done);
+        }
+
+        /** Poisons the home channel through a remote end; {@code done} gets the outcome. */
+        long poison(long endId, Consumer<Result> done) {
+            return track(node.poison(endId, nowNs), done);
+        }
+
+        /** Retires a remote end; {@code done} gets the outcome. */
+        long retire(long endId, Consumer<Result> done) {
+            return track(node.retire(endId, nowNs), done);
+        }
+
+        private long track(long op, Consumer<Result> done) {
             Result r = early.remove(op);
             if (r != null) {
                 at(nowNs, () -> done.accept(r));

@@ -103,6 +103,33 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
         return id;
     }
 
+    /**
+     * Poisons the home channel through a remote end, or retires the end; {@code then} gets the
+     * outcome as an event of its own, once the home confirmed or the protocol gave up.
+     */
+    void endAction(long endId, boolean retire, java.util.function.Consumer<Outcome> then) {
+        long id = retire ? node.retire(endId, sim.nowNs()) : node.poison(endId, sim.nowNs());
+        RemoteOp op = new RemoteOp() {
+            @Override
+            public HoldAnswer askHold(long opId, byte[] value) {
+                sim.violation("protocol", "askHold for opId=" + opId + ", a " + (retire ? "retire" : "poison"));
+                return HoldAnswer.FINAL;
+            }
+
+            @Override
+            public void completed(Outcome outcome, byte[] value) {
+                sim.count((retire ? "retire." : "poison.") + outcome);
+                sim.soon(() -> then.accept(outcome));
+            }
+        };
+        Outcome done = early.remove(id);
+        if (done != null) {
+            op.completed(done, null);
+        } else {
+            ops.put(id, op);
+        }
+    }
+
     // ---- Network
 
     @Override

@@ -277,7 +277,7 @@ final class Workload {
 
         void retire(long end) {
             if (node.alive) {
-                node.node().retire(end, sim.nowNs());
+                node.endAction(end, true, outcome -> { });
             }
         }
     }
@@ -431,9 +431,18 @@ final class Workload {
                 return;
             }
             connect(c, true, end -> {
-                node.node().poison(end, sim.nowNs());
-                retire(end);
-                finish();
+                SimNode home = sim.node(c.home); // the incarnation that gets the end, if it lives on
+                node.endAction(end, false, outcome -> {
+                    boolean sameHome = home.alive && sim.node(c.home) == home;
+                    if (outcome == Outcome.DONE && sameHome && home.channel(c.name).terminated != Ending.POISONED) {
+                        sim.violation("poison-applied", name + "'s poison of " + c.name + " ended DONE at "
+                                + sim.nowNs() + " while its home channel is not poisoned");
+                    }
+                    if (!over) {
+                        retire(end);
+                        finish();
+                    }
+                });
             });
         }
     }

@@ -41,6 +41,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * home confirms (TAKEN), the home falls silent for the peer timeout, or the alternation's
  * deadline plus one peer timeout passes (the guard's offer carries that deadline).
  *
+ * <p>{@code poison()} and {@code retire()} wait for the home's APPLIED, so that an operation
+ * after them, on any end, sees them as it would a local poison or retire. They have no
+ * deadline: the node ends them OUTCOME_UNKNOWN once the home has been silent for the peer
+ * timeout.
+ *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
  * was delivered at most once), a pending connect or end creation, and every operation started
@@ -342,6 +347,46 @@ public final class RemoteEndpoints implements RemoteEnds {
         }
     }
 
+    /**
+     * Starts a poison or retire on the node's thread and waits, without giving in to interrupts
+     * (the action cannot be taken back; the interrupt status is kept), for its outcome. The
+     * node bounds the wait by the peer timeout.
+     *
+     * @throws NodeStopped if the node's thread stopped meanwhile
+     */
+    private Outcome endAction(java.util.function.LongSupplier start) {
+        CompletableFuture<Long> started = waitedOn(new CompletableFuture<>());
+        loop.submit(() -> started.complete(start.getAsLong()));
+        long opId = uninterruptibly(started);
+        try {
+            return uninterruptibly(waitedOn(ops.computeIfAbsent(opId, id -> new CompletableFuture<>()))).outcome();
+        } finally {
+            ops.remove(opId);
+        }
+    }
+
+    private static <V> V uninterruptibly(CompletableFuture<V> future) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof NodeStopped stopped) {
+                        throw stopped;
+                    }
+                    throw new IllegalStateException("poison or retire failed inside the node", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static <V> V await(CompletableFuture<V> future, String what) {
         try {
             return future.get();
@@ -424,19 +469,76 @@ public final class RemoteEndpoints implements RemoteEnds {
             }
         }
 
+        /**
+         * Returns once the home channel is poisoned. Blocks for a round trip, at most until the
+         * home has been silent for the peer timeout; an interrupt does not end the wait (the
+         * poison cannot be taken back) and the interrupt status is kept.
+         *
+         * @throws OutcomeUnknownException if the home fell silent for the peer timeout before it
+         *     confirmed (the poison is still resent, and applied if the home is heard again), if
+         *     it restarted (this end is gone with its old incarnation: nothing is left to poison),
+         *     or if this node stopped meanwhile
+         * @throws IllegalStateException if this node was closed before, or the home knows no such end
+         */
         public void poison() {
-            if (!retired) {
-                if (loop.stopped()) {
-                    throw new NodeStopped(loop.failure()).asIllegalState(); // the poison could not leave this node
-                }
-                loop.submit(() -> loop.node().poison(endId, System.nanoTime()));
+            if (retired) {
+                return;
+            }
+            if (loop.stopped()) {
+                throw new NodeStopped(loop.failure()).asIllegalState(); // the poison could not leave this node
+            }
+            Outcome outcome;
+            try {
+                outcome = endAction(() -> loop.node().poison(endId, System.nanoTime()));
+            } catch (NodeStopped stopped) {
+                throw new OutcomeUnknownException(stopped.getMessage() + " while a poison of channel '" + name
+                        + "' was in flight; the home may or may not have applied it", stopped.getCause());
+            }
+            switch (outcome) {
+                case DONE -> { }
+                case NOT_DONE -> {
+                    if (!retired) {
+                        throw new IllegalStateException("channel '" + name + "': the home knows no end endId="
+                                + endId + " (it refused to open it), so the poison was not applied");
+                    }
+                } // else this end retired meanwhile: a poison through a retired end does nothing
+                case OUTCOME_UNKNOWN -> throw new OutcomeUnknownException("channel '" + name
+                        + "': the poison was not confirmed: the home fell silent for the peer timeout (the poison"
+                        + " is still resent, and is applied if the home is heard again), or it restarted and this"
+                        + " end is gone with its channel");
+                default -> throw new IllegalStateException("poison of end " + endId + " ended " + outcome);
             }
         }
 
+        /**
+         * Returns once the home has retired this end, or at once when it had retired already or
+         * its home restarted (which retired it). Blocks as {@link #poison} does. After a
+         * {@code close} of this node it only marks the end retired here.
+         *
+         * @throws OutcomeUnknownException if the home fell silent for the peer timeout before it
+         *     confirmed (the retire is still resent, and applied if the home is heard again); the
+         *     end is retired here all the same
+         */
         public void retire() {
-            if (!retired) {
-                retired = true; // after the node stopped this is all there is to do: its ends are gone at the home
-                loop.submit(() -> loop.node().retire(endId, System.nanoTime()));
+            if (retired) {
+                return;
+            }
+            retired = true;
+            if (loop.stopped()) {
+                return; // nothing can leave this node any more
+            }
+            Outcome outcome;
+            try {
+                outcome = endAction(() -> loop.node().retire(endId, System.nanoTime()));
+            } catch (NodeStopped stoppedMeanwhile) {
+                return; // as after a close: the end is retired here, and this node is gone
+            }
+            switch (outcome) {
+                case DONE -> { }
+                case OUTCOME_UNKNOWN -> throw new OutcomeUnknownException("channel '" + name
+                        + "': the retire was not confirmed: the home fell silent for the peer timeout (the retire"
+                        + " is still resent, and is applied if the home is heard again)");
+                default -> throw new IllegalStateException("retire of end " + endId + " ended " + outcome);
             }
         }
     }

@@ -38,14 +38,8 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
             "priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne", PRI,
             "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI);
 
-    private static final String ASYNC_SIGNAL = "a remote poison or retire is sent, not confirmed: it returns before "
-            + "the home applied it, so an operation right after it on another end may still succeed";
-
     /** Further exclusions when the readers are remote: test method name to reason. */
     static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of(
-            "theChannelRetiresWhenItsLastReaderRetiresAndNotBefore", ASYNC_SIGNAL,
-            "readerPoisonDiscardsTheBufferAtOnce", ASYNC_SIGNAL,
-            "afterPoisonEveryOperationOnAnyEndThrowsPoisonAndPoisonTwiceIsANoOp", ASYNC_SIGNAL,
             "aSupplierPreconditionIsEvaluatedAtEachSelection", PRI,
             "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue",
             "its reads wait at most 0.3 ms, less than a remote round trip (0.7 ms p50, docs/NETWORK.md), so they "
