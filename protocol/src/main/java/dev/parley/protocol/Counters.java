@@ -22,7 +22,9 @@ public final class Counters {
         OPERATIONS_NOT_DONE,
         OPERATIONS_OUTCOME_UNKNOWN,
         OPERATIONS_PEER_UNREACHABLE,
-        OPERATIONS_TERMINATED
+        OPERATIONS_TERMINATED,
+        /** This node was called late for its timers (it was stopped or paused); see ProtocolNode. */
+        STALLS_EXCUSED
     }
 
     private final AtomicLongArray events = new AtomicLongArray(Event.values().length);

@@ -47,6 +47,8 @@ public final class ProtocolNode {
     private final RemoteSide remote;
     private final HomeSide home;
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    /** The clock of the last call into the node; {@link Long#MIN_VALUE} before the first. */
+    private long lastCallNs = Long.MIN_VALUE;
     private boolean running;
     private final java.util.Set<SeededBug> bugs;
 
@@ -140,7 +142,7 @@ public final class ProtocolNode {
      */
     public void receive(String peer, byte[] bytes, int offset, int length, long nowNs) {
         Objects.requireNonNull(peer, "peer");
-        run(() -> {
+        run(nowNs, () -> {
             Decoded d = codec.decode(bytes, offset, length);
             if (!d.ok()) {
                 counters.reject(d.rejection());
@@ -158,7 +160,7 @@ public final class ProtocolNode {
 
     /** Runs the timers: retransmission, handshake, heartbeats, deadlines, peer timeouts, lookups. */
     public void tick(long nowNs) {
-        run(() -> {
+        run(nowNs, () -> {
             remote.tick(nowNs);
             home.tick(nowNs);
             for (Session s : sessions.values().toArray(new Session[0])) {
@@ -192,7 +194,7 @@ public final class ProtocolNode {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(name, "name");
         checkNotInCallback("lookup");
-        return call(() -> remote.lookup(peer, name, deadlineNs, nowNs));
+        return call(nowNs, () -> remote.lookup(peer, name, deadlineNs, nowNs));
     }
 
     /**
@@ -207,7 +209,7 @@ public final class ProtocolNode {
             throw new IllegalArgumentException("channelId=" + channelId + " must be positive (from a lookup)");
         }
         checkNotInCallback("openEnd");
-        return call(() -> remote.openEnd(peer, channelId, side, nowNs));
+        return call(nowNs, () -> remote.openEnd(peer, channelId, side, nowNs));
     }
 
     /**
@@ -232,18 +234,18 @@ public final class ProtocolNode {
         }
         checkNotInCallback("offer");
         byte[] copy = value == null ? null : value.clone();
-        return call(() -> remote.offer(endId, copy, conditional, deadlineNs, nowNs));
+        return call(nowNs, () -> remote.offer(endId, copy, conditional, deadlineNs, nowNs));
     }
 
     /** Withdraws an offer (its alternation is done, or its caller gave up); its completion follows. */
     public void withdraw(long opId, long nowNs) {
-        run(() -> remote.withdraw(opId, nowNs));
+        run(nowNs, () -> remote.withdraw(opId, nowNs));
     }
 
     /** Reports the local decision's answer to {@link RemoteEnds#askHold}. */
     public void holdAnswered(long opId, HoldAnswer answer, long nowNs) {
         Objects.requireNonNull(answer, "answer");
-        run(() -> remote.holdAnswered(opId, answer, nowNs));
+        run(nowNs, () -> remote.holdAnswered(opId, answer, nowNs));
     }
 
     /**
@@ -258,7 +260,7 @@ public final class ProtocolNode {
      */
     public long poison(long endId, long nowNs) {
         checkNotInCallback("poison");
-        return call(() -> remote.poison(endId, nowNs));
+        return call(nowNs, () -> remote.poison(endId, nowNs));
     }
 
     /**
@@ -272,7 +274,7 @@ public final class ProtocolNode {
      */
     public long retire(long endId, long nowNs) {
         checkNotInCallback("retire");
-        return call(() -> remote.retire(endId, nowNs));
+        return call(nowNs, () -> remote.retire(endId, nowNs));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -290,24 +292,60 @@ public final class ProtocolNode {
      */
     public void proposed(OfferKey offer, byte[] valueForReader, long partnerDeadlineNs, long nowNs) {
         Objects.requireNonNull(offer, "offer");
-        run(() -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
+        run(nowNs, () -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
     }
 
     /** The home channel was poisoned or retired while the foreign offer was queued. */
     public void terminated(OfferKey offer, boolean poison, long nowNs) {
         Objects.requireNonNull(offer, "offer");
-        run(() -> home.terminated(offer, poison, nowNs));
+        run(nowNs, () -> home.terminated(offer, poison, nowNs));
     }
 
     // ------------------------------------------------------------------------------------------
 
-    private void run(Runnable step) {
+    /**
+     * Invariant <b>own-stall-is-not-silence</b>: time during which this node itself did not run
+     * (its process was stopped, a long pause, a suspended machine) does not count as its peers'
+     * silence. A node is called by its timers' due time ({@link #nextTimerNs}); when a call comes
+     * later than that by more than a quarter of the peer timeout, the lateness is excused: every
+     * session's last-heard time moves forward by it, before frames that waited in the meantime
+     * are taken. Without this a node resumed after a stop longer than the peer timeout would
+     * find every peer "silent" at once, end its holds UNKNOWN and its operations UNREACHABLE,
+     * though the peers had kept sending. Deadlines are not moved: they are the callers' own.
+     * Under simulation nodes are called on time, so nothing is ever excused.
+     */
+    private void excuseStall(long nowNs) {
+        long last = lastCallNs;
+        if (last == Long.MIN_VALUE || nowNs - last <= 0) {
+            lastCallNs = last == Long.MIN_VALUE ? nowNs : last;
+            return;
+        }
+        lastCallNs = nowNs;
+        long stallNs = config.peerTimeoutNs() / 4;
+        if (nowNs - last <= stallNs) {
+            return; // the cheap test: a call this soon after the last one cannot be late by more
+        }
+        long dueNs = nextTimerNs(last); // nothing has changed since that call
+        if (dueNs == Long.MAX_VALUE) {
+            return; // nothing was due: no call was expected, so none is late
+        }
+        long lateNs = nowNs - Math.max(dueNs, last);
+        if (lateNs > stallNs) {
+            counters.add(Counters.Event.STALLS_EXCUSED);
+            for (Session s : sessions.values()) {
+                s.excuse(lateNs, nowNs);
+            }
+        }
+    }
+
+    private void run(long nowNs, Runnable step) {
         if (running) {
             deferred.add(step); // invariant no-reentry
             return;
         }
         running = true;
         try {
+            excuseStall(nowNs);
             step.run();
             Runnable next;
             while ((next = deferred.poll()) != null) {
@@ -318,9 +356,9 @@ public final class ProtocolNode {
         }
     }
 
-    private long call(java.util.function.LongSupplier step) {
+    private long call(long nowNs, java.util.function.LongSupplier step) {
         long[] result = new long[1];
-        run(() -> result[0] = step.getAsLong());
+        run(nowNs, () -> result[0] = step.getAsLong());
         return result[0];
     }
 

@@ -125,6 +125,14 @@ final class Session {
         return lastHeardNs;
     }
 
+    /**
+     * This node did not run for {@code lateNs}: that time is not the peer's silence (invariant
+     * own-stall-is-not-silence of ProtocolNode).
+     */
+    void excuse(long lateNs, long nowNs) {
+        lastHeardNs = Math.min(nowNs, lastHeardNs + lateNs);
+    }
+
     /** @return sequenced frames sent or waiting to be sent, not yet acknowledged */
     int unacked() {
         return outbound.size();

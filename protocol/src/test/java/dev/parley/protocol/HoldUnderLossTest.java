@@ -111,6 +111,27 @@ class HoldUnderLossTest extends TwoNodes {
     }
 
     @Test
+    void aHomeStoppedLongerThanThePeerTimeoutDoesNotTakeItsPeerForSilentWhenItResumes() {
+        long r = end(Frame.Side.READ);
+        long deadline = net.nowNs + 20 * MS;
+        remote.offer(r, null, false, deadline, results::add); // a timed remote read
+        net.runUntil(net.nowNs + 5 * MS); // its offer waits at the home
+        net.dropUntil("home", FrameType.DELIVER, net.nowNs + 10 * TIMEOUT);
+        home.localWrite(chan, bytes("kept"), homeResults::add); // held at once; the DELIVER is lost
+        long resumeAt = net.nowNs + 3 * TIMEOUT;
+        net.stop("home", resumeAt); // SIGSTOP: the remote read gives up (WITHDRAW) meanwhile
+        net.runUntil(resumeAt + TIMEOUT / 2);
+
+        assertEquals(Outcome.NOT_DONE, only(results).outcome(), "the read gave up at its deadline");
+        assertEquals(ProposalAnswer.DECLINE, home.answered.get(0).answer(),
+                "the WITHDRAW that waited for the home declines; its own stop is not the peer's silence");
+        assertTrue(homeResults.isEmpty(), "the writer waits on: nothing was delivered");
+        assertNothingUnknownOrUnreachable();
+        assertEquals(1, home.node.counters().get(Counters.Event.STALLS_EXCUSED));
+        assertEquals(0, remote.node.counters().get(Counters.Event.STALLS_EXCUSED), "the remote ran on time");
+    }
+
+    @Test
     void aTimedLocalPartnerThatIsNotHeldGivesUpAtItsDeadline() {
         long deadline = net.nowNs + 5 * MS;
         home.localWrite(chan, bytes("nobody"), deadline, homeResults::add);

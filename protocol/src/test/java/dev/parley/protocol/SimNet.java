@@ -103,13 +103,29 @@ final class SimNet {
         for (int i = 0; i < copies; i++) {
             long spread = maxDelayNs - minDelayNs;
             long delay = minDelayNs + (spread > 0 ? (long) (random.nextDouble() * spread) : 0);
-            at(nowNs + delay, () -> {
-                SimNode target = nodes.get(to);
-                if (target != null && target.alive) {
-                    target.node.receive(from, frame, 0, frame.length, nowNs);
-                }
-            });
+            at(nowNs + delay, () -> deliver(from, to, frame));
         }
+    }
+
+    /** Hands a frame to its node; a stopped node gets it just after it resumes (its socket kept it). */
+    private void deliver(String from, String to, byte[] frame) {
+        SimNode target = nodes.get(to);
+        if (target == null || !target.alive) {
+            return;
+        }
+        if (nowNs < target.stoppedUntilNs) {
+            at(target.stoppedUntilNs + 1, () -> deliver(from, to, frame)); // after its first tick, as a loop does
+            return;
+        }
+        target.node.receive(from, frame, 0, frame.length, nowNs);
+    }
+
+    /**
+     * Stops {@code name}'s process (SIGSTOP) until {@code untilNs}: it is not ticked and takes no
+     * frame; frames sent to it wait and arrive, in order, once it runs again.
+     */
+    void stop(String name, long untilNs) {
+        nodes.get(name).stoppedUntilNs = untilNs;
     }
 
     private FrameType typeOf(String from, byte[] frame) {
@@ -124,7 +140,7 @@ final class SimNet {
             long timer = Long.MAX_VALUE;
             for (SimNode n : nodes.values()) {
                 if (n.alive) {
-                    timer = Math.min(timer, n.node.nextTimerNs(nowNs));
+                    timer = Math.min(timer, Math.max(n.stoppedUntilNs, n.node.nextTimerNs(nowNs)));
                 }
             }
             if (timer != Long.MAX_VALUE) {
@@ -141,7 +157,7 @@ final class SimNet {
                 events.poll().action.run();
             } else {
                 for (SimNode n : nodes.values()) {
-                    if (n.alive) {
+                    if (n.alive && nowNs >= n.stoppedUntilNs) {
                         n.node.tick(nowNs);
                     }
                 }
@@ -156,6 +172,7 @@ final class SimNet {
         final ProtocolNode node;
         private final FrameCodec peek; // reads the type of a frame this node sends, for dropFilter
         boolean alive = true;
+        long stoppedUntilNs = Long.MIN_VALUE;
 
         // Remote ends: callbacks by operation and lookup, and the decisions of conditional offers.
         final Map<Long, Consumer<Result>> pending = new HashMap<>();
