@@ -3,7 +3,6 @@ package dev.parley.chaos;
 import dev.parley.Channel;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
-import dev.parley.ChannelTerminatedException;
 import dev.parley.net.Codec;
 import dev.parley.net.Node;
 import dev.parley.net.NodeConfig;
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * proxy. Both proxies lose 5% of the datagrams, delay them by a latency with jitter and
  * duplicate 5%, both ways; once a third of the N timed writes (5 ms apart) are done, both
  * proxies are cut both ways for {@code partitionMs} and healed. A reader thread records every
- * read; {@link DeliveryCheck} checks the history. Run by one thread; it starts a writing and
+ * read; {@link ChannelHistory} checks the history. Run by one thread; it starts a writing and
  * a reading thread and joins both.
  */
 public final class RelayedWriteScenario {
@@ -89,7 +88,7 @@ public final class RelayedWriteScenario {
                 }
             }
         }
-        notes.add("the final read ends NOT_DONE: the channel is poisoned once the writes are over");
+        notes.add("the final read ends POISONED: the channel is poisoned once the writes are over");
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("writes", Integer.toString(writes));
         parameters.put("timeoutMs", Long.toString(timeoutMs));
@@ -99,9 +98,9 @@ public final class RelayedWriteScenario {
                 + JITTER_MS + " ms, duplication " + DUPLICATION);
         parameters.put("partitionMs", "both proxies cut both ways for " + partitionMs + " ms, then healed");
         List<Operation> history = recorder.operations();
-        long boundNs = (timeoutMs + PEER_TIMEOUT_MS + 2_000) * 1_000_000;
         return new ScenarioReport("relayed-writes", seed, parameters, history, recorder.faults(),
-                DeliveryCheck.check(history, boundNs), notes);
+                ChannelHistory.check(history, recorder.running(), recorder.faults(), AeronWriteScenario.SLACK_NS,
+                        AeronWriteScenario.SETTLE_NS), notes);
     }
 
     private static NodeConfig config(int port, Proxy front) {
@@ -124,7 +123,7 @@ public final class RelayedWriteScenario {
         Thread writing = Thread.ofPlatform().name("chaos-writer").start(() -> {
             try {
                 for (int i = 0; i < writes; i++) {
-                    AeronWriteScenario.timedWrite(recorder, out, i, timeoutMs);
+                    AeronWriteScenario.timedWrite(recorder, "w", CHANNEL, out, i, timeoutMs);
                     written.incrementAndGet();
                     Thread.sleep(WRITE_GAP_MS);
                 }
@@ -152,14 +151,11 @@ public final class RelayedWriteScenario {
 
     private static void readAll(Recorder recorder, ChannelInput<String> in) {
         while (true) {
-            Recorder.Pending op = recorder.begin("r", "read", "");
+            Recorder.Pending op = recorder.begin("r", CHANNEL, "read", null, null);
             try {
                 op.done(in.read());
-            } catch (ChannelTerminatedException e) {
-                op.notDone();
-                return;
             } catch (RuntimeException e) {
-                op.failed(e);
+                op.threw(e);                       // the poison at the end: POISONED
                 return;
             }
         }

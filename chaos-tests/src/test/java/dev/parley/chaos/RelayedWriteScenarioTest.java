@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two Parley nodes in this JVM, each behind its own proxy and advertising it: 150 timed writes
  * under 5% loss, latency with jitter and 5% duplication on both proxies both ways, and a 1 s
- * two-way partition of both, checked by DeliveryCheck. Report in target/chaos-report-short.
+ * two-way partition of both, checked by the simulator's history checker (which must also flag anomalies planted in
+ * the real history). Report in target/chaos-report-short.
  */
 class RelayedWriteScenarioTest {
     private static final long SEED = 71L;
@@ -29,5 +30,24 @@ class RelayedWriteScenarioTest {
         FaultWindow cut = r.faults().get(0);
         assertTrue(r.operations().stream().anyMatch(op -> op.kind().equals("write") && op.startNs() < cut.endNs()
                 && op.endNs() > cut.beganNs()), "some write met the partition");
+        assertPlantedAnomaliesAreFound(r);
+    }
+
+    /** The real history with one read dropped, then with one read doubled: the checker must notice. */
+    private static void assertPlantedAnomaliesAreFound(ScenarioReport r) {
+        List<Operation> ops = new java.util.ArrayList<>(r.operations());
+        Operation read = ops.stream().filter(op -> op.kind().equals("read") && op.outcome() == Outcome.DONE)
+                .skip(ops.size() / 4).findFirst().orElseThrow();
+        List<Operation> lost = ops.stream().filter(op -> op != read).toList();
+        List<String> found = ChannelHistory.check(lost, List.of(), r.faults(), AeronWriteScenario.SLACK_NS,
+                AeronWriteScenario.SETTLE_NS);
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("done-write-read: "), found.toString());
+        ops.add(new Operation("r2", read.channel(), "read", read.value(), read.endNs(), read.endNs() + 1,
+                Operation.NO_DEADLINE, Outcome.DONE, null));
+        found = ChannelHistory.check(ops, List.of(), r.faults(), AeronWriteScenario.SLACK_NS,
+                AeronWriteScenario.SETTLE_NS);
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("read-at-most-once: "), found.toString());
     }
 }
