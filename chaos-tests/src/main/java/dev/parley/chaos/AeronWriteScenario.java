@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the writes are done; the reader prints what it got, and {@link ChannelHistory} checks the
  * history. Run by one thread; the writes run on a second one.
  *
- * <p>The nodes talk directly here; {@link RelayedWriteScenario} puts them behind the fault
+ * <p>The nodes talk directly here; {@link WireFaultScenario} puts them behind the fault
  * relay.
  */
 public final class AeronWriteScenario {
@@ -114,7 +114,8 @@ public final class AeronWriteScenario {
         parameters.put("pauseMs", Long.toString(pauseMs));
         parameters.put("driverLossRate", "reader's media driver drops received and sent data frames at "
                 + driverLossRate + " (Aeron repairs them)");
-        parameters.put("not faulted", "the wire: the nodes talk directly (relayed-writes puts them behind the relay)");
+        parameters.put("not faulted", "the wire: the nodes talk directly (the wire-* scenarios put them behind the"
+                + " relay)");
         List<Operation> history = recorder.operations();
         return new ScenarioReport("aeron-writes", seed, parameters, history, recorder.faults(),
                 ChannelHistory.check(history, recorder.running(), recorder.faults(), SLACK_NS, SETTLE_NS), notes);
@@ -161,8 +162,8 @@ public final class AeronWriteScenario {
             for (String line : Files.readAllLines(log)) {
                 if (line.startsWith("got ")) {
                     String[] f = line.split(" ");
-                    recorder.importOperation("r", AeronReaderNode.CHANNEL, "read", f[1], Long.parseLong(f[2]), Long.parseLong(f[3]),
-                            Outcome.DONE);
+                    recorder.importOperation("r", AeronReaderNode.CHANNEL, "read", f[1], Long.parseLong(f[2]),
+                            Long.parseLong(f[3]), Outcome.DONE);
                 }
             }
         } catch (IOException e) {

@@ -3,20 +3,39 @@ package dev.parley.chaos;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
- * The chaos suite's command line: {@code bin/parley chaos [--minutes N] [--seed S] [--out DIR]}.
- * Runs every scenario, scaled so the whole run lasts about N minutes (default 1), prints the
- * seed first, writes one report per scenario and an index into DIR, and exits 1 if any
- * scenario found an anomaly. Runs on the main thread.
+ * The chaos suite's command line:
+ * {@code bin/parley chaos [--minutes N] [--seed S] [--only NAME] [--out DIR]} runs the full
+ * matrix, and {@code bin/parley chaos --soak [--minutes N] [--seed S]} the soak. Prints every
+ * seed, writes one report per scenario and an index into DIR, and exits 1 if any scenario
+ * found an anomaly. Runs on the main thread.
+ *
+ * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
+ * (its non-partition faults last long enough that the whole run takes about N minutes, at
+ * least 1 s each), and the process scenarios. {@code --only NAME} runs only the scenarios
+ * whose name contains NAME, to replay one with its {@code --seed}.
+ *
+ * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
+ * each round draws a fresh seed, prints it, and runs a random combination of wire faults
+ * drawn from that seed; {@code --round SEED} replays one round.
  */
 public final class ChaosMain {
+    /** The wire scenarios' calm phases around the fault, and how long failures are allowed after it. */
+    static final long CALM_MS = 500;
+    static final long AFTER_MS = 3_000;
+    static final long SETTLE_MS = 1_000;
+
     private ChaosMain() {
     }
 
     public static void main(String[] args) throws Exception {
         double minutes = 1;
         long seed = System.nanoTime();
+        Long round = null;
+        boolean soak = false;
+        String only = "";
         Path out = Path.of("chaos-tests", "target", "chaos-report");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -24,36 +43,98 @@ public final class ChaosMain {
             switch (a) {
                 case "--minutes" -> minutes = Double.parseDouble(need(a, v));
                 case "--seed" -> seed = Long.parseLong(need(a, v));
+                case "--only" -> only = need(a, v);
                 case "--out" -> out = Path.of(need(a, v));
-                default -> throw new IllegalArgumentException("unknown argument " + a
-                        + "; usage: chaos [--minutes N] [--seed S] [--out DIR]");
+                case "--round" -> round = Long.parseLong(need(a, v));
+                case "--soak" -> {
+                    soak = true;
+                    i--;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: chaos [--minutes N]"
+                        + " [--seed S] [--only NAME] [--out DIR] | chaos --soak [--minutes N] [--seed S] [--out DIR]"
+                        + " | chaos --round SEED [--out DIR]");
             }
             i++;
         }
         if (!(minutes > 0)) {
             throw new IllegalArgumentException("--minutes must be positive: minutes=" + minutes);
         }
-        System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
-                + " min, reports in " + out.toAbsolutePath());
-        // The echo scenario has about 17 phases; the Aeron one writes 5 ms apart (3,000 writes a minute).
-        long phaseMs = Math.max(100, (long) (minutes * 60_000 / 34));
         List<ScenarioReport> reports = new ArrayList<>();
-        reports.add(run(new EchoScenario(seed, phaseMs, 60, out.resolve("logs")).run(), out));
-        int writes = (int) Math.max(300, minutes * 6_000);
-        ScenarioReport aeron = new AeronWriteScenario(seed, writes, 500, 1_500, 0.05, out.resolve("logs")).run();
-        reports.add(run(aeron, out));
-        int relayedWrites = (int) Math.max(150, minutes * 1_500);
-        reports.add(run(new RelayedWriteScenario(seed, relayedWrites, 500, 1_000).run(), out));
+        if (round != null) {
+            System.out.println("chaos: replaying soak round " + round + ", reports in " + out.toAbsolutePath());
+            reports.add(run(withReplay(soakRound(round), "bin/parley chaos --round " + round), out));
+        } else if (soak) {
+            soak(seed, minutes, out, reports);
+        } else {
+            matrix(seed, minutes, only, out, reports);
+        }
         Path index = ReportWriter.writeIndex(reports, out);
         long failed = reports.stream().filter(r -> !r.passed()).count();
         System.out.println("chaos: " + (reports.size() - failed) + " passed, " + failed + " failed; " + index);
         System.exit(failed == 0 ? 0 : 1);
     }
 
+    private static void matrix(long seed, double minutes, String only, Path out, List<ScenarioReport> reports)
+            throws Exception {
+        System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
+                + " min, reports in " + out.toAbsolutePath());
+        // Fixed costs: about 20 s for the harness and Aeron scenarios, 5 s per wire scenario
+        // (start, calm phases), 26 s of partitions; the rest is shared by the other 11 faults.
+        long fixedMs = 20_000 + 16 * 5_000 + 26_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 11);
+        long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
+        if ("echo-harness".contains(only) || only.isEmpty()) {
+            reports.add(run(new EchoScenario(seed, phaseMs, 60, out.resolve("logs")).run(), out));
+        }
+        if ("aeron-writes".contains(only) || only.isEmpty()) {
+            reports.add(run(new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, out.resolve("logs")).run(), out));
+        }
+        for (WireFault f : WireFault.matrix(faultMs)) {
+            WireFaultScenario s = new WireFaultScenario(seed, f, CALM_MS, AFTER_MS, SETTLE_MS);
+            if (s.name().contains(only)) {
+                reports.add(run(withReplay(s.run(), "bin/parley chaos --seed " + seed + " --only " + s.name()), out));
+            }
+        }
+    }
+
+    private static void soak(long seed, double minutes, Path out, List<ScenarioReport> reports) throws Exception {
+        long endNs = System.nanoTime() + (long) (minutes * 60e9);
+        Random seeds = new Random(seed);
+        System.out.println("chaos: soak for " + minutes + " min from seed " + seed + ", reports in "
+                + out.toAbsolutePath());
+        for (int i = 1; System.nanoTime() < endNs; i++) {
+            long roundSeed = seeds.nextLong();
+            System.out.println("chaos: soak round " + i + ", seed " + roundSeed + " (replay with --round " + roundSeed
+                    + ")");
+            ScenarioReport r = run(withReplay(soakRound(roundSeed), "bin/parley chaos --round " + roundSeed), out);
+            reports.add(r);
+            if (!r.passed()) {
+                System.out.println("chaos: soak stops at the first anomaly; replay with --round " + roundSeed);
+                return;
+            }
+        }
+    }
+
+    /** One soak round: a random combination of wire faults drawn from the round's seed. */
+    static ScenarioReport soakRound(long roundSeed) throws InterruptedException {
+        Random r = new Random(roundSeed);
+        WireFault f = WireFault.random(r, 1_000L * (1 + r.nextInt(5)));
+        WireFault named = new WireFault("soak-" + Long.toUnsignedString(roundSeed, 36), f.durationMs(), f.loss(),
+                f.latencyMs(), f.jitterMs(), f.duplication(), f.reorder(), f.cut());
+        return new WireFaultScenario(roundSeed, named, CALM_MS, AFTER_MS, SETTLE_MS).run();
+    }
+
+    /** The report with its replay command among the parameters. */
+    static ScenarioReport withReplay(ScenarioReport r, String command) {
+        java.util.Map<String, String> p = new java.util.HashMap<>(r.parameters());
+        p.put("replay", command);
+        return new ScenarioReport(r.name(), r.seed(), p, r.operations(), r.faults(), r.anomalies(), r.notes());
+    }
+
     private static ScenarioReport run(ScenarioReport r, Path out) {
         Path md = ReportWriter.write(r, out);
-        System.out.println("chaos: " + r.name() + " " + (r.passed() ? "pass" : "FAIL " + r.anomalies()) + ", "
-                + r.operations().size() + " operations; " + md);
+        System.out.println("chaos: " + r.name() + " seed " + r.seed() + " " + (r.passed() ? "pass" : "FAIL "
+                + r.anomalies()) + ", " + r.operations().size() + " operations; " + md);
         return r;
     }
 

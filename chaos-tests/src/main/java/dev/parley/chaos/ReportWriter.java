@@ -58,8 +58,9 @@ public final class ReportWriter {
     static String markdown(ScenarioReport r) {
         StringBuilder b = new StringBuilder();
         b.append("# Scenario ").append(r.name()).append("\n\n");
+        String replay = r.parameters().getOrDefault("replay", "--seed " + r.seed());
         b.append("Verdict: **").append(r.passed() ? "pass" : "FAIL").append("**. Seed: `").append(r.seed())
-                .append("` (replay with `--seed ").append(r.seed()).append("`). Duration: ")
+                .append("` (replay with `").append(replay).append("`). Duration: ")
                 .append(ms(r.durationNs())).append(" ms.\n\n");
         b.append("## Parameters\n\n");
         new TreeMap<>(r.parameters()).forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));

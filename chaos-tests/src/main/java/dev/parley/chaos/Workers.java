@@ -1,0 +1,113 @@
+package dev.parley.chaos;
+
+import dev.parley.ChannelEnd;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads of a scenario's workload: writers that write until told to stop, and readers
+ * that read until their channel is poisoned. {@link #close()} interrupts and joins every
+ * thread still running, so a scenario in try-with-resources leaves none behind even when a
+ * node hangs. Started and stopped by the scenario's thread; the workers only read the stop
+ * flag.
+ */
+final class Workers implements AutoCloseable {
+    private final List<Thread> writers = new ArrayList<>();
+    private final List<Thread> others = new ArrayList<>();
+    private volatile boolean stopping;
+
+    /** Starts a platform thread running {@code body} that is not a writer. */
+    void start(String name, Runnable body) {
+        others.add(Thread.ofPlatform().name(name).start(body));
+    }
+
+    /** Starts a writer's thread; {@link #stopWritersThenPoison} ends it first. */
+    void startWriter(String name, Runnable body) {
+        writers.add(Thread.ofPlatform().name("chaos-" + name).start(body));
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Writes {@code <writer>:0}, {@code <writer>:1}, ... with a timeout each, {@code gapMs}
+     * apart, until the workers stop or the channel is poisoned or retired. An UNKNOWN or
+     * UNREACHABLE outcome does not stop it: the same end is used again.
+     */
+    static void writeUntilStopped(Recorder recorder, String writer, String channel, ChannelOutput<String> out,
+                                  long timeoutMs, long gapMs, Workers workers) {
+        for (int i = 0; !workers.stopping(); i++) {
+            Outcome o = AeronWriteScenario.timedWrite(recorder, writer, channel, out, i, timeoutMs);
+            if (o == Outcome.POISONED || o == Outcome.RETIRED || !pause(gapMs)) {
+                return;
+            }
+        }
+    }
+
+    /** Reads untimed, recording each read as {@code reader}, until the channel ends or another exception. */
+    static void readUntilEnd(Recorder recorder, String reader, String channel, ChannelInput<String> in) {
+        while (true) {
+            Recorder.Pending op = recorder.begin(reader, channel, "read", null, null);
+            try {
+                op.done(in.read());
+            } catch (RuntimeException e) {
+                op.threw(e);                      // POISONED at the end; anything else is an anomaly
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops the writers and waits for them, poisons the channel through {@code poisonEnd} and
+     * waits for the other threads, each wait up to {@code joinMs}; returns the operations
+     * still running then (hung ones).
+     */
+    List<Operation> stopWritersThenPoison(ChannelEnd poisonEnd, long joinMs, Recorder recorder)
+            throws InterruptedException {
+        stopping = true;
+        joinAll(writers, joinMs);
+        poisonEnd.poison();
+        joinAll(others, joinMs);
+        return recorder.running();
+    }
+
+    private static void joinAll(List<Thread> threads, long joinMs) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(joinMs);
+        for (Thread t : threads) {
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+            if (leftMs > 0) {
+                t.join(leftMs);
+            }
+        }
+    }
+
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Interrupts every thread still alive and waits up to 5 s for each. */
+    @Override
+    public void close() throws InterruptedException {
+        stopping = true;
+        List<Thread> all = new ArrayList<>(writers);
+        all.addAll(others);
+        for (Thread t : all) {
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+        for (Thread t : all) {
+            t.join(5_000);
+        }
+    }
+}
