@@ -40,8 +40,20 @@ public final class ChannelHistory {
      */
     public static List<String> check(List<Operation> finished, List<Operation> running, List<FaultWindow> faults,
                                      long slackNs, long settleNs) {
+        return check(finished, running, faults, slackNs, settleNs, List.of());
+    }
+
+    /**
+     * As {@link #check(List, List, List, long, long)}, with values that left their channel
+     * without a reader (a buffer lost with its home's crash), which done-write-read excuses.
+     */
+    public static List<String> check(List<Operation> finished, List<Operation> running, List<FaultWindow> faults,
+                                     long slackNs, long settleNs, List<History.Discard> discards) {
         List<String> anomalies = new ArrayList<>();
         History h = toHistory(finished, running, slackNs);
+        for (History.Discard d : discards) {
+            h.discarded(d.channel(), d.value(), d.atNs(), d.why(), d.uncertain());
+        }
         long resumeNs = resumeFrom(faults, settleNs);
         if (resumeNs != Long.MAX_VALUE) {
             h.resumeFrom(resumeNs);

@@ -14,7 +14,8 @@ import java.util.Random;
  *
  * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
  * (its non-partition faults last long enough that the whole run takes about N minutes, at
- * least 1 s each), and the process scenarios. {@code --only NAME} runs only the scenarios
+ * least 1 s each), and the process scenario (a buffered channel's home in a child JVM killed
+ * and restarted, then stopped for 8 s). {@code --only NAME} runs only the scenarios
  * whose name contains NAME, to replay one with its {@code --seed}.
  *
  * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
@@ -78,22 +79,34 @@ public final class ChaosMain {
             throws Exception {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
-        // Fixed costs: about 20 s for the harness and Aeron scenarios, 5 s per wire scenario
-        // (start, calm phases), 26 s of partitions; the rest is shared by the other 11 faults.
-        long fixedMs = 20_000 + 16 * 5_000 + 26_000;
+        // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for the process
+        // scenario, 5 s per wire scenario (start, calm phases), 26 s of partitions; the rest is
+        // shared by the other 11 faults.
+        long fixedMs = 40_000 + 16 * 5_000 + 26_000;
         long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 11);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
-        if ("echo-harness".contains(only) || only.isEmpty()) {
-            reports.add(run(new EchoScenario(seed, phaseMs, 60, out.resolve("logs")).run(), out));
-        }
-        if ("aeron-writes".contains(only) || only.isEmpty()) {
-            reports.add(run(new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, out.resolve("logs")).run(), out));
-        }
+        Path logs = out.resolve("logs");
+        runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs).run(), out, reports);
+        runIf("aeron-writes", only, seed, () -> new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, logs).run(), out,
+                reports);
+        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, 2_000, 1_000, 8_000,
+                AFTER_MS, SETTLE_MS, logs).run(), out, reports);
         for (WireFault f : WireFault.matrix(faultMs)) {
             WireFaultScenario s = new WireFaultScenario(seed, f, CALM_MS, AFTER_MS, SETTLE_MS);
-            if (s.name().contains(only)) {
-                reports.add(run(withReplay(s.run(), "bin/parley chaos --seed " + seed + " --only " + s.name()), out));
-            }
+            runIf(s.name(), only, seed, s::run, out, reports);
+        }
+    }
+
+    /** A scenario to run. */
+    private interface Scenario {
+        ScenarioReport run() throws Exception;
+    }
+
+    /** Runs the scenario if its name contains {@code only}, and adds its report with its replay command. */
+    private static void runIf(String name, String only, long seed, Scenario s, Path out, List<ScenarioReport> reports)
+            throws Exception {
+        if (name.contains(only)) {
+            reports.add(run(withReplay(s.run(), "bin/parley chaos --seed " + seed + " --only " + name), out));
         }
     }
 

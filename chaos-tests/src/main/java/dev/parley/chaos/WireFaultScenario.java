@@ -79,8 +79,8 @@ public final class WireFaultScenario {
                         Codec.strings(), Duration.ofSeconds(30));
                 for (String w : WRITERS) {
                     ChannelOutput<String> out = remote.writer();
-                    workers.startWriter(w, () -> Workers.writeUntilStopped(recorder, w, CHANNEL, out, TIMEOUT_MS,
-                            WRITE_GAP_MS, workers));
+                    workers.startWriter(w, () -> Workers.writeUntilStopped(recorder, w, CHANNEL, out, null,
+                            TIMEOUT_MS, WRITE_GAP_MS, workers));
                 }
                 Thread.sleep(calmMs);
                 Recorder.Fault f = recorder.faultBegins(fault.name() + ": " + fault.describe());

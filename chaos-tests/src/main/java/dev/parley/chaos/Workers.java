@@ -3,9 +3,11 @@ package dev.parley.chaos;
 import dev.parley.ChannelEnd;
 import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The threads of a scenario's workload: writers that write until told to stop, and readers
@@ -33,16 +35,28 @@ final class Workers implements AutoCloseable {
         return stopping;
     }
 
+    /** After an UNKNOWN or UNREACHABLE outcome a worker waits this long before its next operation. */
+    static final long BACKOFF_MS = 10;
+
     /**
      * Writes {@code <writer>:0}, {@code <writer>:1}, ... with a timeout each, {@code gapMs}
-     * apart, until the workers stop or the channel is poisoned or retired. An UNKNOWN or
-     * UNREACHABLE outcome does not stop it: the same end is used again.
+     * apart, until the workers stop or the channel is poisoned or retired. After an UNKNOWN or
+     * UNREACHABLE outcome it waits {@link #BACKOFF_MS} and goes on with a fresh end from
+     * {@code ends}, or with the same end if {@code ends} is null.
      */
-    static void writeUntilStopped(Recorder recorder, String writer, String channel, ChannelOutput<String> out,
-                                  long timeoutMs, long gapMs, Workers workers) {
+    static void writeUntilStopped(Recorder recorder, String writer, String channel, ChannelOutput<String> first,
+                                  Supplier<ChannelOutput<String>> ends, long timeoutMs, long gapMs, Workers workers) {
+        ChannelOutput<String> out = first;
         for (int i = 0; !workers.stopping(); i++) {
             Outcome o = AeronWriteScenario.timedWrite(recorder, writer, channel, out, i, timeoutMs);
-            if (o == Outcome.POISONED || o == Outcome.RETIRED || !pause(gapMs)) {
+            if (o == Outcome.POISONED || o == Outcome.RETIRED || o == Outcome.FAILED) {
+                return;
+            }
+            boolean failed = o == Outcome.UNKNOWN || o == Outcome.UNREACHABLE;
+            if (failed && ends != null) {
+                out = ends.get();
+            }
+            if (!pause(failed ? BACKOFF_MS : gapMs)) {
                 return;
             }
         }
@@ -59,6 +73,48 @@ final class Workers implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Reads with a timeout each, recording each read as {@code reader}, until the channel ends,
+     * or a read finds nothing (NOT_DONE) once the workers stop: the channel is drained. After
+     * an UNKNOWN or UNREACHABLE outcome it waits {@link #BACKOFF_MS} and goes on with a fresh
+     * end from {@code ends}.
+     */
+    static void readTimedUntilDrained(Recorder recorder, String reader, String channel,
+                                      Supplier<ChannelInput<String>> ends, long timeoutMs, Workers workers) {
+        Duration timeout = Duration.ofMillis(timeoutMs);
+        ChannelInput<String> in = ends.get();
+        while (true) {
+            boolean last = workers.stopping();
+            Recorder.Pending op = recorder.begin(reader, channel, "read", null, timeout);
+            try {
+                java.util.Optional<String> got = in.read(timeout);
+                if (got.isPresent()) {
+                    op.done(got.get());
+                } else {
+                    op.notDone();
+                    if (last) {
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                op.threw(e);
+                Outcome o = Outcome.of(e);
+                if (o != Outcome.UNKNOWN && o != Outcome.UNREACHABLE || !pause(BACKOFF_MS)) {
+                    return;
+                }
+                in = ends.get();
+            }
+        }
+    }
+
+    /** Stops the writers and waits for them, then for the other threads (a drained reader ends), each up to joinMs. */
+    List<Operation> stopAndDrain(long joinMs, Recorder recorder) throws InterruptedException {
+        stopping = true;
+        joinAll(writers, joinMs);
+        joinAll(others, joinMs);
+        return recorder.running();
     }
 
     /**
