@@ -15,7 +15,8 @@ import java.util.Random;
  * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
  * (its non-partition faults last long enough that the whole run takes about N minutes, at
  * least 1 s each), and the process scenario (a buffered channel's home in a child JVM killed
- * and restarted, then stopped for 8 s). {@code --only NAME} runs only the scenarios
+ * and restarted, then stopped for 8 s) and the three-node workload of {@link MultiNodeScenario}
+ * under two wire faults. {@code --only NAME} runs only the scenarios
  * whose name contains NAME, to replay one with its {@code --seed}.
  *
  * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
@@ -27,6 +28,7 @@ public final class ChaosMain {
     static final long CALM_MS = 500;
     static final long AFTER_MS = 3_000;
     static final long SETTLE_MS = 1_000;
+    static final Phases PHASES = new Phases(CALM_MS, AFTER_MS, SETTLE_MS);
 
     private ChaosMain() {
     }
@@ -80,10 +82,10 @@ public final class ChaosMain {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
         // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for the process
-        // scenario, 5 s per wire scenario (start, calm phases), 26 s of partitions; the rest is
-        // shared by the other 11 faults.
-        long fixedMs = 40_000 + 16 * 5_000 + 26_000;
-        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 11);
+        // scenario, 5 s per wire or multi-node scenario (start, calm phases), 29 s of partitions;
+        // the rest is shared by the other 12 faults.
+        long fixedMs = 40_000 + 18 * 5_000 + 29_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 12);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");
         runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs).run(), out, reports);
@@ -92,7 +94,13 @@ public final class ChaosMain {
         runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, 2_000, 1_000, 8_000,
                 AFTER_MS, SETTLE_MS, logs).run(), out, reports);
         for (WireFault f : WireFault.matrix(faultMs)) {
-            WireFaultScenario s = new WireFaultScenario(seed, f, CALM_MS, AFTER_MS, SETTLE_MS);
+            WireFaultScenario s = new WireFaultScenario(seed, f, PHASES);
+            runIf(s.name(), only, seed, s::run, out, reports);
+        }
+        for (WireFault f : List.of(WireFault.loss(0.05, faultMs).and(WireFault.latency(5, 3, faultMs))
+                .and(WireFault.duplication(0.05, faultMs)).and(WireFault.reordering(0.10, faultMs)),
+                WireFault.loss(0.05, 3_000).and(WireFault.partition(3_000)))) {
+            MultiNodeScenario s = new MultiNodeScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }
     }
@@ -134,7 +142,7 @@ public final class ChaosMain {
         WireFault f = WireFault.random(r, 1_000L * (1 + r.nextInt(5)));
         WireFault named = new WireFault("soak-" + Long.toUnsignedString(roundSeed, 36), f.durationMs(), f.loss(),
                 f.latencyMs(), f.jitterMs(), f.duplication(), f.reorder(), f.cut());
-        return new WireFaultScenario(roundSeed, named, CALM_MS, AFTER_MS, SETTLE_MS).run();
+        return new WireFaultScenario(roundSeed, named, PHASES).run();
     }
 
     /** The report with its replay command among the parameters. */

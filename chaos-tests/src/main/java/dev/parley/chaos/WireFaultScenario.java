@@ -34,25 +34,12 @@ public final class WireFaultScenario {
 
     private final long seed;
     private final WireFault fault;
-    private final long calmMs;
-    private final long afterMs;
-    private final long settleMs;
+    private final Phases phases;
 
-    /**
-     * @param calmMs how long the writes run before the fault
-     * @param afterMs how long they run after it; more than {@code settleMs}
-     * @param settleMs how long after the fault failures are still allowed (Aeron and the protocol recover)
-     */
-    public WireFaultScenario(long seed, WireFault fault, long calmMs, long afterMs, long settleMs) {
-        if (calmMs < 0 || settleMs < 0 || afterMs <= settleMs) {
-            throw new IllegalArgumentException("need calmMs >= 0 and afterMs > settleMs >= 0: calmMs=" + calmMs
-                    + ", afterMs=" + afterMs + ", settleMs=" + settleMs);
-        }
+    public WireFaultScenario(long seed, WireFault fault, Phases phases) {
         this.seed = seed;
         this.fault = fault;
-        this.calmMs = calmMs;
-        this.afterMs = afterMs;
-        this.settleMs = settleMs;
+        this.phases = phases;
     }
 
     public String name() {
@@ -82,14 +69,7 @@ public final class WireFaultScenario {
                     workers.startWriter(w, () -> Workers.writeUntilStopped(recorder, w, CHANNEL, out, null,
                             TIMEOUT_MS, WRITE_GAP_MS, workers));
                 }
-                Thread.sleep(calmMs);
-                Recorder.Fault f = recorder.faultBegins(fault.name() + ": " + fault.describe());
-                fault.applyTo(toReader, true);
-                fault.applyTo(toWriter, false);
-                Thread.sleep(fault.durationMs());
-                relay.reset();
-                f.end();
-                Thread.sleep(afterMs);
+                phases.run(recorder, relay, fault, toReader);
                 running = workers.stopWritersThenPoison(hosted.writer(), TIMEOUT_MS + PEER_TIMEOUT_MS + 2_000,
                         recorder);
                 notes.add("writer node " + writer.address() + " advertising " + writer.advertisedAddress() + ": "
@@ -106,8 +86,7 @@ public final class WireFaultScenario {
         notes.add("the final read ends POISONED: the channel is poisoned once the writes are over");
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("fault", fault.describe());
-        parameters.put("phases", "calm " + calmMs + " ms, fault " + fault.durationMs() + " ms, calm " + afterMs
-                + " ms (failures allowed for " + settleMs + " ms after the fault)");
+        parameters.put("phases", phases.describe(fault));
         parameters.put("writers", WRITERS + " on the writer node, timed writes of " + TIMEOUT_MS + " ms, "
                 + WRITE_GAP_MS + " ms apart");
         parameters.put("channel", "rendezvous '" + CHANNEL + "' hosted by the reader node, one local reader");
@@ -116,7 +95,7 @@ public final class WireFaultScenario {
         List<Operation> history = recorder.operations();
         return new ScenarioReport(name(), seed, parameters, history, recorder.faults(),
                 ChannelHistory.check(history, running, recorder.faults(), AeronWriteScenario.SLACK_NS,
-                        settleMs * 1_000_000), notes);
+                        phases.settleNs()), notes);
     }
 
     static NodeConfig config(int port, Proxy front) {

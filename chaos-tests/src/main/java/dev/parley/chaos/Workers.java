@@ -111,9 +111,8 @@ final class Workers implements AutoCloseable {
 
     /** Stops the writers and waits for them, then for the other threads (a drained reader ends), each up to joinMs. */
     List<Operation> stopAndDrain(long joinMs, Recorder recorder) throws InterruptedException {
-        stopping = true;
-        joinAll(writers, joinMs);
-        joinAll(others, joinMs);
+        stopWriters(joinMs);
+        joinOthers(joinMs);
         return recorder.running();
     }
 
@@ -124,11 +123,21 @@ final class Workers implements AutoCloseable {
      */
     List<Operation> stopWritersThenPoison(ChannelEnd poisonEnd, long joinMs, Recorder recorder)
             throws InterruptedException {
+        stopWriters(joinMs);
+        poisonEnd.poison();
+        joinOthers(joinMs);
+        return recorder.running();
+    }
+
+    /** Tells the writers to stop and waits up to {@code joinMs} for them. */
+    void stopWriters(long joinMs) throws InterruptedException {
         stopping = true;
         joinAll(writers, joinMs);
-        poisonEnd.poison();
+    }
+
+    /** Waits up to {@code joinMs} for the threads that are not writers. */
+    void joinOthers(long joinMs) throws InterruptedException {
         joinAll(others, joinMs);
-        return recorder.running();
     }
 
     private static void joinAll(List<Thread> threads, long joinMs) throws InterruptedException {
@@ -141,7 +150,8 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    private static boolean pause(long ms) {
+    /** Sleeps; false (the interrupt status kept) if interrupted. */
+    static boolean pause(long ms) {
         try {
             Thread.sleep(ms);
             return true;

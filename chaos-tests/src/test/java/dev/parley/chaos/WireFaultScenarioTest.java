@@ -23,7 +23,7 @@ class WireFaultScenarioTest {
         List<String> failed = new ArrayList<>();
         ScenarioReport first = null;
         for (WireFault fault : WireFault.shortSuite()) {
-            ScenarioReport r = new WireFaultScenario(SEED, fault, 300, 1_500, 500).run();
+            ScenarioReport r = new WireFaultScenario(SEED, fault, new Phases(300, 1_500, 500)).run();
             ReportWriter.write(r, out);
             System.out.println(r.name() + " seed " + SEED + ": " + r.outcomes() + " " + r.anomalies());
             if (!r.passed()) {
