@@ -22,7 +22,10 @@ import java.util.List;
  *   <li><b>traffic-resumes</b>: after every fault has ended and the settling time has passed,
  *       some write started then ended DONE.</li>
  * </ul>
- * Operations of other kinds, or on no channel, are left out. Stateless; any thread may call it.
+ * A read that ended UNKNOWN may have been given a value it never returned (the contract's "at
+ * most once"): one unread DONE write per such read is excused, as the simulator's history
+ * records a buffer's head given to a reader whose outcome is unknown. Operations of other
+ * kinds, or on no channel, are left out. Stateless; any thread may call it.
  */
 public final class ChannelHistory {
     private ChannelHistory() {
@@ -51,7 +54,9 @@ public final class ChannelHistory {
                                      long slackNs, long settleNs, List<History.Discard> discards) {
         List<String> anomalies = new ArrayList<>();
         History h = toHistory(finished, running, slackNs);
-        for (History.Discard d : discards) {
+        List<History.Discard> all = new ArrayList<>(discards);
+        all.addAll(takenByUnknownReads(finished, discards));
+        for (History.Discard d : all) {
             h.discarded(d.channel(), d.value(), d.atNs(), d.why(), d.uncertain());
         }
         long resumeNs = resumeFrom(faults, settleNs);
@@ -72,6 +77,40 @@ public final class ChannelHistory {
                     + " end plus " + settleNs / 1_000_000 + " ms) ended DONE");
         }
         return anomalies;
+    }
+
+    /**
+     * The values that reads ending UNKNOWN may have taken: a remote read whose outcome is
+     * unknown may have been given a value (a buffer's head, or a writer's offer) that its
+     * reader never learnt, which the contract allows. For each such read, in the order they
+     * ended, the earliest DONE write on its channel that began before the read ended and that
+     * no read got is excused as an uncertain discard; at most one value per read.
+     */
+    static List<History.Discard> takenByUnknownReads(List<Operation> finished, List<History.Discard> discards) {
+        java.util.Set<String> accounted = new java.util.HashSet<>();
+        for (Operation op : finished) {
+            if (op.kind().equals("read") && op.outcome() == Outcome.DONE) {
+                accounted.add(op.channel() + "\u0000" + op.value());
+            }
+        }
+        discards.forEach(d -> accounted.add(d.channel() + "\u0000" + d.value()));
+        List<Operation> unread = finished.stream().filter(op -> op.kind().equals("write")
+                && op.outcome() == Outcome.DONE && !accounted.contains(op.channel() + "\u0000" + op.value()))
+                .sorted(Comparator.comparingLong(Operation::startNs)).toList();
+        List<Operation> unknownReads = finished.stream().filter(op -> op.kind().equals("read")
+                && op.outcome() == Outcome.UNKNOWN).sorted(Comparator.comparingLong(Operation::endNs)).toList();
+        List<History.Discard> out = new ArrayList<>();
+        java.util.Set<Operation> excused = new java.util.HashSet<>();
+        for (Operation r : unknownReads) {
+            for (Operation w : unread) {
+                if (w.channel().equals(r.channel()) && w.startNs() < r.endNs() && excused.add(w)) {
+                    out.add(new History.Discard(w.channel(), w.value(), r.endNs(), "perhaps taken by the read of "
+                            + r.process() + " that ended UNKNOWN at " + r.endNs() / 1_000_000 + " ms", true));
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** When the network is healed and settled: the last fault's end plus {@code settleNs}; MAX_VALUE if none. */

@@ -69,6 +69,16 @@ class ChannelHistoryTest {
     }
 
     @Test
+    void aReadEndingUnknownExcusesOneUnreadDoneWriteAndNoMore() {
+        write("w", 0, Outcome.DONE);
+        write("w", 1, Outcome.DONE);
+        recorder.begin("r", "c", "read", null, TIMEOUT).threw(new OutcomeUnknownException("home fell silent"));
+        List<String> found = anomalies();
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("done-write-read: ") && found.get(0).contains("'w:1'"), found.toString());
+    }
+
+    @Test
     void aValueReadTwiceIsReadMoreThanOnce() {
         write("w", 0, Outcome.UNKNOWN);
         read("r", "w:0");
