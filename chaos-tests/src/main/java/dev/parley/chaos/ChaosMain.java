@@ -20,8 +20,8 @@ import java.util.Random;
  * whose name contains NAME, to replay one with its {@code --seed}.
  *
  * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
- * each round draws a fresh seed, prints it, and runs a random combination of wire faults
- * drawn from that seed; {@code --round SEED} replays one round.
+ * each round draws a fresh seed, prints it, and runs a scenario and faults drawn from that
+ * seed ({@link #soakRound}); {@code --round SEED} replays one round.
  */
 public final class ChaosMain {
     /** The wire scenarios' calm phases around the fault, and how long failures are allowed after it. */
@@ -65,7 +65,8 @@ public final class ChaosMain {
         List<ScenarioReport> reports = new ArrayList<>();
         if (round != null) {
             System.out.println("chaos: replaying soak round " + round + ", reports in " + out.toAbsolutePath());
-            reports.add(run(withReplay(soakRound(round), "bin/parley chaos --round " + round), out));
+            ScenarioReport r = soakRound(round, out.resolve("logs"));
+            reports.add(run(withReplay(r, "bin/parley chaos --round " + round), out));
         } else if (soak) {
             soak(seed, minutes, out, reports);
         } else {
@@ -127,7 +128,8 @@ public final class ChaosMain {
             long roundSeed = seeds.nextLong();
             System.out.println("chaos: soak round " + i + ", seed " + roundSeed + " (replay with --round " + roundSeed
                     + ")");
-            ScenarioReport r = run(withReplay(soakRound(roundSeed), "bin/parley chaos --round " + roundSeed), out);
+            ScenarioReport r = run(withReplay(soakRound(roundSeed, out.resolve("logs")), "bin/parley chaos --round "
+                    + roundSeed), out);
             reports.add(r);
             if (!r.passed()) {
                 System.out.println("chaos: soak stops at the first anomaly; replay with --round " + roundSeed);
@@ -136,13 +138,27 @@ public final class ChaosMain {
         }
     }
 
-    /** One soak round: a random combination of wire faults drawn from the round's seed. */
-    static ScenarioReport soakRound(long roundSeed) throws InterruptedException {
+    /**
+     * One soak round, drawn from the round's seed: in 5 of 8 rounds the two-node scenario under
+     * a random combination of wire faults, in 2 of 8 the three-node workload under one, in 1
+     * of 8 the process scenario with a random pause of 6 to 10 s. Its report is named
+     * {@code soak-<seed in base 36>-<scenario>}.
+     */
+    static ScenarioReport soakRound(long roundSeed, Path logs) throws Exception {
         Random r = new Random(roundSeed);
+        int kind = r.nextInt(8);
         WireFault f = WireFault.random(r, 1_000L * (1 + r.nextInt(5)));
-        WireFault named = new WireFault("soak-" + Long.toUnsignedString(roundSeed, 36), f.durationMs(), f.loss(),
-                f.latencyMs(), f.jitterMs(), f.duplication(), f.reorder(), f.cut());
-        return new WireFaultScenario(roundSeed, named, PHASES).run();
+        ScenarioReport report;
+        if (kind == 0) {
+            report = new ProcessFaultScenario(roundSeed, 1_000 + r.nextInt(2_000), r.nextInt(2_000),
+                    6_000 + r.nextInt(4_001), AFTER_MS, SETTLE_MS, logs).run();
+        } else if (kind <= 2) {
+            report = new MultiNodeScenario(roundSeed, f, PHASES).run();
+        } else {
+            report = new WireFaultScenario(roundSeed, f, PHASES).run();
+        }
+        return new ScenarioReport("soak-" + Long.toUnsignedString(roundSeed, 36) + "-" + report.name(), roundSeed,
+                report.parameters(), report.operations(), report.faults(), report.anomalies(), report.notes());
     }
 
     /** The report with its replay command among the parameters. */

@@ -198,26 +198,44 @@ public final class MultiNodeScenario {
         }
     }
 
-    /** Writes p:0, p:1, ... untimed to p1 until the workers stop, then poisons p1. */
+    /**
+     * Writes p:0, p:1, ... untimed to p1 until the workers stop, then poisons p1. A write that
+     * ends UNKNOWN or UNREACHABLE (a partition longer than the peer timeout) does not stop it:
+     * it backs off and goes on with the same end.
+     */
     private static void source(Recorder recorder, ChannelOutput<String> out, Workers workers) {
         for (int i = 0; !workers.stopping(); i++) {
             String value = "p:" + i;
             Recorder.Pending op = recorder.begin("source", "p1", "write", value, null);
+            long gapMs = GAP_MS;
             try {
                 out.write(value);
                 op.done();
             } catch (RuntimeException e) {
                 op.threw(e);
-                return;
+                if (!survivable(e)) {
+                    return;
+                }
+                gapMs = Workers.BACKOFF_MS;
             }
-            if (!Workers.pause(GAP_MS)) {
+            if (!Workers.pause(gapMs)) {
                 return;
             }
         }
         out.poison();
     }
 
-    /** Reads p1 and writes each value on to p2, untimed; passes a poison of p1 on to p2. */
+    /** Whether a pipeline process goes on after {@code e}: after UNKNOWN and UNREACHABLE it does. */
+    private static boolean survivable(RuntimeException e) {
+        Outcome o = Outcome.of(e);
+        return o == Outcome.UNKNOWN || o == Outcome.UNREACHABLE;
+    }
+
+    /**
+     * Reads p1 and writes each value on to p2, untimed; passes a poison of p1 on to p2. A write
+     * to p2 that ends UNKNOWN or UNREACHABLE loses that value (as the contract allows) and the
+     * stage goes on.
+     */
     private static void stage(Recorder recorder, ChannelInput<String> in, ChannelOutput<String> out) {
         while (true) {
             Recorder.Pending read = recorder.begin("stage", "p1", "read", null, null);
@@ -230,7 +248,7 @@ public final class MultiNodeScenario {
                 if (Outcome.of(e) == Outcome.POISONED) {
                     out.poison();
                 }
-                return;
+                return;                  // p1 is local to the stage: nothing else ends a read of it
             }
             Recorder.Pending write = recorder.begin("stage", "p2", "write", value, null);
             try {
@@ -238,7 +256,9 @@ public final class MultiNodeScenario {
                 write.done();
             } catch (RuntimeException e) {
                 write.threw(e);
-                return;
+                if (!survivable(e) || !Workers.pause(Workers.BACKOFF_MS)) {
+                    return;
+                }
             }
         }
     }
