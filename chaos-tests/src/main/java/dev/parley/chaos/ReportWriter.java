@@ -138,7 +138,8 @@ public final class ReportWriter {
     private static String percentiles(Histogram h) {
         StringBuilder b = new StringBuilder("{\"count\": ").append(h.getTotalCount());
         for (double p : PERCENTILES) {
-            b.append(", ").append(quote(p == 100 ? "max" : "p" + fmt(p).replace(".0", ""))).append(": ")
+            String label = p == 100 ? "max" : "p" + (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p));
+            b.append(", ").append(quote(label)).append(": ")
                     .append(h.getTotalCount() == 0 ? "null" : fmt(h.getValueAtPercentile(p) / 1_000.0));
         }
         return b.append('}').toString();

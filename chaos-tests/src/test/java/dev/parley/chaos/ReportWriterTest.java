@@ -56,6 +56,8 @@ class ReportWriterTest {
 
         String json = Files.readString(dir.resolve("sample.json"));
         assertTrue(json.contains("\"seed\": 42"), json);
+        assertTrue(json.contains("\"write\": {\"count\": 960, \"p50\": 1.000, \"p90\": 5.003, \"p99\": 5.003, "
+                + "\"p99.9\": 5.003, \"max\": 5.003}"), json);
         assertTrue(json.contains("\"name\": \"loss 20% \\\"upstream\\\"\""), json);
         assertTrue(json.contains("\"write\": {\"DONE\": 960, \"NOT_DONE\": 0, \"UNKNOWN\": 40, \"UNREACHABLE\": 0, "
                 + "\"POISONED\": 0, \"RETIRED\": 0, \"FAILED\": 0}"), json);
