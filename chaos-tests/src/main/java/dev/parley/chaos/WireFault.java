@@ -110,7 +110,35 @@ public record WireFault(String name, long durationMs, double loss, long latencyM
         for (int i = 0; i < more; i++) {
             f = f.and(pick(random, faultMs));
         }
-        return f;
+        return f.named(f.canonicalName());
+    }
+
+    /** This fault under another name. */
+    WireFault named(String newName) {
+        return new WireFault(newName, durationMs, loss, latencyMs, jitterMs, duplication, reorder, cut);
+    }
+
+    /** A name from the fault's values, one part per toxic, such as {@code loss-5_latency-10j5_partition-3s}. */
+    String canonicalName() {
+        List<String> parts = new ArrayList<>();
+        if (loss > 0) {
+            parts.add("loss-" + pct(loss));
+        }
+        if (latencyMs > 0 || jitterMs > 0) {
+            parts.add("latency-" + latencyMs + "j" + jitterMs);
+        }
+        if (duplication > 0) {
+            parts.add("duplication-" + pct(duplication));
+        }
+        if (reorder > 0) {
+            parts.add("reorder-" + pct(reorder));
+        }
+        if (cut == Cut.TWO_WAY) {
+            parts.add("partition-" + seconds(durationMs));
+        } else if (cut == Cut.ONE_WAY_TO_HOME) {
+            parts.add("oneway-" + seconds(durationMs));
+        }
+        return parts.isEmpty() ? "none-" + seconds(durationMs) : String.join("_", parts);
     }
 
     private static WireFault pick(Random r, long faultMs) {
