@@ -29,6 +29,7 @@ public final class ChaosMain {
     static final long AFTER_MS = 3_000;
     static final long SETTLE_MS = 1_000;
     static final Phases PHASES = new Phases(CALM_MS, AFTER_MS, SETTLE_MS);
+    static final CrashPhases CRASH_PHASES = new CrashPhases(2_000, 1_000, 8_000, AFTER_MS, SETTLE_MS);
 
     private ChaosMain() {
     }
@@ -92,8 +93,12 @@ public final class ChaosMain {
         runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs).run(), out, reports);
         runIf("aeron-writes", only, seed, () -> new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, logs).run(), out,
                 reports);
-        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, 2_000, 1_000, 8_000,
-                AFTER_MS, SETTLE_MS, logs).run(), out, reports);
+        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs).run(),
+                out, reports);
+        for (boolean homeWriter : new boolean[] {false, true}) {
+            WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter);
+            runIf(s.name(), only, seed, s::run, out, reports);
+        }
         for (WireFault f : WireFault.matrix(faultMs)) {
             WireFaultScenario s = new WireFaultScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
@@ -150,8 +155,8 @@ public final class ChaosMain {
         WireFault f = WireFault.random(r, 1_000L * (1 + r.nextInt(5)));
         ScenarioReport report;
         if (kind == 0) {
-            report = new ProcessFaultScenario(roundSeed, 1_000 + r.nextInt(2_000), r.nextInt(2_000),
-                    6_000 + r.nextInt(4_001), AFTER_MS, SETTLE_MS, logs).run();
+            report = new ProcessFaultScenario(roundSeed, new CrashPhases(1_000 + r.nextInt(2_000), r.nextInt(2_000),
+                    6_000 + r.nextInt(4_001), AFTER_MS, SETTLE_MS), logs).run();
         } else if (kind <= 2) {
             report = new MultiNodeScenario(roundSeed, f, PHASES).run();
         } else {

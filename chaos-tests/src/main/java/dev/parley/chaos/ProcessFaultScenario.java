@@ -41,30 +41,12 @@ public final class ProcessFaultScenario {
     private static final List<String> WRITERS = List.of("w1", "w2");
 
     private final long seed;
-    private final long calmMs;
-    private final long deadMs;
-    private final long pauseMs;
-    private final long afterMs;
-    private final long settleMs;
+    private final CrashPhases phases;
     private final Path logDir;
 
-    /**
-     * @param deadMs how long the home stays dead between SIGKILL and its restart
-     * @param pauseMs how long it stays stopped; more than the peer timeout
-     */
-    public ProcessFaultScenario(long seed, long calmMs, long deadMs, long pauseMs, long afterMs, long settleMs,
-                                Path logDir) {
-        if (calmMs < 1 || deadMs < 0 || pauseMs <= WireFaultScenario.PEER_TIMEOUT_MS || afterMs <= settleMs) {
-            throw new IllegalArgumentException("need calmMs >= 1, deadMs >= 0, pauseMs > the peer timeout "
-                    + WireFaultScenario.PEER_TIMEOUT_MS + " ms, afterMs > settleMs: calmMs=" + calmMs + ", deadMs="
-                    + deadMs + ", pauseMs=" + pauseMs + ", afterMs=" + afterMs + ", settleMs=" + settleMs);
-        }
+    public ProcessFaultScenario(long seed, CrashPhases phases, Path logDir) {
         this.seed = seed;
-        this.calmMs = calmMs;
-        this.deadMs = deadMs;
-        this.pauseMs = pauseMs;
-        this.afterMs = afterMs;
-        this.settleMs = settleMs;
+        this.phases = phases;
         this.logDir = logDir;
     }
 
@@ -98,23 +80,7 @@ public final class ProcessFaultScenario {
                     workers.startWriter(w, () -> Workers.writeUntilStopped(recorder, w, CHANNEL, out,
                             forWriters::writer, TIMEOUT_MS, 0, workers));
                 }
-                Thread.sleep(calmMs);
-                Recorder.Fault crash = recorder.faultBegins("home killed (SIGKILL) under traffic, restarted at the"
-                        + " same address after " + deadMs + " ms");
-                home.kill();
-                killNs = recorder.nowNs();      // the home is gone: what it had in its buffer is lost
-                Thread.sleep(deadMs);
-                home.restart();
-                home.awaitReady(START);
-                crash.end();
-                Thread.sleep(calmMs);
-                Recorder.Fault stop = recorder.faultBegins("home stopped (SIGSTOP) " + pauseMs + " ms, longer than"
-                        + " the peer timeout");
-                home.pause();
-                Thread.sleep(pauseMs);
-                home.resume();
-                stop.end();
-                Thread.sleep(afterMs);
+                killNs = phases.run(recorder, home, "home").killedNs();
                 running = workers.stopAndDrain(TIMEOUT_MS + WireFaultScenario.PEER_TIMEOUT_MS + 2_000, recorder);
                 notes.add("writer node: " + writer.counters());
                 notes.add("reader node: " + reader.counters());
@@ -132,16 +98,14 @@ public final class ProcessFaultScenario {
         notes.add(lost.size() + " DONE writes were unread and ended before the kill: lost with the buffer "
                 + lost.stream().map(History.Discard::value).toList());
         anomalies.addAll(ChannelHistory.check(history, running, recorder.faults(), AeronWriteScenario.SLACK_NS,
-                settleMs * 1_000_000, lost));
+                phases.settleNs(), lost));
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("channel", "buffered '" + CHANNEL + "' (capacity " + CAPACITY + ") hosted by a child JVM"
                 + " with no local ends; every end is remote");
         parameters.put("nodes", "home in a child JVM; writer node (" + WRITERS + ") and reader node (r) in this"
                 + " JVM; each of the three behind its own proxy, advertising it; no wire faults");
         parameters.put("operations", "timed writes and reads of " + TIMEOUT_MS + " ms, writes back to back");
-        parameters.put("phases", "calm " + calmMs + " ms, SIGKILL, dead " + deadMs + " ms, restart, calm " + calmMs
-                + " ms, SIGSTOP " + pauseMs + " ms, SIGCONT, calm " + afterMs + " ms (failures allowed for "
-                + settleMs + " ms), drain");
+        parameters.put("phases", phases.describe("drain"));
         parameters.put("peerTimeoutMs", Long.toString(WireFaultScenario.PEER_TIMEOUT_MS));
         return new ScenarioReport("process-kill-restart-pause", seed, parameters, history, recorder.faults(),
                 anomalies, notes);

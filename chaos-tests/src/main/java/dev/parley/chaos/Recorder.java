@@ -44,8 +44,15 @@ public final class Recorder {
      */
     public void importOperation(String process, String channel, String kind, String value, long startEpochNs,
                                 long endEpochNs, Outcome outcome) {
+        importOperation(process, channel, kind, value, startEpochNs, endEpochNs, -1, outcome);
+    }
+
+    /** As {@link #importOperation(String, String, String, String, long, long, Outcome)}, with a deadline (-1: none). */
+    public void importOperation(String process, String channel, String kind, String value, long startEpochNs,
+                                long endEpochNs, long deadlineEpochNs, Outcome outcome) {
+        long deadlineNs = deadlineEpochNs < 0 ? Operation.NO_DEADLINE : deadlineEpochNs - originEpochNs;
         operations.add(new Operation(process, channel, kind, value, startEpochNs - originEpochNs,
-                endEpochNs - originEpochNs, Operation.NO_DEADLINE, outcome, null));
+                endEpochNs - originEpochNs, deadlineNs, outcome, null));
     }
 
     /** Wall-clock ns since the epoch, for operations recorded in another JVM. */

@@ -19,7 +19,8 @@ class ProcessFaultScenarioTest {
     @Test
     void aKilledAndRestartedAndAStoppedHomeLoseOnlyWhatTheContractAllowsAndTrafficResumes() throws Exception {
         Path out = Path.of("target", "chaos-report-short");
-        ScenarioReport r = new ProcessFaultScenario(SEED, 1_000, 500, 6_000, 3_000, 1_000, out.resolve("logs")).run();
+        ScenarioReport r = new ProcessFaultScenario(SEED, new CrashPhases(1_000, 500, 6_000, 3_000, 1_000),
+                out.resolve("logs")).run();
         ReportWriter.write(r, out);
         System.out.println(r.name() + " seed " + SEED + ": " + r.outcomes() + " " + r.anomalies() + " " + r.notes());
         assertEquals(List.of(), r.anomalies(), "seed " + SEED + ", report in " + out.toAbsolutePath());
