@@ -15,7 +15,8 @@ import java.util.Random;
  * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
  * (its non-partition faults last long enough that the whole run takes about N minutes, at
  * least 1 s each), and the process scenario (a buffered channel's home in a child JVM killed
- * and restarted, then stopped for 8 s) and the three-node workload of {@link MultiNodeScenario}
+ * and restarted, then stopped for 8 s), the writer-side process scenarios (with and without an
+ * idle writer end at the home) and the three-node workload of {@link MultiNodeScenario}
  * under two wire faults. {@code --only NAME} runs only the scenarios
  * whose name contains NAME, to replay one with its {@code --seed}.
  *
@@ -83,10 +84,10 @@ public final class ChaosMain {
             throws Exception {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
-        // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for the process
-        // scenario, 5 s per wire or multi-node scenario (start, calm phases), 29 s of partitions;
-        // the rest is shared by the other 12 faults.
-        long fixedMs = 40_000 + 18 * 5_000 + 29_000;
+        // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for each of the three
+        // process scenarios, 5 s per wire or multi-node scenario (start, calm phases), 29 s of
+        // partitions; the rest is shared by the other 12 faults.
+        long fixedMs = 80_000 + 18 * 5_000 + 29_000;
         long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 12);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");
