@@ -23,6 +23,12 @@ class ProcessFaultScenarioTest {
                 out.resolve("logs")).run();
         ReportWriter.write(r, out);
         System.out.println(r.name() + " seed " + SEED + ": " + r.outcomes() + " " + r.anomalies() + " " + r.notes());
+        if (!r.passed()) {              // the operations around the stop, where values were lost before
+            FaultWindow stop = r.faults().get(1);
+            r.operations().stream().filter(op -> op.endNs() > stop.beganNs() - 50_000_000L
+                    && op.startNs() < stop.endNs() + 500_000_000L).forEach(op -> System.out.println("near the stop: "
+                    + op));
+        }
         assertEquals(List.of(), r.anomalies(), "seed " + SEED + ", report in " + out.toAbsolutePath());
         assertEquals(2, r.faults().size());
         for (FaultWindow f : r.faults()) {
