@@ -3,20 +3,44 @@ package dev.parley.chaos;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
- * The chaos suite's command line: {@code bin/parley chaos [--minutes N] [--seed S] [--out DIR]}.
- * Runs every scenario, scaled so the whole run lasts about N minutes (default 1), prints the
- * seed first, writes one report per scenario and an index into DIR, and exits 1 if any
- * scenario found an anomaly. Runs on the main thread.
+ * The chaos suite's command line:
+ * {@code bin/parley chaos [--minutes N] [--seed S] [--only NAME] [--out DIR]} runs the full
+ * matrix, and {@code bin/parley chaos --soak [--minutes N] [--seed S]} the soak. Prints every
+ * seed, writes one report per scenario and an index into DIR, and exits 1 if any scenario
+ * found an anomaly. Runs on the main thread.
+ *
+ * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
+ * (its non-partition faults last long enough that the whole run takes about N minutes, at
+ * least 1 s each), and the process scenario (a buffered channel's home in a child JVM killed
+ * and restarted, then stopped for 8 s), the writer-side process scenarios (with and without an
+ * idle writer end at the home) and the three-node workload of {@link MultiNodeScenario}
+ * under two wire faults. {@code --only NAME} runs only the scenarios
+ * whose name contains NAME, to replay one with its {@code --seed}.
+ *
+ * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
+ * each round draws a fresh seed, prints it, and runs a scenario and faults drawn from that
+ * seed ({@link #soakRound}); {@code --round SEED} replays one round.
  */
 public final class ChaosMain {
+    /** The wire scenarios' calm phases around the fault, and how long failures are allowed after it. */
+    static final long CALM_MS = 500;
+    static final long AFTER_MS = 3_000;
+    static final long SETTLE_MS = 1_000;
+    static final Phases PHASES = new Phases(CALM_MS, AFTER_MS, SETTLE_MS);
+    static final CrashPhases CRASH_PHASES = new CrashPhases(2_000, 1_000, 8_000, AFTER_MS, SETTLE_MS);
+
     private ChaosMain() {
     }
 
     public static void main(String[] args) throws Exception {
         double minutes = 1;
         long seed = System.nanoTime();
+        Long round = null;
+        boolean soak = false;
+        String only = "";
         Path out = Path.of("chaos-tests", "target", "chaos-report");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -24,36 +48,136 @@ public final class ChaosMain {
             switch (a) {
                 case "--minutes" -> minutes = Double.parseDouble(need(a, v));
                 case "--seed" -> seed = Long.parseLong(need(a, v));
+                case "--only" -> only = need(a, v);
                 case "--out" -> out = Path.of(need(a, v));
-                default -> throw new IllegalArgumentException("unknown argument " + a
-                        + "; usage: chaos [--minutes N] [--seed S] [--out DIR]");
+                case "--round" -> round = Long.parseLong(need(a, v));
+                case "--soak" -> {
+                    soak = true;
+                    i--;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: chaos [--minutes N]"
+                        + " [--seed S] [--only NAME] [--out DIR] | chaos --soak [--minutes N] [--seed S] [--out DIR]"
+                        + " | chaos --round SEED [--out DIR]");
             }
             i++;
         }
         if (!(minutes > 0)) {
             throw new IllegalArgumentException("--minutes must be positive: minutes=" + minutes);
         }
-        System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
-                + " min, reports in " + out.toAbsolutePath());
-        // The echo scenario has about 17 phases; the Aeron one writes 5 ms apart (3,000 writes a minute).
-        long phaseMs = Math.max(100, (long) (minutes * 60_000 / 34));
         List<ScenarioReport> reports = new ArrayList<>();
-        reports.add(run(new EchoScenario(seed, phaseMs, 60, out.resolve("logs")).run(), out));
-        int writes = (int) Math.max(300, minutes * 6_000);
-        ScenarioReport aeron = new AeronWriteScenario(seed, writes, 500, 1_500, 0.05, out.resolve("logs")).run();
-        reports.add(run(aeron, out));
-        int relayedWrites = (int) Math.max(150, minutes * 1_500);
-        reports.add(run(new RelayedWriteScenario(seed, relayedWrites, 500, 1_000).run(), out));
+        if (round != null) {
+            System.out.println("chaos: replaying soak round " + round + ", reports in " + out.toAbsolutePath());
+            ScenarioReport r = soakRound(round, out.resolve("logs"));
+            reports.add(run(withReplay(r, "bin/parley chaos --round " + round), out));
+        } else if (soak) {
+            soak(seed, minutes, out, reports);
+        } else {
+            matrix(seed, minutes, only, out, reports);
+        }
         Path index = ReportWriter.writeIndex(reports, out);
         long failed = reports.stream().filter(r -> !r.passed()).count();
         System.out.println("chaos: " + (reports.size() - failed) + " passed, " + failed + " failed; " + index);
         System.exit(failed == 0 ? 0 : 1);
     }
 
+    private static void matrix(long seed, double minutes, String only, Path out, List<ScenarioReport> reports)
+            throws Exception {
+        System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
+                + " min, reports in " + out.toAbsolutePath());
+        // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for each of the three
+        // process scenarios, 5 s per wire or multi-node scenario (start, calm phases), 29 s of
+        // partitions; the rest is shared by the other 12 faults.
+        long fixedMs = 80_000 + 18 * 5_000 + 29_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 12);
+        long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
+        Path logs = out.resolve("logs");
+        runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs).run(), out, reports);
+        runIf("aeron-writes", only, seed, () -> new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, logs).run(), out,
+                reports);
+        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs).run(),
+                out, reports);
+        for (boolean homeWriter : new boolean[] {false, true}) {
+            WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter);
+            runIf(s.name(), only, seed, s::run, out, reports);
+        }
+        for (WireFault f : WireFault.matrix(faultMs)) {
+            WireFaultScenario s = new WireFaultScenario(seed, f, PHASES);
+            runIf(s.name(), only, seed, s::run, out, reports);
+        }
+        for (WireFault f : List.of(WireFault.loss(0.05, faultMs).and(WireFault.latency(5, 3, faultMs))
+                .and(WireFault.duplication(0.05, faultMs)).and(WireFault.reordering(0.10, faultMs)),
+                WireFault.loss(0.05, 3_000).and(WireFault.partition(3_000)))) {
+            MultiNodeScenario s = new MultiNodeScenario(seed, f, PHASES);
+            runIf(s.name(), only, seed, s::run, out, reports);
+        }
+    }
+
+    /** A scenario to run. */
+    private interface Scenario {
+        ScenarioReport run() throws Exception;
+    }
+
+    /** Runs the scenario if its name contains {@code only}, and adds its report with its replay command. */
+    private static void runIf(String name, String only, long seed, Scenario s, Path out, List<ScenarioReport> reports)
+            throws Exception {
+        if (name.contains(only)) {
+            reports.add(run(withReplay(s.run(), "bin/parley chaos --seed " + seed + " --only " + name), out));
+        }
+    }
+
+    private static void soak(long seed, double minutes, Path out, List<ScenarioReport> reports) throws Exception {
+        long endNs = System.nanoTime() + (long) (minutes * 60e9);
+        Random seeds = new Random(seed);
+        System.out.println("chaos: soak for " + minutes + " min from seed " + seed + ", reports in "
+                + out.toAbsolutePath());
+        for (int i = 1; System.nanoTime() < endNs; i++) {
+            long roundSeed = seeds.nextLong();
+            System.out.println("chaos: soak round " + i + ", seed " + roundSeed + " (replay with --round " + roundSeed
+                    + ")");
+            ScenarioReport r = run(withReplay(soakRound(roundSeed, out.resolve("logs")), "bin/parley chaos --round "
+                    + roundSeed), out);
+            reports.add(r);
+            if (!r.passed()) {
+                System.out.println("chaos: soak stops at the first anomaly; replay with --round " + roundSeed);
+                return;
+            }
+        }
+    }
+
+    /**
+     * One soak round, drawn from the round's seed: in 5 of 8 rounds the two-node scenario under
+     * a random combination of wire faults, in 2 of 8 the three-node workload under one, in 1
+     * of 8 the process scenario with a random pause of 6 to 10 s. Its report is named
+     * {@code soak-<seed in base 36>-<scenario>}.
+     */
+    static ScenarioReport soakRound(long roundSeed, Path logs) throws Exception {
+        Random r = new Random(roundSeed);
+        int kind = r.nextInt(8);
+        WireFault f = WireFault.random(r, 1_000L * (1 + r.nextInt(5)));
+        ScenarioReport report;
+        if (kind == 0) {
+            report = new ProcessFaultScenario(roundSeed, new CrashPhases(1_000 + r.nextInt(2_000), r.nextInt(2_000),
+                    6_000 + r.nextInt(4_001), AFTER_MS, SETTLE_MS), logs).run();
+        } else if (kind <= 2) {
+            report = new MultiNodeScenario(roundSeed, f, PHASES).run();
+        } else {
+            report = new WireFaultScenario(roundSeed, f, PHASES).run();
+        }
+        return new ScenarioReport("soak-" + Long.toUnsignedString(roundSeed, 36) + "-" + report.name(), roundSeed,
+                report.parameters(), report.operations(), report.faults(), report.anomalies(), report.notes());
+    }
+
+    /** The report with its replay command among the parameters. */
+    static ScenarioReport withReplay(ScenarioReport r, String command) {
+        java.util.Map<String, String> p = new java.util.HashMap<>(r.parameters());
+        p.put("replay", command);
+        return new ScenarioReport(r.name(), r.seed(), p, r.operations(), r.faults(), r.anomalies(), r.notes());
+    }
+
     private static ScenarioReport run(ScenarioReport r, Path out) {
         Path md = ReportWriter.write(r, out);
-        System.out.println("chaos: " + r.name() + " " + (r.passed() ? "pass" : "FAIL " + r.anomalies()) + ", "
-                + r.operations().size() + " operations; " + md);
+        System.out.println("chaos: " + r.name() + " seed " + r.seed() + " " + (r.passed() ? "pass" : "FAIL "
+                + r.anomalies()) + ", " + r.operations().size() + " operations; " + md);
         return r;
     }
 

@@ -168,9 +168,28 @@ public final class NodeProcess implements AutoCloseable {
         launch();
     }
 
-    /** Stops the child with SIGSTOP: it keeps its sockets but runs nothing until {@link #resume()}. */
+    /**
+     * Stops the child with SIGSTOP: it keeps its sockets but runs nothing until {@link #resume()}.
+     * Returns once Linux reports the process stopped (state T in {@code /proc/<pid>/stat},
+     * checked every millisecond for up to a second), as the signal is delivered asynchronously.
+     */
     public void pause() {
         signal("-STOP");
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        try {
+            for (int i = 0; i < 1_000 && Files.exists(stat); i++) {
+                String line = Files.readString(stat);
+                char state = line.charAt(line.lastIndexOf(')') + 2);
+                if (state == 'T' || state == 't') {
+                    return;
+                }
+                Thread.sleep(1);
+            }
+        } catch (IOException e) {
+            // the process went away meanwhile, or there is no /proc: the signal was sent all the same
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Continues a paused child with SIGCONT. */

@@ -3,14 +3,18 @@ package dev.parley.chaos;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
 /**
- * Records a scenario's history: every operation with its process, kind, value, start and end
- * time and outcome, and the windows of every fault. Thread-safe: the scenario's processes
- * record from their own threads at once; each {@link Pending} is finished by the thread that
- * began it, exactly once. Time comes from an injected clock in ns.
+ * Records a scenario's history: every operation with its process, channel, kind, value, start
+ * and end time, deadline and outcome, and the windows of every fault. Thread-safe: the
+ * scenario's processes record from their own threads at once; each {@link Pending} is finished
+ * by the thread that began it, exactly once. Time comes from an injected clock in ns.
+ * {@link ChannelHistory} turns the channel operations into the simulator's history and checks
+ * them with its checker.
  */
 public final class Recorder {
     private final LongSupplier clockNs;
@@ -18,6 +22,7 @@ public final class Recorder {
     private final long originEpochNs = epochNs();
     private final ConcurrentLinkedQueue<Operation> operations = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<FaultWindow> faults = new ConcurrentLinkedQueue<>();
+    private final Set<Pending> running = ConcurrentHashMap.newKeySet();
 
     public Recorder(LongSupplier clockNs) {
         this.clockNs = clockNs;
@@ -37,10 +42,17 @@ public final class Recorder {
      * Adds an operation recorded by another JVM, whose times are wall-clock ns since the epoch;
      * they are moved onto this recording's time line (as precise as the two clocks agree).
      */
-    public void importOperation(String process, String kind, String value, long startEpochNs, long endEpochNs,
-                                Outcome outcome) {
-        operations.add(new Operation(process, kind, value, startEpochNs - originEpochNs, endEpochNs - originEpochNs,
-                outcome, null));
+    public void importOperation(String process, String channel, String kind, String value, long startEpochNs,
+                                long endEpochNs, Outcome outcome) {
+        importOperation(process, channel, kind, value, startEpochNs, endEpochNs, -1, outcome);
+    }
+
+    /** As {@link #importOperation(String, String, String, String, long, long, Outcome)}, with a deadline (-1: none). */
+    public void importOperation(String process, String channel, String kind, String value, long startEpochNs,
+                                long endEpochNs, long deadlineEpochNs, Outcome outcome) {
+        long deadlineNs = deadlineEpochNs < 0 ? Operation.NO_DEADLINE : deadlineEpochNs - originEpochNs;
+        operations.add(new Operation(process, channel, kind, value, startEpochNs - originEpochNs,
+                endEpochNs - originEpochNs, deadlineNs, outcome, null));
     }
 
     /** Wall-clock ns since the epoch, for operations recorded in another JVM. */
@@ -49,9 +61,23 @@ public final class Recorder {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    /** Starts recording an operation; finish it with one of the returned object's methods. */
+    /** Starts recording an operation on no channel and without a deadline (the echo's requests). */
     public Pending begin(String process, String kind, String value) {
-        return new Pending(process, kind, value, nowNs());
+        return begin(process, "", kind, value, null);
+    }
+
+    /**
+     * Starts recording an operation; finish it with one of the returned object's methods.
+     *
+     * @param value the value written, or null for a read
+     * @param timeout the operation's timeout, or null for an untimed one
+     */
+    public Pending begin(String process, String channel, String kind, String value, java.time.Duration timeout) {
+        long startNs = nowNs();
+        long deadlineNs = timeout == null ? Operation.NO_DEADLINE : startNs + timeout.toNanos();
+        Pending p = new Pending(process, channel, kind, value, startNs, deadlineNs);
+        running.add(p);
+        return p;
     }
 
     /** Marks a fault as in force from now until {@link Fault#end()}. */
@@ -66,6 +92,19 @@ public final class Recorder {
         return all;
     }
 
+    /**
+     * The operations begun and not finished yet, with end time -1 and no outcome: at the end
+     * of a scenario, the ones that hang.
+     */
+    public List<Operation> running() {
+        List<Operation> all = new ArrayList<>();
+        for (Pending p : running) {
+            all.add(new Operation(p.process, p.channel, p.kind, p.value, p.startNs, -1, p.deadlineNs, null, null));
+        }
+        all.sort(Comparator.comparingLong(Operation::startNs));
+        return all;
+    }
+
     /** The faults recorded so far (ended or not, by start time). */
     public List<FaultWindow> faults() {
         List<FaultWindow> all = new ArrayList<>(faults);
@@ -76,16 +115,20 @@ public final class Recorder {
     /** An operation under way. Not thread-safe: finished once, by the thread that began it. */
     public final class Pending {
         private final String process;
+        private final String channel;
         private final String kind;
         private final String value;
         private final long startNs;
-        private boolean finished;
+        private final long deadlineNs;
+        private volatile boolean finished;
 
-        private Pending(String process, String kind, String value, long startNs) {
+        private Pending(String process, String channel, String kind, String value, long startNs, long deadlineNs) {
             this.process = process;
+            this.channel = channel;
             this.kind = kind;
             this.value = value;
             this.startNs = startNs;
+            this.deadlineNs = deadlineNs;
         }
 
         public void done() {
@@ -109,13 +152,19 @@ public final class Recorder {
             finish(value, Outcome.FAILED, describe(cause));
         }
 
+        /** Ended by {@code cause}: UNKNOWN, UNREACHABLE, POISONED, RETIRED or FAILED ({@link Outcome#of}). */
+        public void threw(Throwable cause) {
+            finish(value, Outcome.of(cause), describe(cause));
+        }
+
         private void finish(String v, Outcome outcome, String failure) {
             if (finished) {
                 throw new IllegalStateException("operation already finished: process=" + process + ", kind=" + kind
                         + ", value=" + value);
             }
             finished = true;
-            operations.add(new Operation(process, kind, v, startNs, nowNs(), outcome, failure));
+            operations.add(new Operation(process, channel, kind, v, startNs, nowNs(), deadlineNs, outcome, failure));
+            running.remove(this);
         }
     }
 

@@ -58,8 +58,9 @@ public final class ReportWriter {
     static String markdown(ScenarioReport r) {
         StringBuilder b = new StringBuilder();
         b.append("# Scenario ").append(r.name()).append("\n\n");
+        String replay = r.parameters().getOrDefault("replay", "--seed " + r.seed());
         b.append("Verdict: **").append(r.passed() ? "pass" : "FAIL").append("**. Seed: `").append(r.seed())
-                .append("` (replay with `--seed ").append(r.seed()).append("`). Duration: ")
+                .append("` (replay with `").append(replay).append("`). Duration: ")
                 .append(ms(r.durationNs())).append(" ms.\n\n");
         b.append("## Parameters\n\n");
         new TreeMap<>(r.parameters()).forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
@@ -137,7 +138,8 @@ public final class ReportWriter {
     private static String percentiles(Histogram h) {
         StringBuilder b = new StringBuilder("{\"count\": ").append(h.getTotalCount());
         for (double p : PERCENTILES) {
-            b.append(", ").append(quote(p == 100 ? "max" : "p" + fmt(p).replace(".0", ""))).append(": ")
+            String label = p == 100 ? "max" : "p" + (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p));
+            b.append(", ").append(quote(label)).append(": ")
                     .append(h.getTotalCount() == 0 ? "null" : fmt(h.getValueAtPercentile(p) / 1_000.0));
         }
         return b.append('}').toString();

@@ -110,27 +110,31 @@ final class TimelinePlot {
         for (Operation op : ops) {
             double log = Math.log10(Math.max(op.latencyNs() / 1e6, 0.01));
             int y = p.bottom() - (int) ((log - minLog) / (maxLog - minLog) * p.height());
-            g.setColor(switch (op.outcome()) {
-                case DONE -> new Color(30, 90, 200);
-                case NOT_DONE -> new Color(230, 140, 0);
-                case UNKNOWN -> new Color(150, 0, 150);
-                case FAILED -> Color.RED;
-            });
+            g.setColor(colour(op.outcome()));
             g.fillRect(x(op.endNs() / 1e6, spanMs) - 1, y - 1, 3, 3);
         }
         legend(g, p);
     }
 
+    private static Color colour(Outcome o) {
+        return switch (o) {
+            case DONE -> new Color(30, 90, 200);
+            case NOT_DONE -> new Color(230, 140, 0);
+            case UNKNOWN -> new Color(150, 0, 150);
+            case UNREACHABLE -> new Color(120, 120, 120);
+            case POISONED, RETIRED -> new Color(0, 150, 60);
+            case FAILED -> Color.RED;
+        };
+    }
+
     private static void legend(Graphics2D g, Panel p) {
-        String[] names = {"DONE", "NOT_DONE", "UNKNOWN", "FAILED"};
-        Color[] colours = {new Color(30, 90, 200), new Color(230, 140, 0), new Color(150, 0, 150), Color.RED};
-        int x = WIDTH - RIGHT - 330;
-        for (int i = 0; i < names.length; i++) {
-            g.setColor(colours[i]);
+        int x = WIDTH - RIGHT - 600;
+        for (Outcome o : Outcome.values()) {
+            g.setColor(colour(o));
             g.fillRect(x, p.top() - 12, 8, 8);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(names[i], x + 11, p.top() - 4);
-            x += 80;
+            g.drawString(o.name(), x + 11, p.top() - 4);
+            x += 100;
         }
     }
 

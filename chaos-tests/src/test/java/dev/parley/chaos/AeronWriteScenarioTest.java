@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Two Parley nodes in two JVMs: 300 timed writes while the reader's JVM is paused for 1.5 s
  * and its media driver drops 5% of the data frames it sends and receives, checked by
- * DeliveryCheck. Report in target/chaos-report-short.
+ * the history checker. Report in target/chaos-report-short.
  */
 class AeronWriteScenarioTest {
     private static final long SEED = 61L;

@@ -49,15 +49,18 @@ class ReportWriterTest {
         Path md = ReportWriter.write(r, dir);
         String text = Files.readString(md);
         assertTrue(text.contains("Verdict: **pass**"), text);
-        assertTrue(text.contains("| write | 1000 | 960 | 0 | 40 | 0 |"), text);
+        assertTrue(text.contains("| write | 1000 | 960 | 0 | 40 | 0 | 0 | 0 | 0 |"), text);
         assertTrue(text.contains("from 400.000 ms to 1400.000 ms"), text);
         assertEquals(960, r.latencyUs("write").getTotalCount());
         assertEquals(1_000, r.latencyUs("write").getValueAtPercentile(50), 1);
 
         String json = Files.readString(dir.resolve("sample.json"));
         assertTrue(json.contains("\"seed\": 42"), json);
+        assertTrue(json.contains("\"write\": {\"count\": 960, \"p50\": 1.000, \"p90\": 5.003, \"p99\": 5.003, "
+                + "\"p99.9\": 5.003, \"max\": 5.003}"), json);
         assertTrue(json.contains("\"name\": \"loss 20% \\\"upstream\\\"\""), json);
-        assertTrue(json.contains("\"write\": {\"DONE\": 960, \"NOT_DONE\": 0, \"UNKNOWN\": 40, \"FAILED\": 0}"), json);
+        assertTrue(json.contains("\"write\": {\"DONE\": 960, \"NOT_DONE\": 0, \"UNKNOWN\": 40, \"UNREACHABLE\": 0, "
+                + "\"POISONED\": 0, \"RETIRED\": 0, \"FAILED\": 0}"), json);
 
         BufferedImage png = ImageIO.read(dir.resolve("sample.png").toFile());
         assertEquals(1_200, png.getWidth());

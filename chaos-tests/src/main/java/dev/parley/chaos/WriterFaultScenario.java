@@ -1,0 +1,176 @@
+package dev.parley.chaos;
+
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+import dev.parley.ChannelOutput;
+import dev.parley.net.Codec;
+import dev.parley.net.Node;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Process faults on the writing side: a {@link WriterNode} in a child JVM, behind a proxy,
+ * writes back to back to a rendezvous channel hosted, with a local reader, by a home node in
+ * this JVM behind its own proxy. The writer's JVM is killed with SIGKILL mid-traffic and
+ * restarted at the same address, then stopped with SIGSTOP for longer than the peer timeout and
+ * continued. The writer announces each write before it starts, so the one cut short by the kill
+ * is recorded as UNKNOWN (it died mid-operation: delivered at most once), as the simulator
+ * records a crashed process; a write under way while the writer's own JVM is stopped has its
+ * deadline moved by the stop, since none of its clocks ran. The home must withdraw the dead
+ * or silent writer's offers so that its reader goes on with the next incarnation.
+ *
+ * <p>When the remote writer is the channel's only writer end, the home retires the channel as
+ * the writer's node restarts (its old ends leave), and the restarted writer's writes end
+ * RETIRED: traffic-resumes fails. With {@code homeHoldsAWriterEnd} the home keeps an idle
+ * writer end, the channel stays open, and the restarted writer goes on. Run by one thread; it
+ * starts a reader and a child JVM and ends them.
+ */
+public final class WriterFaultScenario {
+    static final String CHANNEL = "wk";
+    private static final long TIMEOUT_MS = 500;
+    private static final Duration START = Duration.ofSeconds(60);
+
+    private final long seed;
+    private final CrashPhases phases;
+    private final Path logDir;
+    private final boolean homeHoldsAWriterEnd;
+
+    /**
+     * @param homeHoldsAWriterEnd whether the home also holds a writer end of the channel (never
+     *     used), so that the channel keeps a writer when the remote writer's node dies
+     */
+    public WriterFaultScenario(long seed, CrashPhases phases, Path logDir, boolean homeHoldsAWriterEnd) {
+        this.seed = seed;
+        this.phases = phases;
+        this.logDir = logDir;
+        this.homeHoldsAWriterEnd = homeHoldsAWriterEnd;
+    }
+
+    public String name() {
+        return homeHoldsAWriterEnd ? "writer-kill-restart-pause-home-writer" : "writer-kill-restart-pause";
+    }
+
+    /** Runs the scenario and returns its report; blocks for its phases and the shutdown. */
+    public ScenarioReport run() throws Exception {
+        Recorder recorder = new Recorder();
+        List<String> notes = new ArrayList<>();
+        List<Operation> running;
+        CrashPhases.Marks marks;
+        String host = WireFaultScenario.HOST;
+        int homePort = Ports.freeUdpPort();
+        int writerPort = Ports.freeUdpPort();
+        Files.createDirectories(logDir);
+        Path stopFile = Files.createTempFile(logDir, "stop-writer", ".flag");
+        Files.delete(stopFile);
+        NodeProcess writer;
+        try (FaultRelay relay = new FaultRelay(seed); ProcessFleet fleet = new ProcessFleet(logDir)) {
+            Proxy toHome = relay.createProxy("to-home", 0, new InetSocketAddress(host, homePort));
+            Proxy toWriter = relay.createProxy("to-writer", 0, new InetSocketAddress(host, writerPort));
+            try (Node home = Node.start(WireFaultScenario.config(homePort, toHome));
+                 Workers workers = new Workers()) {
+                Channel<String> hosted = home.channel(CHANNEL, Codec.strings());
+                ChannelInput<String> in = hosted.reader();
+                ChannelOutput<String> idle = homeHoldsAWriterEnd ? hosted.writer() : null;
+                workers.start("chaos-reader", () -> Workers.readUntilEnd(recorder, "r", CHANNEL, in));
+                writer = fleet.start("writer", WriterNode.class, Integer.toString(writerPort),
+                        Integer.toString(toWriter.listenAddress().getPort()),
+                        Long.toString(WireFaultScenario.PEER_TIMEOUT_MS),
+                        Integer.toString(toHome.listenAddress().getPort()), CHANNEL, Long.toString(TIMEOUT_MS),
+                        stopFile.toString());
+                writer.awaitReady(START);
+                marks = phases.run(recorder, writer, "writer");
+                Files.createFile(stopFile);
+                Thread.sleep(TIMEOUT_MS + 500);   // the writer's last write ends, and it says "stopped"
+                running = workers.stopWritersThenPoison(idle != null ? idle : hosted.writer(), TIMEOUT_MS
+                        + WireFaultScenario.PEER_TIMEOUT_MS + 2_000, recorder);
+                notes.add("home node: " + home.counters());
+            }
+            writer.kill();
+            for (Proxy p : relay.proxies()) {
+                for (ToxicDirection d : ToxicDirection.values()) {
+                    notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
+                }
+            }
+        }
+        List<String> anomalies = new ArrayList<>();
+        importWrites(recorder, writer.log(), List.of(marks.killedEpochNs()),
+                new long[] {marks.pausedFromEpochNs(), marks.pausedToEpochNs()}, anomalies);
+        notes.add("writer node log (" + writer.starts() + " starts): " + writer.log());
+        notes.add("the final read ends POISONED: the channel is poisoned once the writer has stopped");
+        List<Operation> history = recorder.operations();
+        history.stream().filter(op -> op.outcome() == Outcome.RETIRED).findFirst().ifPresent(op -> notes.add(
+                "the channel retired: first RETIRED operation " + op.process() + " " + op.kind() + " ended at "
+                        + op.endNs() / 1_000_000 + " ms"));
+        anomalies.addAll(ChannelHistory.check(history, running, recorder.faults(), AeronWriteScenario.SLACK_NS,
+                phases.settleNs()));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("channel", "rendezvous '" + CHANNEL + "' hosted with a local reader by a node in this JVM");
+        parameters.put("nodes", "writer in a child JVM (process wk-<pid>, one per start), home in this JVM; each"
+                + " behind its own proxy, advertising it; no wire faults");
+        parameters.put("operations", "timed writes of " + TIMEOUT_MS + " ms back to back; untimed reads");
+        parameters.put("phases", phases.describe("stop, poison"));
+        parameters.put("peerTimeoutMs", Long.toString(WireFaultScenario.PEER_TIMEOUT_MS));
+        parameters.put("home writer end", homeHoldsAWriterEnd ? "the home holds an idle writer end" : "none: the"
+                + " remote writer is the channel's only writer");
+        return new ScenarioReport(name(), seed, parameters, history, recorder.faults(),
+                anomalies, notes);
+    }
+
+    /**
+     * Imports the writer's announced writes. A write begun and not ended in a start that was
+     * killed ended UNKNOWN at the kill; one not ended in the last start is a hang (anomaly
+     * writer-stopped). A write under way while the writer's own JVM was stopped
+     * ({@code pausedEpochNs}, from and to) gets its deadline moved by the time it was stopped:
+     * no clock of its process ran meanwhile.
+     */
+    static void importWrites(Recorder recorder, Path log, List<Long> killEpochNs, long[] pausedEpochNs,
+                             List<String> anomalies) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the writer's log " + log, e);
+        }
+        Map<String, String[]> begun = new LinkedHashMap<>();
+        int start = 0;
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (line.startsWith("---- start ")) {
+                endCutShort(recorder, begun, start, killEpochNs, anomalies);
+                start++;
+            } else if (f[0].equals("begin") && f.length == 5) {
+                begun.put(f[2], f);
+            } else if (f[0].equals("end") && f.length == 5) {
+                String[] b = begun.remove(f[2]);
+                long startNs = Long.parseLong(b[3]);
+                long endNs = Long.parseLong(f[4]);
+                long frozenNs = startNs < pausedEpochNs[1] && endNs > pausedEpochNs[0]
+                        ? pausedEpochNs[1] - pausedEpochNs[0] : 0;
+                recorder.importOperation(b[1], CHANNEL, "write", b[2], startNs, endNs, Long.parseLong(b[4]) + frozenNs,
+                        Outcome.valueOf(f[3]));
+            }
+        }
+        endCutShort(recorder, begun, start, killEpochNs, anomalies);
+    }
+
+    private static void endCutShort(Recorder recorder, Map<String, String[]> begun, int start, List<Long> killEpochNs,
+                                    List<String> anomalies) {
+        for (String[] b : begun.values()) {
+            if (start >= 1 && start <= killEpochNs.size()) {
+                recorder.importOperation(b[1], CHANNEL, "write", b[2], Long.parseLong(b[3]), killEpochNs.get(start - 1),
+                        Long.parseLong(b[4]), Outcome.UNKNOWN);
+            } else {
+                anomalies.add("writer-stopped: the write " + b[2] + " of the writer's last start never ended");
+            }
+        }
+        begun.clear();
+    }
+}
