@@ -36,7 +36,10 @@ class LoopbackBindingTest {
     private final LoopbackNetwork net = new LoopbackNetwork();
     private final List<NodeLoop> loops = new ArrayList<>();
     private final HostedChannels homeChannels = new HostedChannels();
-    private final RemoteEndpoints remoteEnds = new RemoteEndpoints();
+    /** How long an untimed operation on an end lost to a restart looks for its channel again. */
+    private static final Duration REOPEN = Duration.ofMillis(400);
+
+    private final RemoteEndpoints remoteEnds = new RemoteEndpoints(REOPEN);
 
     private final NodeLoop home;
 
@@ -328,6 +331,107 @@ class LoopbackBindingTest {
         ChannelOutput<String> again = remoteWriter("R", ValueCodec.utf8());
         ChannelInput<String> secondIn = second.reader();
         Parallel.run(() -> again.write("after"), () -> assertEquals("after", secondIn.read()));
+        // The end that was lost with the old incarnation is re-opened by its next operation.
+        Parallel.run(() -> out.write("through the old end object"),
+                () -> assertEquals("through the old end object", secondIn.read()));
+        Parallel.run(() -> out.write("and again"), () -> assertEquals("and again", secondIn.read()));
+    }
+
+    /** Closes the home and starts a new incarnation at its address, hosting {@code names} (unbuffered). */
+    private List<Channel<String>> restartHome(long incarnation, String... names) throws InterruptedException {
+        home.close();
+        HostedChannels reborn = new HostedChannels();
+        start("home", incarnation, reborn, new RemoteEndpoints());
+        List<Channel<String>> channels = new ArrayList<>();
+        for (String name : names) {
+            channels.add(hosted(reborn, Channel.create(name)));
+        }
+        return channels;
+    }
+
+    @Test
+    void aReadInFlightAtAHomeRestartEndsUnknownAndTheSameEndThenReadsFromTheNewIncarnation() throws Exception {
+        hosted(homeChannels, Channel.create("F"));
+        ChannelInput<String> in = remoteReader("F", ValueCodec.utf8());
+        CompletableFuture<Throwable> inFlight = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                inFlight.complete(new AssertionError("read returned " + in.read()));
+            } catch (RuntimeException e) {
+                inFlight.complete(e);
+            }
+        });
+        try {
+            Thread.sleep(100); // the read is offered at the old incarnation
+            Channel<String> f = restartHome(103, "F").get(0);
+            Throwable ended = inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(ended instanceof OutcomeUnknownException, "in flight at the restart: " + ended);
+            ChannelOutput<String> out = f.writer();
+            String[] got = new String[2];
+            Parallel.run(() -> {
+                out.write("untimed");
+                out.write("timed");
+            }, () -> {
+                got[0] = in.read();
+                got[1] = in.read(TIMEOUT).orElse(null);
+            });
+            assertEquals("untimed", got[0]);
+            assertEquals("timed", got[1]);
+        } finally {
+            reader.interrupt();
+            reader.join(5_000);
+        }
+    }
+
+    /** Makes the restart known to the remote node: an operation through {@code out} to the old incarnation. */
+    private static void noticeRestart(ChannelOutput<String> out) {
+        assertThrows(OutcomeUnknownException.class, () -> out.write("to the old incarnation"));
+    }
+
+    @Test
+    void aTimedWriteOnALostEndReachesTheNewIncarnation() throws Exception {
+        hosted(homeChannels, Channel.create("T"));
+        ChannelOutput<String> out = remoteWriter("T", ValueCodec.utf8());
+        ChannelInput<String> in = restartHome(104, "T").get(0).reader();
+        noticeRestart(out);
+        boolean[] written = new boolean[1];
+        Parallel.run(() -> written[0] = out.write("timed", TIMEOUT), () -> assertEquals("timed", in.read()));
+        assertTrue(written[0]);
+    }
+
+    @Test
+    void aTimedOperationOnALostEndWhoseChannelIsGoneReturnsFalseAtItsDeadline() throws Exception {
+        hosted(homeChannels, Channel.create("G"));
+        ChannelOutput<String> out = remoteWriter("G", ValueCodec.utf8());
+        restartHome(105);
+        noticeRestart(out);
+        long start = System.nanoTime();
+        assertFalse(out.write("nowhere", Duration.ofMillis(200)));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs >= 190, "waited for its deadline, not failed at once: ms=" + tookMs);
+    }
+
+    @Test
+    void anUntimedOperationOnALostEndWhoseChannelIsGoneFailsAsConnectDoes() throws Exception {
+        hosted(homeChannels, Channel.create("H"));
+        ChannelInput<String> in = remoteReader("H", ValueCodec.utf8());
+        ChannelOutput<String> out = remoteWriter("H", ValueCodec.utf8());
+        restartHome(106, "other");
+        noticeRestart(out);
+        IllegalStateException e = assertThrows(IllegalStateException.class, in::read);
+        assertTrue(e.getMessage().contains("hosts no channel"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> out.write("nowhere"));
+    }
+
+    @Test
+    void anEndRetiredAfterItsHomeRestartedStaysRetired() throws Exception {
+        hosted(homeChannels, Channel.create("Z"));
+        ChannelOutput<String> out = remoteWriter("Z", ValueCodec.utf8());
+        restartHome(107, "Z");
+        noticeRestart(out);
+        out.retire();
+        assertThrows(RetiredException.class, () -> out.write("retired"));
+        assertThrows(RetiredException.class, () -> out.write("retired", TIMEOUT));
     }
 
     @Test
