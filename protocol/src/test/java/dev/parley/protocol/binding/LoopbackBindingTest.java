@@ -424,6 +424,23 @@ class LoopbackBindingTest {
     }
 
     @Test
+    void twoWritesRacingOnALostEndReOpenItOnceSoOneRetireRetiresTheChannel() throws Exception {
+        hosted(homeChannels, Channel.create("W"));
+        ChannelOutput<String> out = remoteWriter("W", ValueCodec.utf8());
+        ChannelInput<String> in = restartHome(108, "W").get(0).reader();
+        noticeRestart(out);
+        List<String> got = new ArrayList<>();
+        Parallel.run(() -> out.write("one"), () -> out.write("two"), () -> {
+            got.add(in.read());
+            got.add(in.read());
+        });
+        assertEquals(java.util.Set.of("one", "two"), java.util.Set.copyOf(got));
+        out.retire();
+        // A second end opened by the race would still count at the home, and the read would wait.
+        assertThrows(RetiredException.class, () -> in.read(Duration.ofMillis(200)));
+    }
+
+    @Test
     void anEndRetiredAfterItsHomeRestartedStaysRetired() throws Exception {
         hosted(homeChannels, Channel.create("Z"));
         ChannelOutput<String> out = remoteWriter("Z", ValueCodec.utf8());
