@@ -388,12 +388,24 @@ class LoopbackBindingTest {
         assertThrows(OutcomeUnknownException.class, () -> out.write("to the old incarnation"));
     }
 
+    /** A remote writer and the channels of its home's new incarnation. */
+    private record Lost(ChannelOutput<String> out, List<Channel<String>> reborn) {
+    }
+
+    /** Opens a remote writer of {@code name}, restarts its home hosting {@code after}, and has the restart noticed. */
+    private Lost writerLostToARestart(String name, long incarnation, String... after) throws InterruptedException {
+        hosted(homeChannels, Channel.create(name));
+        ChannelOutput<String> out = remoteWriter(name, ValueCodec.utf8());
+        List<Channel<String>> reborn = restartHome(incarnation, after);
+        noticeRestart(out);
+        return new Lost(out, reborn);
+    }
+
     @Test
     void aTimedWriteOnALostEndReachesTheNewIncarnation() throws Exception {
-        hosted(homeChannels, Channel.create("T"));
-        ChannelOutput<String> out = remoteWriter("T", ValueCodec.utf8());
-        ChannelInput<String> in = restartHome(104, "T").get(0).reader();
-        noticeRestart(out);
+        Lost lost = writerLostToARestart("T", 104, "T");
+        ChannelOutput<String> out = lost.out();
+        ChannelInput<String> in = lost.reborn().get(0).reader();
         boolean[] written = new boolean[1];
         Parallel.run(() -> written[0] = out.write("timed", TIMEOUT), () -> assertEquals("timed", in.read()));
         assertTrue(written[0]);
@@ -401,10 +413,7 @@ class LoopbackBindingTest {
 
     @Test
     void aTimedOperationOnALostEndWhoseChannelIsGoneReturnsFalseAtItsDeadline() throws Exception {
-        hosted(homeChannels, Channel.create("G"));
-        ChannelOutput<String> out = remoteWriter("G", ValueCodec.utf8());
-        restartHome(105);
-        noticeRestart(out);
+        ChannelOutput<String> out = writerLostToARestart("G", 105).out();
         long start = System.nanoTime();
         assertFalse(out.write("nowhere", Duration.ofMillis(200)));
         long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -425,10 +434,9 @@ class LoopbackBindingTest {
 
     @Test
     void twoWritesRacingOnALostEndReOpenItOnceSoOneRetireRetiresTheChannel() throws Exception {
-        hosted(homeChannels, Channel.create("W"));
-        ChannelOutput<String> out = remoteWriter("W", ValueCodec.utf8());
-        ChannelInput<String> in = restartHome(108, "W").get(0).reader();
-        noticeRestart(out);
+        Lost lost = writerLostToARestart("W", 108, "W");
+        ChannelOutput<String> out = lost.out();
+        ChannelInput<String> in = lost.reborn().get(0).reader();
         List<String> got = new ArrayList<>();
         Parallel.run(() -> out.write("one"), () -> out.write("two"), () -> {
             got.add(in.read());
@@ -442,10 +450,7 @@ class LoopbackBindingTest {
 
     @Test
     void anEndRetiredAfterItsHomeRestartedStaysRetired() throws Exception {
-        hosted(homeChannels, Channel.create("Z"));
-        ChannelOutput<String> out = remoteWriter("Z", ValueCodec.utf8());
-        restartHome(107, "Z");
-        noticeRestart(out);
+        ChannelOutput<String> out = writerLostToARestart("Z", 107, "Z").out();
         out.retire();
         assertThrows(RetiredException.class, () -> out.write("retired"));
         assertThrows(RetiredException.class, () -> out.write("retired", TIMEOUT));
