@@ -22,8 +22,8 @@ import java.util.Set;
  * Under heavy traffic (writes back to back) the home is killed with SIGKILL and restarted at
  * the same address; later it is stopped with SIGSTOP for longer than the peer timeout and
  * continued. After an UNKNOWN or UNREACHABLE outcome a writer or the reader goes on with a
- * fresh end of the same connected channel: an end opened with the home's previous incarnation
- * stays bound to it, and every later operation on it ends UNKNOWN at once. At the end the
+ * fresh end of the same connected channel (the binding would also re-open an end opened with
+ * the home's previous incarnation at its next operation; the fresh end is kept). At the end the
  * writers stop and the reader drains the channel.
  *
  * <p>What the contract allows is allowed: operations under way at the kill or during the

@@ -213,6 +213,18 @@ public final class ProtocolNode {
     }
 
     /**
+     * Whether an end was opened with an earlier incarnation of its home: every offer through it
+     * ends OUTCOME_UNKNOWN at once, without a frame, so a binding may open a new end instead.
+     * Call on the node's thread.
+     *
+     * @return true if {@code endId} is open and its home restarted since it was opened; false
+     *     for an end that is unknown or retired
+     */
+    public boolean endLost(long endId) {
+        return remote.endLost(endId);
+    }
+
+    /**
      * Offers to read (value null) or to write through a remote end. Ends in exactly one
      * {@link RemoteEnds#completed}; a conditional offer (an alternation's guard) is asked
      * through {@link RemoteEnds#askHold} before it commits.

@@ -178,6 +178,12 @@ final class RemoteSide {
         return e.id;
     }
 
+    /** @return true if the end is open here and its home restarted since it was opened */
+    boolean endLost(long endId) {
+        End e = ends.get(endId);
+        return e != null && e.lost;
+    }
+
     long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
         End e = ends.get(endId);
         if (e == null) {

@@ -71,7 +71,7 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final List<AutoCloseable> started;
     private final HostedChannels hosted = new HostedChannels();
-    private final RemoteEndpoints remote = new RemoteEndpoints();
+    private final RemoteEndpoints remote;
     private final TransportCounters transportCounters = new TransportCounters();
     private final String address;
     private final String advertisedAddress;
@@ -82,6 +82,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, List<AutoCloseable> started) {
         this.config = config;
         this.started = started;
+        this.remote = new RemoteEndpoints(config.connectTimeout());
         String dir = config.aeronDirectory();
         if (dir == null) {
             EmbeddedDriver driver = EmbeddedDriver.start();

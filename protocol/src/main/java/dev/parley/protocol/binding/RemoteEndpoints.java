@@ -46,6 +46,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline: the node ends them OUTCOME_UNKNOWN once the home has been silent for the peer
  * timeout.
  *
+ * <p>An end whose home restarted since it was opened is lost: the state machine ends every
+ * offer through it OUTCOME_UNKNOWN at once, without a frame. A plain or timed read or write
+ * asks the node, in the same task as its offer, whether the end is lost; if it is, nothing is
+ * offered, and the end is re-opened: the channel is looked up again by name at the same peer
+ * (its id may differ in the new incarnation), a new end is opened on the same side, the lost
+ * one is retired here, and the operation is offered through the new end, which the Java end
+ * uses from then on. A restart noticed after the offer still ends the operation
+ * OUTCOME_UNKNOWN. The re-open is bounded by the operation's deadline (a timed operation whose
+ * deadline passes meanwhile, or whose channel is not hosted by then, returns false or empty),
+ * or, for an untimed one, by the re-open timeout given at construction, after which it fails
+ * as {@link #connect} does. An end retired by its user stays retired: a re-open that races
+ * with the retire retires the new end too. Guards, poison and retire do not re-open: a guard
+ * on a lost end fails its alternation with {@link OutcomeUnknownException} as before.
+ *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
  * was delivered at most once), a pending connect or end creation, and every operation started
@@ -70,6 +84,25 @@ public final class RemoteEndpoints implements RemoteEnds {
     /** Guard offers whose enroll task has not run yet. */
     private final Set<Offer> enrolling = ConcurrentHashMap.newKeySet();
     private volatile NodeLoop loop;
+    private final Duration reopenTimeout;
+
+    /**
+     * @param reopenTimeout how long an untimed operation on an end lost to its home's restart
+     *     waits for the channel to be found again at the new incarnation (see the class comment)
+     */
+    public RemoteEndpoints(Duration reopenTimeout) {
+        if (reopenTimeout.isNegative()) {
+            throw new IllegalArgumentException("reopenTimeout=" + reopenTimeout + " is negative");
+        }
+        this.reopenTimeout = reopenTimeout;
+    }
+
+    /** With a re-open timeout of {@value #DEFAULT_REOPEN_SECONDS} s. */
+    public RemoteEndpoints() {
+        this(Duration.ofSeconds(DEFAULT_REOPEN_SECONDS));
+    }
+
+    private static final long DEFAULT_REOPEN_SECONDS = 10;
 
     /** Binds to the loop that runs the node; call once, before any operation. */
     public void attach(NodeLoop nodeLoop) {
@@ -125,10 +158,7 @@ public final class RemoteEndpoints implements RemoteEnds {
      * @throws PeerUnreachableException if no peer answered by then
      */
     public long connect(String peer, String name, Duration timeout) {
-        CompletableFuture<Long> found = waitedOn(new CompletableFuture<>());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        loop.submit(() -> lookups.put(loop.node().lookup(peer, name, deadline, System.nanoTime()), found));
-        long id = await(found, name);
+        long id = lookup(peer, name, System.nanoTime() + timeout.toNanos());
         if (id == -1) {
             throw new IllegalStateException("peer=" + peer + " hosts no channel name=" + name + " after timeout="
                     + timeout);
@@ -140,14 +170,21 @@ public final class RemoteEndpoints implements RemoteEnds {
         return id;
     }
 
+    /** @return the channel's id, -1 if the peer hosts no such channel by the deadline, -2 if it did not answer */
+    private long lookup(String peer, String name, long deadlineNs) {
+        CompletableFuture<Long> found = waitedOn(new CompletableFuture<>());
+        loop.submit(() -> lookups.put(loop.node().lookup(peer, name, deadlineNs, System.nanoTime()), found));
+        return await(found, name);
+    }
+
     /** @return a new reader end of the remote channel (it counts for retire at the home) */
     public <T> ChannelInput<T> reader(String peer, String name, long channelId, ValueCodec<T> codec) {
-        return new Reader<>(open(peer, channelId, Frame.Side.READ), name, codec);
+        return new Reader<>(open(peer, channelId, Frame.Side.READ), peer, name, codec);
     }
 
     /** @return a new writer end of the remote channel (it counts for retire at the home) */
     public <T> ChannelOutput<T> writer(String peer, String name, long channelId, ValueCodec<T> codec) {
-        return new Writer<>(open(peer, channelId, Frame.Side.WRITE), name, codec);
+        return new Writer<>(open(peer, channelId, Frame.Side.WRITE), peer, name, codec);
     }
 
     private long open(String peer, long channelId, Frame.Side side) {
@@ -310,16 +347,36 @@ public final class RemoteEndpoints implements RemoteEnds {
 
     // ---- operations
 
+    /** What the offer's task answers instead of an operation id when the end is lost (ids are positive). */
+    private static final long LOST = -1;
+
     /**
-     * Offers and waits for the outcome. An interrupt withdraws the offer and waits for the
-     * withdrawal's outcome; the interrupt status is set again before returning.
+     * Offers through {@code end} and waits for the outcome, re-opening the end first if its
+     * home restarted since it was opened (see the class comment). An interrupt withdraws the
+     * offer and waits for the withdrawal's outcome; the interrupt status is set again before
+     * returning.
      *
-     * @return the outcome, once known
+     * @return the outcome, once known; NOT_DONE also when the deadline passed during a re-open
      */
-    private Ended operate(long endId, byte[] value, long deadlineNs) {
-        CompletableFuture<Long> started = waitedOn(new CompletableFuture<>());
-        loop.submit(() -> started.complete(loop.node().offer(endId, value, false, deadlineNs, System.nanoTime())));
-        long opId = await(started, "offer");
+    private Ended operate(End end, byte[] value, long deadlineNs) {
+        while (true) {
+            long endId = end.endId;
+            CompletableFuture<Long> started = waitedOn(new CompletableFuture<>());
+            // A re-open by another thread sets endId before it retires the lost end: never offer through that one.
+            loop.submit(() -> started.complete(end.endId != endId || loop.node().endLost(endId) ? LOST
+                    : loop.node().offer(endId, value, false, deadlineNs, System.nanoTime())));
+            long opId = await(started, "offer");
+            if (opId != LOST) {
+                return awaitOutcome(endId, opId);
+            }
+            if (!end.reopen(endId, deadlineNs)) {
+                return new Ended(Outcome.NOT_DONE, null);
+            }
+            end.checkNotRetired(); // retired while it was re-opened
+        }
+    }
+
+    private Ended awaitOutcome(long endId, long opId) {
         CompletableFuture<Ended> done = waitedOn(ops.computeIfAbsent(opId, id -> new CompletableFuture<>()));
         boolean interrupted = false;
         try {
@@ -439,14 +496,79 @@ public final class RemoteEndpoints implements RemoteEnds {
     private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 2);
 
     private abstract class End implements GuardableEnd {
-        final long endId;
+        /** The end at the home; replaced when the end is re-opened after the home restarted. */
+        volatile long endId;
+        final String peer;
         final String name;
+        final Frame.Side side;
         volatile boolean retired;
         private final GuardPort port = new GuardPort(this);
+        private final ReentrantLock reopening = new ReentrantLock();
 
-        End(long endId, String name) {
+        End(long endId, String peer, String name, Frame.Side side) {
             this.endId = endId;
+            this.peer = peer;
             this.name = name;
+            this.side = side;
+        }
+
+        /**
+         * Replaces {@code lostId}, an end lost to its home's restart, by a new end on the channel
+         * of the same name at the home's new incarnation; returns at once if another operation
+         * replaced it already. Only one thread re-opens at a time.
+         *
+         * @param deadlineNs the operation's deadline, or {@link ProtocolNode#NO_DEADLINE}
+         * @return false if a timed operation's deadline passed before the channel was found
+         * @throws IllegalStateException if an untimed operation's home answered but hosted no
+         *     such channel within the re-open timeout
+         * @throws PeerUnreachableException if an untimed operation's home did not answer by then
+         * @throws ChannelInterruptedException if interrupted meanwhile (nothing was offered)
+         */
+        boolean reopen(long lostId, long deadlineNs) {
+            boolean timed = deadlineNs != ProtocolNode.NO_DEADLINE;
+            long lookupDeadline = timed ? deadlineNs : System.nanoTime() + reopenTimeout.toNanos();
+            try {
+                reopening.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChannelInterruptedException(name);
+            }
+            try {
+                if (endId != lostId) {
+                    return true; // re-opened by another operation meanwhile
+                }
+                checkNotRetired();
+                long channelId = lookup(peer, name, lookupDeadline);
+                if (channelId < 0 && timed) {
+                    return false;
+                }
+                if (channelId == -1) {
+                    throw new IllegalStateException("channel '" + name + "': its home peer=" + peer
+                            + " restarted and hosts no channel of that name after timeout=" + reopenTimeout);
+                }
+                if (channelId == -2) {
+                    throw new PeerUnreachableException("channel '" + name + "': its home peer=" + peer
+                            + " restarted and did not answer within timeout=" + reopenTimeout);
+                }
+                long newId = open(peer, channelId, side);
+                endId = newId;
+                retireHere(lostId); // the restart retired it at the home already
+                if (retired) {
+                    retireHere(newId); // retired by its user meanwhile: see retire()
+                }
+                return true;
+            } finally {
+                reopening.unlock();
+            }
+        }
+
+        /** Retires {@code id} on the node, for an end that a re-open replaced or that retired meanwhile. */
+        private void retireHere(long id) {
+            try {
+                endAction(() -> loop.node().retire(id, System.nanoTime()));
+            } catch (NodeStopped stopped) {
+                throw stopped.asIllegalState();
+            }
         }
 
         abstract byte[] encode(Object value);
@@ -546,8 +668,8 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final class Reader<T> extends End implements ChannelInput<T> {
         private final ValueCodec<T> codec;
 
-        Reader(long endId, String name, ValueCodec<T> codec) {
-            super(endId, name);
+        Reader(long endId, String peer, String name, ValueCodec<T> codec) {
+            super(endId, peer, name, Frame.Side.READ);
             this.codec = codec;
         }
 
@@ -564,7 +686,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public T read() {
             checkNotRetired();
-            Ended e = operate(endId, null, ProtocolNode.NO_DEADLINE);
+            Ended e = operate(this, null, ProtocolNode.NO_DEADLINE);
             check(e, name, Thread.currentThread().isInterrupted());
             return codec.decode(e.value());
         }
@@ -572,7 +694,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public Optional<T> read(Duration timeout) {
             checkNotRetired();
-            Ended e = operate(endId, null, deadline(timeout));
+            Ended e = operate(this, null, deadline(timeout));
             return check(e, name, Thread.currentThread().isInterrupted())
                     ? Optional.of(codec.decode(e.value())) : Optional.empty();
         }
@@ -581,8 +703,8 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final class Writer<T> extends End implements ChannelOutput<T> {
         private final ValueCodec<T> codec;
 
-        Writer(long endId, String name, ValueCodec<T> codec) {
-            super(endId, name);
+        Writer(long endId, String peer, String name, ValueCodec<T> codec) {
+            super(endId, peer, name, Frame.Side.WRITE);
             this.codec = codec;
         }
 
@@ -601,7 +723,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         public void write(T message) {
             Objects.requireNonNull(message, "message");
             checkNotRetired();
-            check(operate(endId, codec.encode(message), ProtocolNode.NO_DEADLINE), name,
+            check(operate(this, codec.encode(message), ProtocolNode.NO_DEADLINE), name,
                     Thread.currentThread().isInterrupted());
         }
 
@@ -609,7 +731,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         public boolean write(T message, Duration timeout) {
             Objects.requireNonNull(message, "message");
             checkNotRetired();
-            return check(operate(endId, codec.encode(message), deadline(timeout)), name,
+            return check(operate(this, codec.encode(message), deadline(timeout)), name,
                     Thread.currentThread().isInterrupted());
         }
     }

@@ -36,7 +36,10 @@ class LoopbackBindingTest {
     private final LoopbackNetwork net = new LoopbackNetwork();
     private final List<NodeLoop> loops = new ArrayList<>();
     private final HostedChannels homeChannels = new HostedChannels();
-    private final RemoteEndpoints remoteEnds = new RemoteEndpoints();
+    /** How long an untimed operation on an end lost to a restart looks for its channel again. */
+    private static final Duration REOPEN = Duration.ofMillis(400);
+
+    private final RemoteEndpoints remoteEnds = new RemoteEndpoints(REOPEN);
 
     private final NodeLoop home;
 
@@ -328,6 +331,129 @@ class LoopbackBindingTest {
         ChannelOutput<String> again = remoteWriter("R", ValueCodec.utf8());
         ChannelInput<String> secondIn = second.reader();
         Parallel.run(() -> again.write("after"), () -> assertEquals("after", secondIn.read()));
+        // The end that was lost with the old incarnation is re-opened by its next operation.
+        Parallel.run(() -> out.write("through the old end object"),
+                () -> assertEquals("through the old end object", secondIn.read()));
+        Parallel.run(() -> out.write("and again"), () -> assertEquals("and again", secondIn.read()));
+    }
+
+    /** Closes the home and starts a new incarnation at its address, hosting {@code names} (unbuffered). */
+    private List<Channel<String>> restartHome(long incarnation, String... names) throws InterruptedException {
+        home.close();
+        HostedChannels reborn = new HostedChannels();
+        start("home", incarnation, reborn, new RemoteEndpoints());
+        List<Channel<String>> channels = new ArrayList<>();
+        for (String name : names) {
+            channels.add(hosted(reborn, Channel.create(name)));
+        }
+        return channels;
+    }
+
+    @Test
+    void aReadInFlightAtAHomeRestartEndsUnknownAndTheSameEndThenReadsFromTheNewIncarnation() throws Exception {
+        hosted(homeChannels, Channel.create("F"));
+        ChannelInput<String> in = remoteReader("F", ValueCodec.utf8());
+        CompletableFuture<Throwable> inFlight = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                inFlight.complete(new AssertionError("read returned " + in.read()));
+            } catch (RuntimeException e) {
+                inFlight.complete(e);
+            }
+        });
+        try {
+            Thread.sleep(100); // the read is offered at the old incarnation
+            Channel<String> f = restartHome(103, "F").get(0);
+            Throwable ended = inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(ended instanceof OutcomeUnknownException, "in flight at the restart: " + ended);
+            ChannelOutput<String> out = f.writer();
+            String[] got = new String[2];
+            Parallel.run(() -> {
+                out.write("untimed");
+                out.write("timed");
+            }, () -> {
+                got[0] = in.read();
+                got[1] = in.read(TIMEOUT).orElse(null);
+            });
+            assertEquals("untimed", got[0]);
+            assertEquals("timed", got[1]);
+        } finally {
+            reader.interrupt();
+            reader.join(5_000);
+        }
+    }
+
+    /** Makes the restart known to the remote node: an operation through {@code out} to the old incarnation. */
+    private static void noticeRestart(ChannelOutput<String> out) {
+        assertThrows(OutcomeUnknownException.class, () -> out.write("to the old incarnation"));
+    }
+
+    /** A remote writer and the channels of its home's new incarnation. */
+    private record Lost(ChannelOutput<String> out, List<Channel<String>> reborn) {
+    }
+
+    /** Opens a remote writer of {@code name}, restarts its home hosting {@code after}, and has the restart noticed. */
+    private Lost writerLostToARestart(String name, long incarnation, String... after) throws InterruptedException {
+        hosted(homeChannels, Channel.create(name));
+        ChannelOutput<String> out = remoteWriter(name, ValueCodec.utf8());
+        List<Channel<String>> reborn = restartHome(incarnation, after);
+        noticeRestart(out);
+        return new Lost(out, reborn);
+    }
+
+    @Test
+    void aTimedWriteOnALostEndReachesTheNewIncarnation() throws Exception {
+        Lost lost = writerLostToARestart("T", 104, "T");
+        ChannelOutput<String> out = lost.out();
+        ChannelInput<String> in = lost.reborn().get(0).reader();
+        boolean[] written = new boolean[1];
+        Parallel.run(() -> written[0] = out.write("timed", TIMEOUT), () -> assertEquals("timed", in.read()));
+        assertTrue(written[0]);
+    }
+
+    @Test
+    void aTimedOperationOnALostEndWhoseChannelIsGoneReturnsFalseAtItsDeadline() throws Exception {
+        ChannelOutput<String> out = writerLostToARestart("G", 105).out();
+        long start = System.nanoTime();
+        assertFalse(out.write("nowhere", Duration.ofMillis(200)));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs >= 190, "waited for its deadline, not failed at once: ms=" + tookMs);
+    }
+
+    @Test
+    void anUntimedOperationOnALostEndWhoseChannelIsGoneFailsAsConnectDoes() throws Exception {
+        hosted(homeChannels, Channel.create("H"));
+        ChannelInput<String> in = remoteReader("H", ValueCodec.utf8());
+        ChannelOutput<String> out = remoteWriter("H", ValueCodec.utf8());
+        restartHome(106, "other");
+        noticeRestart(out);
+        IllegalStateException e = assertThrows(IllegalStateException.class, in::read);
+        assertTrue(e.getMessage().contains("hosts no channel"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> out.write("nowhere"));
+    }
+
+    @Test
+    void twoWritesRacingOnALostEndReOpenItOnceSoOneRetireRetiresTheChannel() throws Exception {
+        Lost lost = writerLostToARestart("W", 108, "W");
+        ChannelOutput<String> out = lost.out();
+        ChannelInput<String> in = lost.reborn().get(0).reader();
+        List<String> got = new ArrayList<>();
+        Parallel.run(() -> out.write("one"), () -> out.write("two"), () -> {
+            got.add(in.read());
+            got.add(in.read());
+        });
+        assertEquals(java.util.Set.of("one", "two"), java.util.Set.copyOf(got));
+        out.retire();
+        // A second end opened by the race would still count at the home, and the read would wait.
+        assertThrows(RetiredException.class, () -> in.read(Duration.ofMillis(200)));
+    }
+
+    @Test
+    void anEndRetiredAfterItsHomeRestartedStaysRetired() throws Exception {
+        ChannelOutput<String> out = writerLostToARestart("Z", 107, "Z").out();
+        out.retire();
+        assertThrows(RetiredException.class, () -> out.write("retired"));
+        assertThrows(RetiredException.class, () -> out.write("retired", TIMEOUT));
     }
 
     @Test
