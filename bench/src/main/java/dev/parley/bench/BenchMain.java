@@ -182,7 +182,8 @@ public final class BenchMain {
         }
         if (settings.results() != null) {
             builder.resultFormat(ResultFormatType.JSON)
-                    .result(settings.results().resolve("jmh-carriers-" + carriers + "-round-" + round + ".json").toString());
+                    .result(settings.results().resolve("jmh-carriers-" + carriers + "-round-" + round + ".json")
+                            .toString());
         }
         return builder.build();
     }

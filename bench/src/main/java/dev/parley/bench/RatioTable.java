@@ -100,7 +100,8 @@ final class RatioTable {
         out.append("\n* ").append(Shape.GO_SOURCE).append(".\n");
         out.append("† select ping-pong has no java.util.concurrent counterpart: compared with SynchronousQueue"
                 + " ping-pong at the same setting.\n");
-        out.append(fmt("%nGoal: Parley / SynchronousQueue <= %.2f at the same carrier setting%n", SYNCHRONOUS_QUEUE_GOAL));
+        out.append(fmt("%nGoal: Parley / SynchronousQueue <= %.2f at the same carrier setting%n",
+                SYNCHRONOUS_QUEUE_GOAL));
         sqVerdicts.forEach(v -> out.append("  ").append(v).append('\n'));
         out.append(fmt("Goal: Parley / Go <= %.2f (against Go's fastest recorded figure)%n", GO_GOAL));
         goVerdicts.forEach(v -> out.append("  ").append(v).append('\n'));

@@ -54,7 +54,8 @@ public final class TokenRing {
      * @param ended processes that ended (all of them, when {@link Parallel#run} has returned)
      */
     public record Report(int processes, int laps, long startNs, List<Long> lapNs, long heapBeforeBytes,
-                         long heapWithChannelsBytes, long heapBlockedBytes, long heapAfterLapsBytes, long poisonNs, long ended) {
+                         long heapWithChannelsBytes, long heapBlockedBytes, long heapAfterLapsBytes, long poisonNs,
+                         long ended) {
 
         /** @return mean nanoseconds per hop over the timed laps */
         public double nsPerHop() {

@@ -328,14 +328,13 @@ public final class ProtocolNode {
      */
     private void excuseStall(long nowNs) {
         long last = lastCallNs;
-        if (last == Long.MIN_VALUE || nowNs - last <= 0) {
-            lastCallNs = last == Long.MIN_VALUE ? nowNs : last;
-            return;
+        if (last != Long.MIN_VALUE && nowNs - last <= 0) {
+            return; // the clock did not move on (or a caller passed an older reading)
         }
         lastCallNs = nowNs;
         long stallNs = config.peerTimeoutNs() / 4;
-        if (nowNs - last <= stallNs) {
-            return; // the cheap test: a call this soon after the last one cannot be late by more
+        if (last == Long.MIN_VALUE || nowNs - last <= stallNs) {
+            return; // the first call, or one this soon after the last cannot be late by more
         }
         long dueNs = nextTimerNs(last); // nothing has changed since that call
         if (dueNs == Long.MAX_VALUE) {

@@ -158,13 +158,21 @@ public final class RemoteEndpoints implements RemoteEnds {
      * @throws PeerUnreachableException if no peer answered by then
      */
     public long connect(String peer, String name, Duration timeout) {
-        long id = lookup(peer, name, System.nanoTime() + timeout.toNanos());
+        return found(lookup(peer, name, System.nanoTime() + timeout.toNanos()), peer, name, timeout, "");
+    }
+
+    /**
+     * @param id what {@link #lookup} returned
+     * @param why what to say first, or ""
+     * @return {@code id} when the channel was found; otherwise throws as {@link #connect} documents
+     */
+    private static long found(long id, String peer, String name, Duration timeout, String why) {
         if (id == -1) {
-            throw new IllegalStateException("peer=" + peer + " hosts no channel name=" + name + " after timeout="
+            throw new IllegalStateException(why + "peer=" + peer + " hosts no channel name=" + name + " after timeout="
                     + timeout);
         }
         if (id == -2) {
-            throw new PeerUnreachableException("peer=" + peer + " did not answer within timeout=" + timeout
+            throw new PeerUnreachableException(why + "peer=" + peer + " did not answer within timeout=" + timeout
                     + " looking up name=" + name);
         }
         return id;
@@ -542,15 +550,8 @@ public final class RemoteEndpoints implements RemoteEnds {
                 if (channelId < 0 && timed) {
                     return false;
                 }
-                if (channelId == -1) {
-                    throw new IllegalStateException("channel '" + name + "': its home peer=" + peer
-                            + " restarted and hosts no channel of that name after timeout=" + reopenTimeout);
-                }
-                if (channelId == -2) {
-                    throw new PeerUnreachableException("channel '" + name + "': its home peer=" + peer
-                            + " restarted and did not answer within timeout=" + reopenTimeout);
-                }
-                long newId = open(peer, channelId, side);
+                long newId = open(peer, found(channelId, peer, name, reopenTimeout,
+                        "channel '" + name + "': its home restarted; "), side);
                 endId = newId;
                 retireHere(lostId); // the restart retired it at the home already
                 if (retired) {
