@@ -1,6 +1,7 @@
 package dev.parley;
 
 import dev.parley.internal.SeededBug;
+import dev.parley.spi.AbandonableEnd;
 import dev.parley.spi.Decision;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
@@ -37,6 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       still drain what writers buffered before a writer-side poison or retire;</li>
  *   <li><b>fifo</b>: waiting parties are matched oldest first, and buffered messages leave in the
  *       order they came.</li>
+ *   <li><b>abandoned-is-not-retired</b>: a side retires the channel once it has no end left that is
+ *       neither retired nor abandoned, and one of its ends did retire ({@link AbandonableEnd}).</li>
  * </ul>
  * Foreign offers (parties on other nodes) are matched the same way, except that the local partner
  * is held, not claimed, until the foreign party answers the {@link Proposal}; a foreign reader and
@@ -57,9 +60,11 @@ final class LocalChannel<T> implements Channel<T> {
     private final ReaderPort readerPort = new ReaderPort();
     private final WriterPort writerPort = new WriterPort();
 
-    // All below guarded by lock.
+    // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
     private int readerEnds;
     private int writerEnds;
+    private boolean aReaderRetired;
+    private boolean aWriterRetired;
     private int reservedSlots;
     private boolean headInFlight;
     private int foreignQueued;
@@ -221,7 +226,7 @@ final class LocalChannel<T> implements Channel<T> {
         Decision decision;
         Offer offer;
         try {
-            end.checkNotRetired();
+            end.checkUsable();
             Object message = takeNow(null);
             if (message != NOTHING) {
                 return (T) message;
@@ -246,7 +251,7 @@ final class LocalChannel<T> implements Channel<T> {
         Decision decision;
         Offer offer;
         try {
-            end.checkNotRetired();
+            end.checkUsable();
             if (putNow(null, message)) {
                 if (SeededBug.is(SeededBug.TIMED_WRITE_FALSE_BUT_DELIVERED) && timeoutNs >= 0) { return false; }
                 return true;
@@ -309,16 +314,28 @@ final class LocalChannel<T> implements Channel<T> {
         }
     }
 
-    private void retireEnd(boolean reader) {
-        lock.lock();
-        try {
-            int left = reader ? --readerEnds : --writerEnds;
-            if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL)) { left = 0; }
-            if (left == 0 && termination == null) {
-                terminateLocked(new Termination(false, !reader));
-            }
-        } finally {
-            lock.unlock();
+    /**
+     * An end of one side left, by retiring or by being abandoned (invariant
+     * abandoned-is-not-retired): the side retires the channel once no end of it is left and one of
+     * its ends retired. Lock held.
+     */
+    private void endLeftLocked(boolean reader, boolean retired) {
+        int left;
+        boolean anyRetired;
+        if (reader) {
+            readerEnds--;
+            aReaderRetired |= retired;
+            left = readerEnds;
+            anyRetired = aReaderRetired;
+        } else {
+            writerEnds--;
+            aWriterRetired |= retired;
+            left = writerEnds;
+            anyRetired = aWriterRetired;
+        }
+        if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL) && retired) { left = 0; }
+        if (left == 0 && anyRetired && termination == null) {
+            terminateLocked(new Termination(false, !reader));
         }
     }
 
@@ -787,13 +804,22 @@ final class LocalChannel<T> implements Channel<T> {
     // ---------------------------------------------------------------------------------------------
     // Ends
 
-    private abstract class End {
-        // Written under lock; guardPort reads it without, since its answer is stale once returned anyway.
-        private volatile boolean retired;
+    /** Where an end stands: in the channel, or gone from it by retiring or by being abandoned. */
+    private enum EndState { OPEN, RETIRED, ABANDONED }
 
-        final void checkNotRetired() {
-            if (retired) {
+    private abstract class End implements AbandonableEnd {
+        // Written under lock; guardPort reads it without, since its answer is stale once returned anyway.
+        private volatile EndState state = EndState.OPEN;
+
+        /** Throws if this end has left the channel: RetiredException if it retired. */
+        final void checkUsable() {
+            EndState s = state;
+            if (s == EndState.RETIRED) {
                 throw new RetiredException(name, "was used through an end that has retired");
+            }
+            if (s == EndState.ABANDONED) {
+                throw new IllegalStateException("channel '" + name + "' was used through an end that was abandoned"
+                        + " (its party is gone; abandoned ends must not be used)");
             }
         }
 
@@ -806,7 +832,7 @@ final class LocalChannel<T> implements Channel<T> {
         public void poison() {
             lock.lock();
             try {
-                if (retired) {
+                if (state != EndState.OPEN) {
                     return;
                 }
             } finally {
@@ -816,21 +842,31 @@ final class LocalChannel<T> implements Channel<T> {
         }
 
         public void retire() {
+            leave(EndState.RETIRED);
+        }
+
+        @Override
+        public void abandon() {
+            leave(EndState.ABANDONED);
+        }
+
+        /** This end leaves the channel, once: a second retire or abandon does nothing. */
+        private void leave(EndState how) {
             lock.lock();
             try {
-                if (retired) {
+                if (state != EndState.OPEN) {
                     return;
                 }
-                retired = true;
+                state = how;
+                endLeftLocked(isReader(), how == EndState.RETIRED);
             } finally {
                 lock.unlock();
             }
-            retireEnd(isReader());
         }
 
-        /** @return the port of this end's side, checked for retire: alternations use this */
+        /** @return the port of this end's side, checked for retire and abandon: alternations use this */
         public Port guardPort() {
-            checkNotRetired();
+            checkUsable();
             return isReader() ? readerPort : writerPort;
         }
     }

@@ -15,10 +15,10 @@ import java.util.Random;
  * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
  * (its non-partition faults last long enough that the whole run takes about N minutes, at
  * least 1 s each), and the process scenario (a buffered channel's home in a child JVM killed
- * and restarted, then stopped for 8 s), the writer-side process scenarios (with and without an
- * idle writer end at the home) and the three-node workload of {@link MultiNodeScenario}
- * under two wire faults. {@code --only NAME} runs only the scenarios
- * whose name contains NAME, to replay one with its {@code --seed}.
+ * and restarted, then stopped for 8 s), the writer-side process scenarios (the remote writer
+ * as the channel's only writer end, and beside an idle writer end at the home) and the
+ * three-node workload of {@link MultiNodeScenario} under two wire faults. {@code --only NAME}
+ * runs only the scenarios whose name contains NAME, to replay one with its {@code --seed}.
  *
  * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
  * each round draws a fresh seed, prints it, and runs a scenario and faults drawn from that

@@ -27,11 +27,11 @@ import java.util.Map;
  * deadline moved by the stop, since none of its clocks ran. The home must withdraw the dead
  * or silent writer's offers so that its reader goes on with the next incarnation.
  *
- * <p>When the remote writer is the channel's only writer end, the home retires the channel as
- * the writer's node restarts (its old ends leave), and the restarted writer's writes end
- * RETIRED: traffic-resumes fails. With {@code homeHoldsAWriterEnd} the home keeps an idle
- * writer end, the channel stays open, and the restarted writer goes on. Run by one thread; it
- * starts a reader and a child JVM and ends them.
+ * <p>When the remote writer is the channel's only writer end, the home abandons the old
+ * incarnation's end as the writer's node restarts (a crash is not a retire), so the channel
+ * stays open and the restarted writer's new end goes on writing to the same reader. With
+ * {@code homeHoldsAWriterEnd} the home also keeps an idle writer end, which it never uses.
+ * Run by one thread; it starts a reader and a child JVM and ends them.
  */
 public final class WriterFaultScenario {
     static final String CHANNEL = "wk";
@@ -45,7 +45,8 @@ public final class WriterFaultScenario {
 
     /**
      * @param homeHoldsAWriterEnd whether the home also holds a writer end of the channel (never
-     *     used), so that the channel keeps a writer when the remote writer's node dies
+     *     used), so that the channel keeps a writer end of its own when the remote writer's
+     *     node dies
      */
     public WriterFaultScenario(long seed, CrashPhases phases, Path logDir, boolean homeHoldsAWriterEnd) {
         this.seed = seed;

@@ -16,7 +16,8 @@ public interface HomeChannels {
     long lookup(String name);
 
     /**
-     * A remote end exists on this side of the channel; it counts for retire until retired.
+     * A remote end exists on this side of the channel; it counts for retire until it is
+     * retired or abandoned.
      *
      * @return false if no channel has this id (the end is then refused)
      */
@@ -51,8 +52,17 @@ public interface HomeChannels {
     void poison(EndKey end);
 
     /**
-     * A remote end retired (or its node restarted, which retires its ends). The end must be
-     * retired when this returns, as for {@link #poison}.
+     * A remote end retired. The end must be retired when this returns, as for {@link #poison}.
      */
     void retire(EndKey end);
+
+    /**
+     * The node of a remote end restarted: the end is gone without having retired (a crash is
+     * not a retire), so it leaves its channel's counts without counting as retired. The channel
+     * retires only if every end left on that side has retired and one of them did; if the side
+     * has no end left, the channel stays open for new ends, such as the restarted node's. The
+     * node has ended every offer through the end before it calls this, and never names the end
+     * again afterwards.
+     */
+    void abandon(EndKey end);
 }

@@ -24,7 +24,7 @@ import java.util.Map;
  *   QUEUED --peer silent (timer)--&gt; withdrawn (or WITHDRAW_PENDING), ABORTED(not done) sent
  *   PROPOSED --peer silent, or the held partner's deadline plus a peer timeout passed (timer)--&gt;
  *             answered UNKNOWN, ABORTED(maybe done) sent, gone
- *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; its ends retired
+ *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; then its ends abandoned
  * </pre>
  * A POISON or RETIRE from a remote end has no state here: it is applied to the home channel
  * on arrival and answered APPLIED at once.
@@ -50,6 +50,11 @@ import java.util.Map;
  *       after {@link HomeChannels#poison} or {@link HomeChannels#retire} returned, and the
  *       binding applies both synchronously to the home channel; every POISON and RETIRE is
  *       answered, NO_SUCH_END for an end this node does not know.</li>
+ *   <li><b>restart-abandons</b>: when a remote node restarts, its old incarnation's ends are
+ *       abandoned at their channels ({@link HomeChannels#abandon}), never retired: a crash is not
+ *       a retire, and a channel whose only writer (or reader) was on that node stays open for
+ *       the new incarnation's ends. Every offer through those ends is withdrawn or answered
+ *       first.</li>
  * </ul>
  * The remote end answers every proposal (ACCEPT, DECLINE, or WITHDRAW for an offer it gave
  * up), and the session retransmits until the answer arrives; so while the remote node is
@@ -326,7 +331,7 @@ final class HomeSide {
         for (EndKey end : new ArrayList<>(ends.keySet())) {
             if (end.peer().equals(peer) && end.incarnation() == oldIncarnation) {
                 ends.remove(end);
-                home.retire(end); // the ends of a node that restarted are gone: they count as retired
+                home.abandon(end); // invariant restart-abandons
             }
         }
     }

@@ -278,7 +278,8 @@ public final class ProtocolNode {
     /**
      * Retires this remote end at its home channel. Ends in exactly one
      * {@link RemoteEnds#completed}, with no value: DONE once the home has retired the end, or
-     * at once when the end had retired already or its home restarted (which retired it);
+     * at once when the end had retired already or its home restarted (the end went with the
+     * old incarnation);
      * OUTCOME_UNKNOWN when the home fell silent for the peer timeout before it confirmed. The
      * end takes no offer after this call. It has no deadline.
      *

@@ -33,8 +33,8 @@ import java.util.Map;
  *   (poison / retire of an open end) --&gt; APPLYING, POISON / RETIRE sent
  *   APPLYING --APPLIED (home)--&gt; ended DONE (NO_SUCH_END: a poison NOT_DONE, a retire DONE)
  *   APPLYING --peer silent (timer)--&gt; ended OUTCOME_UNKNOWN (the session still resends it)
- *   APPLYING --peer restart--&gt; a retire ended DONE (the restart retired the end), a poison
- *             OUTCOME_UNKNOWN
+ *   APPLYING --peer restart--&gt; a retire ended DONE (the end went with the home's old
+ *             incarnation and counts nowhere), a poison OUTCOME_UNKNOWN
  *   (retire of an end retired already, or lost to a restart) --&gt; ended DONE at once
  *   (poison of an end retired already) --&gt; ended NOT_DONE at once; (of a lost end) OUTCOME_UNKNOWN
  * </pre>
@@ -70,7 +70,7 @@ import java.util.Map;
  *       frame, as a local end would. The knowledge is dropped when the home restarts.</li>
  *   <li><b>done-means-applied</b>: a poison or retire ends DONE only on the home's APPLIED,
  *       which the home sends after it applied the action (or, for a retire, when the end is
- *       gone there anyway: refused, retired before, or retired by the home's restart).</li>
+ *       gone there anyway: refused, retired before, or gone with the home's old incarnation).</li>
  * </ul>
  */
 final class RemoteSide {
@@ -265,7 +265,7 @@ final class RemoteSide {
             // Retired already: retiring again is a no-op, and a poison through a retired end does nothing.
             report(id, retire ? Outcome.DONE : Outcome.NOT_DONE, null);
         } else if (e.lost) {
-            // Its home restarted: the restart retired the end there, and left no channel to poison.
+            // Its home restarted: the end went with the old incarnation, which left no channel to poison.
             report(id, retire ? Outcome.DONE : Outcome.OUTCOME_UNKNOWN, null);
         } else {
             actions.put(id, new EndAction(id, e, retire, nowNs));

@@ -28,7 +28,10 @@ import java.util.Set;
  * local party (a buffer's head counts as taken, a reserved slot is freed). Two foreign offers
  * are never matched (the core does not either). Invariants, by name: <b>answered-held</b>
  * (every proposal is answered once, and only a held proposal is answered);
- * <b>buffer-bounded</b> (messages plus reserved slots never exceed the capacity).
+ * <b>buffer-bounded</b> (messages plus reserved slots never exceed the capacity);
+ * <b>abandoned-is-not-retired</b>, the core's counting rule: an end of a restarted node is
+ * abandoned, not retired, and a side retires the channel once it has no end left and one of
+ * its ends did retire.
  */
 final class HomeChannel {
 
@@ -55,6 +58,8 @@ final class HomeChannel {
     private final Map<OfferKey, Held> held = new HashMap<>();
     private final Set<Object> writerEnds = new HashSet<>();
     private final Set<Object> readerEnds = new HashSet<>();
+    private boolean aWriterRetired;
+    private boolean aReaderRetired;
     Ending terminated; // null while open; POISONED or RETIRED
 
     HomeChannel(SimNode home, String name, long id, int capacity) {
@@ -71,9 +76,21 @@ final class HomeChannel {
     }
 
     void retireEnd(Object end) {
+        endLeft(end, true);
+    }
+
+    /** The end's node restarted: the end leaves without counting as retired. */
+    void abandonEnd(Object end) {
+        endLeft(end, false);
+    }
+
+    /** Invariant abandoned-is-not-retired; an end that left already counts for nothing. */
+    private void endLeft(Object end, boolean retired) {
         boolean writer = writerEnds.remove(end);
         boolean reader = readerEnds.remove(end);
-        if ((writer && writerEnds.isEmpty()) || (reader && readerEnds.isEmpty())) {
+        aWriterRetired |= writer && retired;
+        aReaderRetired |= reader && retired;
+        if ((writer && writerEnds.isEmpty() && aWriterRetired) || (reader && readerEnds.isEmpty() && aReaderRetired)) {
             terminate(Ending.RETIRED);
         }
     }

@@ -237,4 +237,12 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
             c.retireEnd(end);
         }
     }
+
+    @Override
+    public void abandon(EndKey end) {
+        HomeChannel c = remoteEnds.remove(end);
+        if (c != null) {
+            c.abandonEnd(end);
+        }
+    }
 }

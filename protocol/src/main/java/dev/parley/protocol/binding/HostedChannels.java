@@ -9,6 +9,7 @@ import dev.parley.protocol.Frame;
 import dev.parley.protocol.HomeChannels;
 import dev.parley.protocol.OfferKey;
 import dev.parley.protocol.ProposalAnswer;
+import dev.parley.spi.AbandonableEnd;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
@@ -20,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The channels a node hosts, bound to the core: each remote end is a local end of the
- * channel (so it counts for retire), and each remote offer is a foreign offer at that end's
- * port. {@link #host} may be called from any thread; the {@link HomeChannels} methods only
- * from the node's thread.
+ * channel (so it counts for retire; abandoned through {@link AbandonableEnd} when its node
+ * restarts), and each remote offer is a foreign offer at that end's port. {@link #host} may
+ * be called from any thread; the {@link HomeChannels} methods only from the node's thread.
  *
  * <h2>Implementation note</h2>
  * The core calls {@link ForeignParty#propose} with the channel's lock held, on whichever
@@ -191,6 +192,14 @@ public final class HostedChannels implements HomeChannels {
         RemoteEnd e = ends.remove(end);
         if (e != null) {
             e.end.retire();
+        }
+    }
+
+    @Override
+    public void abandon(EndKey end) {
+        RemoteEnd e = ends.remove(end);
+        if (e != null) {
+            ((AbandonableEnd) e.end).abandon();
         }
     }
 

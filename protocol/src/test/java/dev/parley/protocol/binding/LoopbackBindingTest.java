@@ -457,6 +457,36 @@ class LoopbackBindingTest {
     }
 
     @Test
+    void aRestartedWriterNodesNewEndWritesToTheHomeReaderOfAChannelWhoseOnlyWriterWasOnIt() throws Exception {
+        Channel<String> c = hosted(homeChannels, Channel.create("N"));
+        ChannelInput<String> in = c.reader();
+        ChannelOutput<String> out = remoteWriter("N", ValueCodec.utf8());
+        Parallel.run(() -> out.write("before"), () -> assertEquals("before", in.read()));
+        long restartsBefore = home.node().counters().get(Counters.Event.PEER_RESTARTS);
+        RemoteEndpoints reborn = new RemoteEndpoints(REOPEN);
+        String[] got = new String[1];
+        boolean[] written = new boolean[1];
+        // The home reader waits through the restart; the old incarnation's only writer end is
+        // abandoned there, not retired, so the read goes on and the new end's write reaches it.
+        // (Parallel.run ends a process quietly on RetiredException: the results are checked after.)
+        Parallel.run(() -> got[0] = in.read(), () -> {
+            Thread.sleep(50); // the read waits at the home
+            loops.get(1).close(); // the writer's node dies with the channel's only writer end
+            start("remote", 203, new HostedChannels(), reborn);
+            ChannelOutput<String> again = reborn.writer("home", "N", reborn.connect("home", "N", TIMEOUT),
+                    ValueCodec.utf8());
+            again.write("after");
+            written[0] = true;
+            again.retire();
+        });
+        assertEquals("after", got[0], "the home reader read the new incarnation's write");
+        assertTrue(written[0], "the new writer end's write returned");
+        assertEquals(restartsBefore + 1, home.node().counters().get(Counters.Event.PEER_RESTARTS));
+        assertThrows(RetiredException.class, () -> in.read(Duration.ofMillis(200)),
+                "the new writer end's retire counts: the channel's only writer retired");
+    }
+
+    @Test
     void remoteWritesToABufferedHomeChannelReturnOnceStoredAndRemoteReadsTakeTheOldestFirst() throws Exception {
         Channel<String> buf = Channel.buffered("buf", 2);
         homeChannels.host(buf, ValueCodec.utf8());
