@@ -196,7 +196,7 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     }
 
     @Override
-    public void offer(OfferKey offer, EndKey end, byte[] value) {
+    public void offer(OfferKey offer, EndKey end, long party, byte[] value) {
         HomeChannel c = remoteEnds.get(end);
         if (c == null) {
             sim.violation("protocol", "offer " + offer + " through unknown end " + end + " at " + address);
