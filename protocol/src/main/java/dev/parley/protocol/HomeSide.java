@@ -225,7 +225,13 @@ final class HomeSide {
                 home.holdAnswered(key, false);
                 confirm(f, Then.CONFIRM, nowNs);
             }
-            case HELD -> f.withdrawAsked = true; // an unconditional writer: the relay's reader decides
+            case HELD -> {
+                if (links.bug(SeededBug.RELAY_WITHDRAW_AT_ONCE)) {
+                    confirm(f, Then.CONFIRM, nowNs); // the relay goes on: its TAKEN is too late
+                } else {
+                    f.withdrawAsked = true; // an unconditional writer: the relay's reader decides
+                }
+            }
             case WITHDRAW_PENDING -> { } // a duplicate cannot come (the session deduplicates); nothing to do
         }
         return null;
