@@ -230,22 +230,27 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
 
     @Override
     public void answer(OfferKey offer, ProposalAnswer answer) {
-        HomeChannel c = foreignOffers.get(offer);
-        if (c == null) {
-            sim.violation("protocol", "answer " + answer + " for unknown offer " + offer + " at " + address);
-            return;
+        HomeChannel c = channelOf(offer, "answer " + answer);
+        if (c != null) {
+            c.answer(offer, answer);
         }
-        c.answer(offer, answer);
     }
 
     @Override
     public void holdAnswered(OfferKey offer, boolean held) {
+        HomeChannel c = channelOf(offer, "holdAnswered " + held);
+        if (c != null) {
+            c.holdAnswered(offer, held);
+        }
+    }
+
+    /** @return the channel of a foreign offer, or null after recording a violation */
+    private HomeChannel channelOf(OfferKey offer, String what) {
         HomeChannel c = foreignOffers.get(offer);
         if (c == null) {
-            sim.violation("protocol", "holdAnswered " + held + " for unknown offer " + offer + " at " + address);
-            return;
+            sim.violation("protocol", what + " for unknown offer " + offer + " at " + address);
         }
-        c.holdAnswered(offer, held);
+        return c;
     }
 
     @Override
