@@ -3,7 +3,9 @@ package dev.parley;
 import dev.parley.internal.SeededBug;
 import dev.parley.spi.AbandonableEnd;
 import dev.parley.spi.Decision;
+import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
+import dev.parley.spi.Hold;
 import dev.parley.spi.Offer;
 import dev.parley.spi.OfferQueue;
 import dev.parley.spi.Port;
@@ -12,6 +14,7 @@ import dev.parley.spi.Proposal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,8 +45,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       neither retired nor abandoned, and one of its ends did retire ({@link AbandonableEnd}).</li>
  * </ul>
  * Foreign offers (parties on other nodes) are matched the same way, except that the local partner
- * is held, not claimed, until the foreign party answers the {@link Proposal}; a foreign reader and
- * a foreign writer are not matched with each other here (a transport relays that case).
+ * is held, not claimed, until the foreign party answers the {@link Proposal}. A foreign reader and
+ * a foreign writer of a rendezvous channel are matched in the two steps of {@link Hold}: the writer
+ * holds itself, then the reader is proposed its value; while the writer is asked, the reader is
+ * <em>reserved</em> (still queued, matched with no one else).
  */
 final class LocalChannel<T> implements Channel<T> {
 
@@ -68,6 +73,7 @@ final class LocalChannel<T> implements Channel<T> {
     private int reservedSlots;
     private boolean headInFlight;
     private int foreignQueued;
+    private HashSet<Offer> reserved; // foreign readers whose relay asks a foreign writer; made on first use
     private Termination termination;
 
     /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
@@ -476,7 +482,7 @@ final class LocalChannel<T> implements Channel<T> {
             return false;
         }
         for (Offer f = readers.first(); f != null; f = readers.after(f)) {
-            if (!f.isForeign()) {
+            if (!f.isForeign() || (reserved != null && reserved.contains(f))) {
                 continue;
             }
             if (buffer != null) {
@@ -487,10 +493,17 @@ final class LocalChannel<T> implements Channel<T> {
                     return true;
                 }
             } else {
-                Offer w = holdFirstLocal(writers, f);
-                if (w != null) {
+                Offer w = writerFor(f);
+                if (w != null && !w.isForeign()) {
                     dequeueForeign(readers, f);
                     f.foreign().propose(new HeldPartnerProposal(w, w.value(), null));
+                    return true;
+                }
+                if (w != null) {
+                    reserved = reserved == null ? new HashSet<>() : reserved;
+                    reserved.add(f);
+                    dequeueForeign(writers, w);
+                    w.foreign().hold(new Relay(f, w));
                     return true;
                 }
                 continue; // the only writers may be f's own decision: a later foreign reader may match
@@ -527,6 +540,25 @@ final class LocalChannel<T> implements Channel<T> {
         if (queue.remove(foreign)) {
             foreignQueued--;
         }
+    }
+
+    /**
+     * The oldest writer a foreign reader can be matched with on a rendezvous channel: a local one,
+     * open and not the reader's own, which is then held; or a foreign one that can be held and is
+     * not the same party (a relay, see {@link Hold}).
+     */
+    private Offer writerFor(Offer foreignReader) {
+        ForeignParty reader = foreignReader.foreign();
+        for (Offer o = writers.first(); o != null; o = writers.after(o)) {
+            if (o.isForeign()) {
+                if (o.foreign().canBeHeld() && !reader.sameParty(o.foreign())) {
+                    return o;
+                }
+            } else if (!reader.belongsTo(o.decision()) && o.decision().tryHold()) {
+                return o;
+            }
+        }
+        return null;
     }
 
     /** Holds the oldest local offer of {@code queue} that is open and not {@code foreign}'s own. */
@@ -627,6 +659,81 @@ final class LocalChannel<T> implements Channel<T> {
                 (local.port() == readerPort ? readers : writers).remove(local);
                 local.decision().fail(local.index(), error);
             }, null);
+        }
+    }
+
+    /**
+     * A foreign writer asked to hold itself for a foreign reader, then the reader proposed the
+     * value (see {@link Hold}). The reader stays reserved until the writer answers.
+     */
+    private final class Relay implements Hold {
+        private final Offer reader;
+        private final Offer writer;
+        private boolean answered;
+
+        Relay(Offer reader, Offer writer) {
+            this.reader = reader;
+            this.writer = writer;
+        }
+
+        @Override
+        public void held() {
+            afterProposal(() -> {
+                answerOnce();
+                if (readers.remove(reader)) {
+                    foreignQueued--;
+                    reader.foreign().propose(new RelayProposal(this, writer.value()));
+                } else {
+                    writer.foreign().holdEnded(this, Outcome.RELEASED); // the reader left meanwhile
+                }
+            }, null);
+        }
+
+        @Override
+        public void refused() {
+            afterProposal(this::answerOnce, null); // the reader, no longer reserved, may match again
+        }
+
+        /** Under the lock. */
+        private void answerOnce() {
+            if (answered) {
+                throw new IllegalStateException("hold on channel '" + name + "' answered twice");
+            }
+            answered = true;
+            reserved.remove(reader);
+        }
+
+        void ended(Outcome outcome) {
+            afterProposal(() -> writer.foreign().holdEnded(this, outcome), null);
+        }
+    }
+
+    /** A held foreign writer's value, proposed to a foreign reader. */
+    private final class RelayProposal extends OnceProposal {
+        private final Relay relay;
+
+        RelayProposal(Relay relay, Object value) {
+            super(value);
+            this.relay = relay;
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+            relay.ended(Hold.Outcome.TAKEN);
+        }
+
+        @Override
+        public void decline() {
+            answerOnce();
+            relay.ended(Hold.Outcome.RELEASED);
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+            relay.ended(Hold.Outcome.UNKNOWN); // at most once: the foreign reader may have it
         }
     }
 

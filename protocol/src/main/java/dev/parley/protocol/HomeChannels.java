@@ -30,9 +30,11 @@ public interface HomeChannels {
      *
      * @param offer the offer's name, to be used in those reports
      * @param end the end it is made through
+     * @param party the offering party's id within its node incarnation (the same for every guard
+     *     of one alternation, so never relayed to itself), or 0 for a plain read or write
      * @param value the value a foreign writer offers, or null for a foreign reader
      */
-    void offer(OfferKey offer, EndKey end, byte[] value);
+    void offer(OfferKey offer, EndKey end, long party, byte[] value);
 
     /**
      * Removes a queued foreign offer.
@@ -44,6 +46,20 @@ public interface HomeChannels {
 
     /** Answers the proposal reported for {@code offer}; exactly once per report. */
     void answer(OfferKey offer, ProposalAnswer answer);
+
+    /**
+     * Answers the hold of a foreign writer that the binding asked for with
+     * {@link ProtocolNode#holdRequested} (a relay to a foreign reader); exactly once per request.
+     * Home channels that never relay never ask, and need not implement it.
+     *
+     * @param held true if the writer is held for the relay (its value goes to no one else until
+     *     {@link ProtocolNode#holdEnded}); false if not (its offer is no longer at the channel; it
+     *     is offered anew through {@link #offer} if it still stands)
+     */
+    default void holdAnswered(OfferKey offer, boolean held) {
+        throw new UnsupportedOperationException("these home channels never ask for a hold, so none is answered: "
+                + offer);
+    }
 
     /**
      * A remote end poisoned its channel. The channel must be poisoned when this returns: the

@@ -240,13 +240,24 @@ public final class ProtocolNode {
      *     writer, or a value larger than {@link #maxValueBytes()}
      */
     public long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
+        return offer(endId, value, conditional, 0, deadlineNs, nowNs);
+    }
+
+    /**
+     * As {@link #offer(long, byte[], boolean, long, long)}, for a party that may offer on both
+     * sides of one channel: every guard of one alternation gives the same nonzero {@code party},
+     * so that the home never relays the party's writer to its own reader.
+     *
+     * @param party the offering party's id, unique within this node incarnation, or 0 for none
+     */
+    public long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, long nowNs) {
         if (value != null && value.length > codec.maxValueBytes()) {
             throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
                     + codec.maxValueBytes());
         }
         checkNotInCallback("offer");
         byte[] copy = value == null ? null : value.clone();
-        return call(nowNs, () -> remote.offer(endId, copy, conditional, deadlineNs, nowNs));
+        return call(nowNs, () -> remote.offer(endId, copy, conditional, party, deadlineNs, nowNs));
     }
 
     /** Withdraws an offer (its alternation is done, or its caller gave up); its completion follows. */
@@ -306,6 +317,28 @@ public final class ProtocolNode {
     public void proposed(OfferKey offer, byte[] valueForReader, long partnerDeadlineNs, long nowNs) {
         Objects.requireNonNull(offer, "offer");
         run(nowNs, () -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
+    }
+
+    /**
+     * The home channel asks a foreign writer to hold itself for a foreign reader of the same
+     * channel (a relay). Answered through {@link HomeChannels#holdAnswered}: at once for an
+     * unconditional writer (the home decides it), after a PROPOSE and the remote end's answer for
+     * a conditional one. A writer held is told the relay's end by {@link #holdEnded}.
+     */
+    public void holdRequested(OfferKey offer, long nowNs) {
+        Objects.requireNonNull(offer, "offer");
+        run(nowNs, () -> home.holdRequested(offer, nowNs));
+    }
+
+    /**
+     * The relay of a writer held after {@link #holdRequested} ended: TAKEN (the reader took the
+     * value; TAKEN is sent), RELEASED (the reader declined; the writer's offer stands again) or
+     * UNKNOWN (the reader's answer cannot be known; the writer ends OUTCOME_UNKNOWN).
+     */
+    public void holdEnded(OfferKey offer, HoldOutcome outcome, long nowNs) {
+        Objects.requireNonNull(offer, "offer");
+        Objects.requireNonNull(outcome, "outcome");
+        run(nowNs, () -> home.holdEnded(offer, outcome, nowNs));
     }
 
     /** The home channel was poisoned or retired while the foreign offer was queued. */

@@ -17,6 +17,7 @@ import java.util.Map;
  *   OFFERED --DELIVER / PROPOSE to a conditional offer (home)--&gt; ASKING (askHold)
  *   ASKING  --HELD, a reader (binding)---&gt; ended DONE, ACCEPT sent
  *   ASKING  --HELD, a writer (binding)---&gt; AWAIT_TAKEN, ACCEPT sent --TAKEN (home)--&gt; ended DONE
+ *   AWAIT_TAKEN --RELEASE (home: its relay's reader declined)--&gt; OFFERED (holdReleased)
  *   ASKING  --BUSY (binding)-------------&gt; OFFERED, DECLINE(BUSY) sent
  *   ASKING  --FINAL (binding)------------&gt; WITHDRAWING, DECLINE(FINAL) sent (already ended)
  *   OFFERED --deadline (unconditional) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
@@ -68,6 +69,10 @@ import java.util.Map;
  *       discards the buffer; or an operation on that side was TERMINATED by poison), every
  *       later offer on that side through any of its ends ends POISONED at once, without a
  *       frame, as a local end would. The knowledge is dropped when the home restarts.</li>
+ *   <li><b>released-stands</b>: a RELEASE moves a writer from AWAIT_TAKEN back to OFFERED only
+ *       for the proposal it accepted; its offer stands again and a conditional one's decision is
+ *       no longer held ({@link RemoteEnds#holdReleased}), so it may still withdraw or be proposed
+ *       anew. The home sends it only when no reader has the value.</li>
  *   <li><b>done-means-applied</b>: a poison or retire ends DONE only on the home's APPLIED,
  *       which the home sends after it applied the action (or, for a retire, when the end is
  *       gone there anyway: refused, retired before, or gone with the home's old incarnation).</li>
@@ -184,7 +189,7 @@ final class RemoteSide {
         return e != null && e.lost;
     }
 
-    long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
+    long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, long nowNs) {
         End e = ends.get(endId);
         if (e == null) {
             throw new IllegalArgumentException("no open end with endId=" + endId);
@@ -203,7 +208,7 @@ final class RemoteSide {
             finish(op, Outcome.POISONED, null); // invariant poison-is-final: the home would refuse it
             return op.id;
         }
-        links.send(e.peer, new Frame.Offer(op.id, e.id, conditional, value == null ? new byte[0] : value), nowNs);
+        links.send(e.peer, new Frame.Offer(op.id, e.id, party, conditional, value == null ? new byte[0] : value), nowNs);
         return op.id;
     }
 
@@ -288,6 +293,7 @@ final class RemoteSide {
             case Frame.Deliver d -> proposed(peer, d.opId(), d.proposalId(), d.value(), nowNs);
             case Frame.Propose p -> proposed(peer, p.opId(), p.proposalId(), null, nowNs);
             case Frame.Taken t -> taken(peer, t.opId());
+            case Frame.Release r -> released(peer, r, nowNs);
             case Frame.Withdrawn w -> withdrawn(peer, w);
             case Frame.Terminated t -> terminated(peer, t);
             case Frame.Aborted a -> endFromHome(peer, a.opId(),
@@ -334,6 +340,7 @@ final class RemoteSide {
             return Rejection.UNKNOWN_REFERENCE; // PROPOSE to a reader, or DELIVER to a writer
         }
         op.sinceNs = nowNs;
+        op.proposalId = proposalId;
         if (!op.conditional) {
             links.send(peer, new Frame.Accept(opId, proposalId), nowNs);
             if (op.writer()) {
@@ -344,7 +351,6 @@ final class RemoteSide {
             return null;
         }
         op.state = State.ASKING;
-        op.proposalId = proposalId;
         op.proposed = value;
         remote.askHold(opId, value);
         return null;
@@ -356,6 +362,20 @@ final class RemoteSide {
             return Rejection.UNKNOWN_REFERENCE;
         }
         finish(op, Outcome.DONE, null); // OFFERED, AWAIT_TAKEN, or WITHDRAWING (the home committed first)
+        return null;
+    }
+
+    /** The home's relay let the writer go: its offer stands again (invariant released-stands). */
+    private Rejection released(String peer, Frame.Release r, long nowNs) {
+        Op op = opOf(peer, r.opId());
+        if (op == null || op.state != State.AWAIT_TAKEN || op.proposalId != r.proposalId()) {
+            return Rejection.UNKNOWN_REFERENCE; // e.g. it already ended OUTCOME_UNKNOWN by its bound
+        }
+        op.state = State.OFFERED;
+        op.sinceNs = nowNs;
+        if (op.conditional) {
+            remote.holdReleased(op.id);
+        }
         return null;
     }
 

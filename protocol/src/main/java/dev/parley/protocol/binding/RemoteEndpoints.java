@@ -78,6 +78,13 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final Map<Long, CompletableFuture<Ended>> ops = new ConcurrentHashMap<>();
     /** Conditional offers by operation id; touched only on the node's thread. */
     private final Map<Long, Guarded> guarded = new java.util.HashMap<>();
+    /**
+     * The party id of each alternation that offered remote guards (an OFFER's party), so that a
+     * home never relays one alternation's writer guard to its own reader guard; touched only on
+     * the node's thread, and forgotten with the decision.
+     */
+    private final Map<Decision, Long> parties = new java.util.WeakHashMap<>();
+    private long nextParty = 1;
     private final Map<Long, CompletableFuture<Long>> lookups = new ConcurrentHashMap<>();
     /** Every future a caller waits on for the node, until it completes. */
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
@@ -231,6 +238,16 @@ public final class RemoteEndpoints implements RemoteEnds {
         ops.computeIfAbsent(opId, id -> new CompletableFuture<>()).complete(new Ended(outcome, value));
     }
 
+    @Override
+    public void holdReleased(long opId) {
+        Guarded g = guarded.get(opId);
+        if (g == null || !g.held) {
+            throw new IllegalStateException("holdReleased for opId=" + opId + " that holds no decision");
+        }
+        g.held = false;
+        g.offer.decision().release(); // the offer stands: the alternation may commit elsewhere, or withdraw it
+    }
+
     /** A guard's conditional offer, known on the node's thread once the node made it. */
     private final class Guarded {
         final Offer offer;
@@ -311,7 +328,8 @@ public final class RemoteEndpoints implements RemoteEnds {
                 if (!enrolling.remove(offer)) {
                     return; // failed by the stop hook (cannot happen while the thread runs tasks)
                 }
-                long id = loop.node().offer(end.endId, value, true, ownerDeadlineNs, System.nanoTime());
+                long party = parties.computeIfAbsent(offer.decision(), d -> nextParty++);
+                long id = loop.node().offer(end.endId, value, true, party, ownerDeadlineNs, System.nanoTime());
                 opId[0] = id;
                 Guarded g = new Guarded(offer, end);
                 CompletableFuture<Ended> early = ops.remove(id);

@@ -47,7 +47,8 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        boolean readersRemote = context.getRequiredTestClass().getSimpleName().startsWith("RemoteReader");
+        String suite = context.getRequiredTestClass().getSimpleName();
+        boolean readersRemote = suite.startsWith("RemoteReader") || suite.startsWith("BothRemote");
         Optional<String> reason = context.getTestMethod().map(m -> EXCLUDED.getOrDefault(m.getName(),
                 readersRemote ? EXCLUDED_READER_REMOTE.get(m.getName()) : null));
         return reason.map(r -> ConditionEvaluationResult.disabled("not over the network: " + r))
