@@ -198,18 +198,30 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     /**
-     * Claims the oldest claimable local offer of {@code queue}, passing over foreign offers, offers
-     * of {@code self} and held decisions, and dropping offers whose decisions are final.
+     * Claims the oldest claimable offer of {@code queue}: a local one (passing over offers of
+     * {@code self} and held decisions, and dropping offers whose decisions are final), or a
+     * foreign writer that {@link ForeignParty#commitsOnMatch()}, which is told by a committed
+     * proposal, unless an older foreign offer was passed over (that one is proposed to first, in
+     * order). Other foreign offers are passed over.
      *
      * @param received the value the claimed party receives (null when it is a writer)
      * @return the claimed offer, now out of the queue, or null
      */
     private Offer claimFirst(OfferQueue queue, Decision self, Object received) {
         Offer offer = queue.first();
+        boolean passedForeign = false;
         while (offer != null) {
             Offer next = queue.after(offer);
             Decision d = offer.decision();
-            if (d != null && d != self) {
+            if (d == null) {
+                ForeignParty party = offer.foreign();
+                if (!passedForeign && party.commitsOnMatch() && (self == null || !party.belongsTo(self))) {
+                    dequeueForeign(queue, offer);
+                    party.propose(new CommittedProposal());
+                    return offer;
+                }
+                passedForeign = true;
+            } else if (d != self) {
                 if (d.tryClaim(offer.index(), received)) {
                     queue.remove(offer);
                     return offer;
@@ -503,7 +515,11 @@ final class LocalChannel<T> implements Channel<T> {
                     reserved = reserved == null ? new HashSet<>() : reserved;
                     reserved.add(f);
                     dequeueForeign(writers, w);
-                    w.foreign().hold(new Relay(f, w));
+                    Relay relay = new Relay(f, w);
+                    w.foreign().hold(relay);
+                    if (w.foreign().commitsOnMatch()) {
+                        relay.heldLocked(); // such a writer is held as it is asked: no answer comes
+                    }
                     return true;
                 }
                 continue; // the only writers may be f's own decision: a later foreign reader may match
@@ -514,21 +530,35 @@ final class LocalChannel<T> implements Channel<T> {
             if (!f.isForeign()) {
                 continue;
             }
+            boolean commits = f.foreign().commitsOnMatch();
             if (nothingBuffered()) {
-                Offer r = holdFirstLocal(readers, f);
-                if (r != null) {
-                    dequeueForeign(writers, f);
-                    f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
-                    return true;
+                if (commits) {
+                    if (claimFirst(readers, null, f.value()) != null) {
+                        dequeueForeign(writers, f);
+                        f.foreign().propose(new CommittedProposal()); // the reader has the value now
+                        return true;
+                    }
+                } else {
+                    Offer r = holdFirstLocal(readers, f);
+                    if (r != null) {
+                        dequeueForeign(writers, f);
+                        f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
+                        return true;
+                    }
                 }
                 if (buffer == null) {
                     continue; // as for readers: a later foreign writer may match
                 }
             }
             if (buffer != null && buffer.size() + reservedSlots < capacity) {
-                reservedSlots++;
                 dequeueForeign(writers, f);
-                f.foreign().propose(new ReservedSlotProposal(f.value()));
+                if (commits) {
+                    buffer.add(f.value()); // stored now; the party is told
+                    f.foreign().propose(new CommittedProposal());
+                } else {
+                    reservedSlots++;
+                    f.foreign().propose(new ReservedSlotProposal(f.value()));
+                }
                 return true;
             }
             break;
@@ -620,6 +650,29 @@ final class LocalChannel<T> implements Channel<T> {
         }
     }
 
+    /** A communication with a foreign writer that commits on match, committed already: a report. */
+    private final class CommittedProposal extends OnceProposal {
+        CommittedProposal() {
+            super(null);
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+        }
+
+        @Override
+        public void decline() {
+            answerOnce(); // it happened at the match: nothing to undo
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+        }
+    }
+
     /** A local party held for a foreign one. */
     private final class HeldPartnerProposal extends OnceProposal {
         private final Offer local;
@@ -678,15 +731,18 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public void held() {
-            afterProposal(() -> {
-                answerOnce();
-                if (readers.remove(reader)) {
-                    foreignQueued--;
-                    reader.foreign().propose(new RelayProposal(this, writer.value()));
-                } else {
-                    writer.foreign().holdEnded(this, Outcome.RELEASED); // the reader left meanwhile
-                }
-            }, null);
+            afterProposal(this::heldLocked, null);
+        }
+
+        /** Under the lock. */
+        void heldLocked() {
+            answerOnce();
+            if (readers.remove(reader)) {
+                foreignQueued--;
+                reader.foreign().propose(new RelayProposal(this, writer.value()));
+            } else {
+                writer.foreign().holdEnded(this, Outcome.RELEASED); // the reader left meanwhile
+            }
         }
 
         @Override

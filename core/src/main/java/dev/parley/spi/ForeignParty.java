@@ -52,6 +52,20 @@ public interface ForeignParty {
     }
 
     /**
+     * Tells whether this party is a writer whose transport accepts every proposal (an
+     * unconditional remote write: its home decides it). The channel may then commit with it at
+     * once, as with a local writer: a local reader takes its value at the match, and the party is
+     * told afterwards by a proposal that is already committed. Its transport must answer that
+     * proposal with {@link Proposal#accept()}; a decline or failure changes nothing (the
+     * communication happened). Called with the channel's lock held; must not block.
+     *
+     * @return true for such a writer; false (the default) for a party that must be asked first
+     */
+    default boolean commitsOnMatch() {
+        return false;
+    }
+
+    /**
      * @return true if this party is a writer that can be held for a foreign reader ({@link Hold});
      *     false (the default) keeps the channel from relaying to it, so that its transport need not
      *     implement {@link #hold} and {@link #holdEnded}
@@ -62,8 +76,10 @@ public interface ForeignParty {
 
     /**
      * Asks this foreign writer to hold itself for a foreign reader; it answers through
-     * {@code hold}. Called with the channel's lock held: must not block nor call back into the
-     * channel before returning. Called only if {@link #canBeHeld()}.
+     * {@code hold}, except a writer that {@link #commitsOnMatch()}: that one is held as it is asked,
+     * the channel proposes its value to the reader at once, and its transport must not answer.
+     * Called with the channel's lock held: must not block nor call back into the channel before
+     * returning. Called only if {@link #canBeHeld()}.
      *
      * @param hold where to answer
      */

@@ -17,7 +17,10 @@ package dev.parley.spi;
  * the writer is asked, the reader stays queued but is not matched with anyone else; if it leaves
  * meanwhile (withdrawn, or the channel ended), a held writer is released at once.
  *
- * <p>Exactly one of {@link #held()} and {@link #refused()} must be called, once, from any thread,
+ * <p>A writer that {@link ForeignParty#commitsOnMatch()} (its transport accepts every proposal)
+ * is held as it is asked: the first step takes no answer, and the reader is proposed at once.
+ *
+ * <p>Otherwise exactly one of {@link #held()} and {@link #refused()} must be called, once, from any thread,
  * without holding a channel lock. After either, the writer's offer is no longer queued at the
  * channel, as after any proposal: a refused writer that still waits offers itself anew.
  */

@@ -37,17 +37,28 @@ class RelayTest {
     /** A foreign party that records what the channel asks and tells it; a writer can be held. */
     static final class Party implements ForeignParty {
         final Object group; // parties of one group are the same party elsewhere
+        final boolean commits; // commitsOnMatch: an unconditional writer, accepted whatever happens
         final LinkedBlockingQueue<Proposal> proposals = new LinkedBlockingQueue<>();
         final LinkedBlockingQueue<Hold> holds = new LinkedBlockingQueue<>();
         final LinkedBlockingQueue<Hold.Outcome> ended = new LinkedBlockingQueue<>();
         final AtomicReference<ChannelTerminatedException> terminated = new AtomicReference<>();
 
-        Party(Object group) {
+        Party(Object group, boolean commits) {
             this.group = group;
+            this.commits = commits;
+        }
+
+        Party(Object group) {
+            this(group, false);
         }
 
         Party() {
             this(new Object());
+        }
+
+        @Override
+        public boolean commitsOnMatch() {
+            return commits;
         }
 
         @Override

@@ -95,9 +95,11 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
     /**
      * An offer of a remote end. {@code party} names the offering party within its node: the same
      * nonzero id for every guard of one alternation, so that the home never relays a party to
-     * itself; 0 for a plain read or write.
+     * itself; 0 for a plain read or write. An {@code immediate} offer (a read whose time is up as
+     * it is made: a zero timeout) asks the home to match it on arrival or answer WITHDRAWN at once.
      */
-    public record Offer(long opId, long endId, long party, boolean conditional, byte[] value) implements Body {
+    public record Offer(long opId, long endId, long party, boolean conditional, boolean immediate, byte[] value)
+            implements Body {
         public Offer { Objects.requireNonNull(value, "value"); }
         public FrameType type() { return FrameType.OFFER; }
     }

@@ -75,13 +75,14 @@ import javax.crypto.spec.SecretKeySpec;
  * +---------------+---------------+    +-------------------------------+
  * | side u8 0=R,1=W|                   |   party id (i64), 0 = none    |
  *                                      +-------------+-+---------------+
- *                                      | reserved 0  |C| (u8)          |
+ *                                      | reserved 0 |I|C| (u8)         |
  *                                      +-------------+-+---------------+
  *                                      |     value length (u32)        |
  *                                      +-------------------------------+
  *                                      |  value bytes (writers) ...    |
  *                                      +-------------------------------+
- *   C = conditional (an alternation's guard). A reader's offer has value length 0. The party
+ *   C = conditional (an alternation's guard); I = immediate (a read with no time left: the home
+ *   matches it on arrival or answers WITHDRAWN). A reader's offer has value length 0. The party
  *   id is the same for every guard of one alternation (never relayed to itself), 0 for a plain
  *   read or write.
  *
@@ -139,6 +140,7 @@ public final class FrameCodec {
     private static final int FLAG_MAC = 1;
     private static final int FLAG_CRC = 2;
     private static final int FLAG_CONDITIONAL = 1;
+    private static final int FLAG_IMMEDIATE = 2;
     private static final int MAX_NAME_BYTES = 0xFFFF;
 
     private final int maxFrameBytes;
@@ -235,7 +237,8 @@ public final class FrameCodec {
                     .put((byte) o.side().ordinal()).array();
             case Frame.Offer o -> buffer(OFFER_FIXED_BYTES + o.value().length).putLong(o.opId()).putLong(o.endId())
                     .putLong(o.party())
-                    .put((byte) (o.conditional() ? FLAG_CONDITIONAL : 0)).putInt(o.value().length).put(o.value())
+                    .put((byte) ((o.conditional() ? FLAG_CONDITIONAL : 0) | (o.immediate() ? FLAG_IMMEDIATE : 0)))
+                    .putInt(o.value().length).put(o.value())
                     .array();
             case Frame.Propose p -> buffer(16).putLong(p.opId()).putLong(p.proposalId()).array();
             case Frame.Deliver d -> buffer(20 + d.value().length).putLong(d.opId()).putLong(d.proposalId())
@@ -373,10 +376,11 @@ public final class FrameCodec {
                 long end = in.getLong();
                 long party = in.getLong();
                 int flags = in.get();
-                if ((flags & ~FLAG_CONDITIONAL) != 0) {
+                if ((flags & ~(FLAG_CONDITIONAL | FLAG_IMMEDIATE)) != 0) {
                     yield null;
                 }
-                yield new Frame.Offer(op, end, party, flags == FLAG_CONDITIONAL, bytes(in, in.getInt()));
+                yield new Frame.Offer(op, end, party, (flags & FLAG_CONDITIONAL) != 0, (flags & FLAG_IMMEDIATE) != 0,
+                        bytes(in, in.getInt()));
             }
             case PROPOSE -> new Frame.Propose(in.getLong(), in.getLong());
             case RELEASE -> new Frame.Release(in.getLong(), in.getLong());

@@ -32,9 +32,12 @@ public interface HomeChannels {
      * @param end the end it is made through
      * @param party the offering party's id within its node incarnation (the same for every guard
      *     of one alternation, so never relayed to itself), or 0 for a plain read or write
+     * @param conditional true for an alternation's guard, which the remote end decides; false for a
+     *     plain read or write (an unconditional writer's proposals are always accepted: the home
+     *     decides it, and the binding may commit it at the match)
      * @param value the value a foreign writer offers, or null for a foreign reader
      */
-    void offer(OfferKey offer, EndKey end, long party, byte[] value);
+    void offer(OfferKey offer, EndKey end, long party, boolean conditional, byte[] value);
 
     /**
      * Removes a queued foreign offer.
@@ -48,9 +51,10 @@ public interface HomeChannels {
     void answer(OfferKey offer, ProposalAnswer answer);
 
     /**
-     * Answers the hold of a foreign writer that the binding asked for with
+     * Answers the hold of a conditional foreign writer that the binding asked for with
      * {@link ProtocolNode#holdRequested} (a relay to a foreign reader); exactly once per request.
-     * Home channels that never relay never ask, and need not implement it.
+     * An unconditional writer is never answered: the home decides it, so it is held as it is
+     * asked. Home channels that never relay never ask, and need not implement it.
      *
      * @param held true if the writer is held for the relay (its value goes to no one else until
      *     {@link ProtocolNode#holdEnded}); false if not (its offer is no longer at the channel; it

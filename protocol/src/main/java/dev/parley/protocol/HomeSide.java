@@ -19,7 +19,10 @@ import java.util.Map;
  *   PROPOSED --DECLINE FINAL or WITHDRAW (remote)--&gt; answered DECLINE, WITHDRAWN sent, gone
  *   QUEUED --WITHDRAW (remote), still queued--&gt; gone, WITHDRAWN sent
  *   QUEUED --WITHDRAW (remote), a proposal is coming--&gt; WITHDRAW_PENDING --proposed--&gt; answered
- *             DECLINE, WITHDRAWN sent, gone
+ *             DECLINE, WITHDRAWN sent, gone; but an unconditional writer's proposal is ACCEPTED and
+ *             TAKEN sent (the channel matched it before the WITHDRAW came)
+ *   (OFFER, immediate: a read with no time left) --&gt; QUEUED, and withdrawn at once unless the
+ *             channel matched it on arrival: WITHDRAWN sent, gone
  *   QUEUED / WITHDRAW_PENDING --terminated (binding)--&gt; TERMINATED sent, gone
  *   QUEUED --peer silent (timer)--&gt; withdrawn (or WITHDRAW_PENDING), ABORTED(not done) sent
  *   PROPOSED --peer silent, or the held partner's deadline plus a peer timeout passed (timer)--&gt;
@@ -30,13 +33,16 @@ import java.util.Map;
  * {@link ProtocolNode#holdRequested}, then proposes the writer's value to the reader, then tells
  * {@link ProtocolNode#holdEnded}):
  * <pre>
- *   QUEUED --holdRequested, an unconditional writer--&gt; HELD, answered held (the home decides)
+ *   QUEUED --holdRequested, an unconditional writer--&gt; HELD, not answered (the home decides: the
+ *             channel took it as held when it asked)
  *   QUEUED --holdRequested, a conditional writer--&gt; HOLDING, PROPOSE sent
  *   HOLDING --ACCEPT (remote)--&gt; HELD, answered held (the remote end waits for TAKEN)
  *   HOLDING --DECLINE BUSY (remote)--&gt; answered refused, QUEUED again (offered anew)
  *   HOLDING --DECLINE FINAL or WITHDRAW (remote)--&gt; answered refused, WITHDRAWN sent, gone
  *   HOLDING --peer silent (timer)--&gt; answered refused, ABORTED(not done) sent, gone
- *   WITHDRAW_PENDING --holdRequested--&gt; answered refused, WITHDRAWN (or ABORTED) sent, gone
+ *   WITHDRAW_PENDING --holdRequested--&gt; a conditional writer: answered refused, WITHDRAWN (or
+ *             ABORTED) sent, gone; an unconditional one: HELD (matched before the withdraw), its
+ *             WITHDRAW answered when the relay ends
  *   HELD --holdEnded TAKEN--&gt; TAKEN sent, gone;  --UNKNOWN--&gt; ABORTED(maybe done) sent, gone
  *   HELD --holdEnded RELEASED--&gt; a conditional writer: RELEASE sent; QUEUED again (offered
  *             anew); after a WITHDRAW meanwhile (an unconditional writer): WITHDRAWN sent, gone
@@ -56,6 +62,12 @@ import java.util.Map;
  *   <li><b>home-decides-unconditional-writes</b>: a remote unconditional write is committed
  *       here, at the proposal, and TAKEN is its only confirmation; a WITHDRAW that finds it
  *       gone is answered ALREADY_GONE after the TAKEN.</li>
+ *   <li><b>matched-before-withdrawn</b>: an unconditional write that the channel matched before its
+ *       WITHDRAW arrived (the binding reports the proposal later) happened: the home decides those
+ *       writes, at the match. So a remote write with a zero timeout meets a reader already waiting.</li>
+ *   <li><b>immediate-now-or-never</b>: an immediate read (its time was up as it was offered) is
+ *       withdrawn right after it was queued unless the channel matched it on arrival; a proposal
+ *       then made goes to the reader, which accepts it (it sent no WITHDRAW).</li>
  *   <li><b>withdraw-is-decline</b>: a WITHDRAW arriving while a proposal is out declines it,
  *       because the remote end accepts nothing after sending WITHDRAW.</li>
  *   <li><b>hold-bounded</b>: a partner held for a remote answer is resolved UNKNOWN only when
@@ -165,11 +177,15 @@ final class HomeSide {
         Foreign f = new Foreign(key, end, side, o.conditional(), o.party(), o.value(), nowNs);
         offers.put(key, f);
         offerAtHome(f);
+        if (o.immediate() && !f.writer() && home.withdraw(key)) {
+            offers.remove(key); // invariant immediate-now-or-never: nothing matched it on arrival
+            links.send(peer, new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
+        }
         return null;
     }
 
     private void offerAtHome(Foreign f) {
-        home.offer(f.key, f.end, f.party, f.writer() ? f.value : null);
+        home.offer(f.key, f.end, f.party, f.conditional, f.writer() ? f.value : null);
     }
 
     private Rejection accepted(OfferKey key, long proposalId, long nowNs) {
@@ -294,6 +310,17 @@ final class HomeSide {
             case PROPOSED, HOLDING, HELD -> throw new IllegalStateException("a proposal for " + key + " in state="
                     + f.state + ", before the one out was answered (invariant one-proposal)");
             case WITHDRAW_PENDING -> {
+                if (f.writer() && !f.conditional) {
+                    // Invariant matched-before-withdrawn: the channel matched the write before the
+                    // WITHDRAW (or the silence) was seen, and the home decides unconditional
+                    // writes: it happened, and the binding may have committed it at the match.
+                    offers.remove(key);
+                    home.answer(key, ProposalAnswer.ACCEPT);
+                    if (f.then != Then.NOTHING) {
+                        links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
+                    }
+                    return;
+                }
                 offers.remove(key);
                 home.answer(key, ProposalAnswer.DECLINE);
                 confirm(f, f.then, nowNs);
@@ -334,11 +361,15 @@ final class HomeSide {
                     f.proposalId = nextProposalId++;
                     links.send(key.peer(), new Frame.Propose(key.opId(), f.proposalId), nowNs);
                 } else {
-                    f.state = State.HELD; // invariant home-decides-unconditional-writes
-                    home.holdAnswered(key, true);
+                    f.state = State.HELD; // home-decides-unconditional-writes: held as asked, no answer
                 }
             }
             case WITHDRAW_PENDING -> {
+                if (!f.conditional) {
+                    f.state = State.HELD; // matched-before-withdrawn: the relay's reader decides
+                    f.withdrawAsked = true;
+                    return;
+                }
                 offers.remove(key);
                 home.holdAnswered(key, false);
                 confirm(f, f.then, nowNs);

@@ -321,9 +321,10 @@ public final class ProtocolNode {
 
     /**
      * The home channel asks a foreign writer to hold itself for a foreign reader of the same
-     * channel (a relay). Answered through {@link HomeChannels#holdAnswered}: at once for an
-     * unconditional writer (the home decides it), after a PROPOSE and the remote end's answer for
-     * a conditional one. A writer held is told the relay's end by {@link #holdEnded}.
+     * channel (a relay). An unconditional writer is held as it is asked (the home decides it) and
+     * not answered; a conditional one is answered through {@link HomeChannels#holdAnswered} after
+     * a PROPOSE and the remote end's answer. A writer held is told the relay's end by
+     * {@link #holdEnded}.
      */
     public void holdRequested(OfferKey offer, long nowNs) {
         Objects.requireNonNull(offer, "offer");

@@ -20,7 +20,8 @@ import java.util.Map;
  *   AWAIT_TAKEN --RELEASE (home: its relay's reader declined)--&gt; OFFERED (holdReleased)
  *   ASKING  --BUSY (binding)-------------&gt; OFFERED, DECLINE(BUSY) sent
  *   ASKING  --FINAL (binding)------------&gt; WITHDRAWING, DECLINE(FINAL) sent (already ended)
- *   OFFERED --deadline (unconditional) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
+ *   OFFERED --WITHDRAWN (home), an immediate read (no time left when offered)--&gt; ended NOT_DONE
+ *   OFFERED --deadline (unconditional, not immediate) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
  *             reader or a conditional offer ends NOT_DONE at once, an unconditional writer waits
  *             for the home
  *   WITHDRAWING --WITHDRAWN (home)--&gt; ended NOT_DONE (if not ended yet) and forgotten
@@ -110,6 +111,7 @@ final class RemoteSide {
         final long id;
         final End end;
         final boolean conditional;
+        final boolean immediate; // a read with no time left: the home answers at once, no WITHDRAW
         final long deadlineNs;
         State state = State.OFFERED;
         long sinceNs;
@@ -118,10 +120,11 @@ final class RemoteSide {
         boolean ended;
         boolean voided; // the peer restarted while the binding was asked: end when it answers
 
-        Op(long id, End end, boolean conditional, long deadlineNs, long nowNs) {
+        Op(long id, End end, boolean conditional, boolean immediate, long deadlineNs, long nowNs) {
             this.id = id;
             this.end = end;
             this.conditional = conditional;
+            this.immediate = immediate;
             this.deadlineNs = deadlineNs;
             this.sinceNs = nowNs;
         }
@@ -198,7 +201,9 @@ final class RemoteSide {
             throw new IllegalArgumentException("a writer's offer needs a value and a reader's has none: endId="
                     + endId + ", side=" + e.side + ", value=" + (value == null ? "null" : value.length + " bytes"));
         }
-        Op op = new Op(nextId++, e, conditional, deadlineNs, nowNs);
+        boolean immediate = !conditional && value == null && deadlineNs != ProtocolNode.NO_DEADLINE
+                && deadlineNs - nowNs <= 0;
+        Op op = new Op(nextId++, e, conditional, immediate, deadlineNs, nowNs);
         ops.put(op.id, op);
         if (e.lost) {
             finish(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
@@ -208,7 +213,8 @@ final class RemoteSide {
             finish(op, Outcome.POISONED, null); // invariant poison-is-final: the home would refuse it
             return op.id;
         }
-        links.send(e.peer, new Frame.Offer(op.id, e.id, party, conditional, value == null ? new byte[0] : value), nowNs);
+        links.send(e.peer, new Frame.Offer(op.id, e.id, party, conditional, immediate,
+                value == null ? new byte[0] : value), nowNs);
         return op.id;
     }
 
@@ -384,7 +390,7 @@ final class RemoteSide {
         if (op == null) {
             return null; // the race a withdraw may lose: TAKEN (or TERMINATED) came first and ended it
         }
-        if (op.state != State.WITHDRAWING) {
+        if (op.state != State.WITHDRAWING && !(op.immediate && op.state == State.OFFERED)) {
             return Rejection.UNKNOWN_REFERENCE;
         }
         finish(op, w.result() == Frame.WithdrawResult.WITHDRAWN ? Outcome.NOT_DONE : Outcome.OUTCOME_UNKNOWN, null);
@@ -439,7 +445,8 @@ final class RemoteSide {
             long silentNs = nowNs - Math.max(s.lastHeardNs(), op.sinceNs);
             switch (op.state) {
                 case OFFERED -> {
-                    if (!op.conditional && op.deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - op.deadlineNs >= 0) {
+                    if (!op.conditional && !op.immediate && op.deadlineNs != ProtocolNode.NO_DEADLINE
+                            && nowNs - op.deadlineNs >= 0) {
                         startWithdraw(op, nowNs);
                     } else if (silentNs >= timeout) {
                         // The home decides an unconditional write: it may have committed it. Reads and
@@ -480,7 +487,8 @@ final class RemoteSide {
         for (Op op : ops.values()) {
             long silence = Math.max(links.session(op.end.peer, nowNs).lastHeardNs(), op.sinceNs) + timeout;
             switch (op.state) {
-                case OFFERED -> next = Math.min(next, op.conditional ? silence : Math.min(op.deadlineNs, silence));
+                case OFFERED -> next = Math.min(next, op.conditional || op.immediate ? silence
+                        : Math.min(op.deadlineNs, silence));
                 case ASKING -> { }
                 case AWAIT_TAKEN, WITHDRAWING -> next = Math.min(next,
                         Math.min(silence, links.config().endByNs(op.deadlineNs)));

@@ -93,6 +93,22 @@ class OperationProtocolTest extends TwoNodes {
     }
 
     @Test
+    void anImmediateReadTakesWhatTheHomeHasOnArrivalAndOtherwiseEndsNotDoneWithoutAWithdraw() {
+        long r = end(Frame.Side.READ);
+        fixedDelay(2 * MS);
+        remote.offer(r, null, false, net.nowNs, results::add); // no time left: an immediate offer
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals(Outcome.NOT_DONE, only(results).outcome(), "nothing was there on arrival");
+        assertEquals(0, home.node.inFlight()[1], "the home keeps nothing of it");
+        home.localWrite(chan, bytes("waiting"), homeResults::add);
+        List<SimNet.Result> second = new ArrayList<>();
+        remote.offer(r, null, false, net.nowNs, second::add);
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals("waiting", text(only(second).value()), "a writer waiting at the home is taken, a round trip later");
+        assertEquals(Outcome.DONE, only(homeResults).outcome());
+    }
+
+    @Test
     void aConditionalWriteAsksItsDecisionAndCommitsOnlyAfterTheHomeConfirms() {
         long w = end(Frame.Side.WRITE);
         SimNet.Alt alt = new SimNet.Alt();

@@ -298,7 +298,7 @@ final class SimNet {
         }
 
         @Override
-        public void offer(OfferKey offer, EndKey end, long party, byte[] value) {
+        public void offer(OfferKey offer, EndKey end, long party, boolean conditional, byte[] value) {
             Chan c = ends.get(end);
             if (c.poisoned) {
                 node.terminated(offer, true, nowNs);

@@ -44,7 +44,7 @@ final class HomeChannel {
     record Local(Decision decision, int guard, String value) {
     }
 
-    private record Foreign(OfferKey key, long party, String value) {
+    private record Foreign(OfferKey key, long party, boolean conditional, String value) {
         boolean sameParty(Foreign other) {
             return party != 0 && party == other.party && key.incarnation() == other.key.incarnation()
                     && key.peer().equals(other.key.peer());
@@ -124,13 +124,13 @@ final class HomeChannel {
         match();
     }
 
-    void foreign(OfferKey key, long party, byte[] valueOrNull) {
+    void foreign(OfferKey key, long party, boolean conditional, byte[] valueOrNull) {
         if (terminated != null && (valueOrNull != null || buffer.isEmpty() || terminated == Ending.POISONED)) {
             home.node().terminated(key, terminated == Ending.POISONED, home.sim().nowNs());
             return;
         }
         String v = valueOrNull == null ? null : new String(valueOrNull, StandardCharsets.UTF_8);
-        (v == null ? readers : writers).add(new Foreign(key, party, v));
+        (v == null ? readers : writers).add(new Foreign(key, party, conditional, v));
         match();
     }
 
@@ -146,15 +146,22 @@ final class HomeChannel {
         long now = home.sim().nowNs();
         if (!heldNow) {
             relays.remove(key);
-        } else if (readers.remove(r.reader)) {
+        } else {
+            relayHeld(r, now);
+        }
+        match();
+    }
+
+    /** The relay's writer is held: its value goes to the reader, unless the reader left meanwhile. */
+    private void relayHeld(Relay r, long now) {
+        if (readers.remove(r.reader)) {
             held.put(r.reader.key, new Held(null, r.reader, false, false, r.writer));
             home.node().proposed(r.reader.key, r.writer.value.getBytes(StandardCharsets.UTF_8),
                     ProtocolNode.NO_DEADLINE, now); // the held partner is foreign: no local deadline
         } else {
-            relays.remove(key);
-            home.node().holdEnded(key, HoldOutcome.RELEASED, now); // the reader left while the writer was asked
+            relays.remove(r.writer.key);
+            home.node().holdEnded(r.writer.key, HoldOutcome.RELEASED, now);
         }
-        match();
     }
 
     boolean withdraw(OfferKey key) {
@@ -285,9 +292,14 @@ final class HomeChannel {
                 }
                 writers.remove(w);
                 if (r instanceof Foreign fr && w instanceof Foreign fw) {
-                    reserved.add(fr); // stays queued, so that its WITHDRAW finds it
-                    relays.put(fw.key, new Relay(fr, fw));
+                    Relay relay = new Relay(fr, fw);
+                    relays.put(fw.key, relay);
                     home.node().holdRequested(fw.key, home.sim().nowNs());
+                    if (fw.conditional) {
+                        reserved.add(fr); // stays queued, so that its WITHDRAW finds it
+                    } else {
+                        relayHeld(relay, home.sim().nowNs()); // the home decides it: held as asked
+                    }
                     return true;
                 }
                 readers.remove(r);

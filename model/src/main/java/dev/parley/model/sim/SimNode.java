@@ -212,14 +212,14 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     }
 
     @Override
-    public void offer(OfferKey offer, EndKey end, long party, byte[] value) {
+    public void offer(OfferKey offer, EndKey end, long party, boolean conditional, byte[] value) {
         HomeChannel c = remoteEnds.get(end);
         if (c == null) {
             sim.violation("protocol", "offer " + offer + " through unknown end " + end + " at " + address);
             return;
         }
         foreignOffers.put(offer, c);
-        c.foreign(offer, party, value);
+        c.foreign(offer, party, conditional, value);
     }
 
     @Override

@@ -138,10 +138,11 @@ public final class HostedChannels implements HomeChannels {
     }
 
     @Override
-    public void offer(OfferKey key, EndKey end, long party, byte[] value) {
+    public void offer(OfferKey key, EndKey end, long party, boolean conditional, byte[] value) {
         RemoteEnd e = ends.get(end);
         Object decoded = value == null ? null : e.hosted.codec.decode(value);
-        Offer offer = Offer.foreign(e.port, new Party(key, party, decoded != null, e.hosted.codec), decoded);
+        Offer offer = Offer.foreign(e.port, new Party(key, party, decoded != null, conditional, e.hosted.codec),
+                decoded);
         offers.put(key, offer);
         e.port.lock();
         try {
@@ -245,13 +246,20 @@ public final class HostedChannels implements HomeChannels {
         private final OfferKey key;
         private final long party;
         private final boolean writer;
+        private final boolean conditional;
         private final ValueCodec<Object> codec;
 
-        Party(OfferKey key, long party, boolean writer, ValueCodec<Object> codec) {
+        Party(OfferKey key, long party, boolean writer, boolean conditional, ValueCodec<Object> codec) {
             this.key = key;
             this.party = party;
             this.writer = writer;
+            this.conditional = conditional;
             this.codec = codec;
+        }
+
+        @Override
+        public boolean commitsOnMatch() {
+            return writer && !conditional; // the home decides an unconditional write: every proposal is accepted
         }
 
         @Override
@@ -280,7 +288,9 @@ public final class HostedChannels implements HomeChannels {
 
         @Override
         public void hold(Hold hold) {
-            holds.put(key, hold);
+            if (!commitsOnMatch()) {
+                holds.put(key, hold); // an unconditional writer is held as it is asked: no answer comes
+            }
             NodeLoop l = loop;
             l.submit(() -> l.node().holdRequested(key, System.nanoTime()));
             if (l.stopped()) {
