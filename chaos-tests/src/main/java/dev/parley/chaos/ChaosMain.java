@@ -96,6 +96,8 @@ public final class ChaosMain {
                 reports);
         runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs).run(),
                 out, reports);
+        runIf(HomeReaderFaultScenario.NAME, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES, logs)
+                .run(), out, reports);
         for (boolean homeWriter : new boolean[] {false, true}) {
             WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter);
             runIf(s.name(), only, seed, s::run, out, reports);
