@@ -3,6 +3,7 @@ package dev.parley.chaos;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -30,6 +31,15 @@ public final class ChaosMain {
     static final long AFTER_MS = 3_000;
     static final long SETTLE_MS = 1_000;
     static final Phases PHASES = new Phases(CALM_MS, AFTER_MS, SETTLE_MS);
+    /**
+     * The Aeron scenarios by name: the loss generators of the reader's media driver drop data
+     * frames alone, then control frames (status messages, NAKs) as well, then both heavily.
+     */
+    static final List<Map.Entry<String, AeronWriteScenario.DriverLoss>> AERON_LOSSES = List.of(
+            Map.entry("aeron-writes", new AeronWriteScenario.DriverLoss(0.05, 0)),
+            Map.entry("aeron-control-loss-30", new AeronWriteScenario.DriverLoss(0.05, 0.30)),
+            Map.entry("aeron-loss-20", new AeronWriteScenario.DriverLoss(0.20, 0.20)));
+
     static final CrashPhases CRASH_PHASES = new CrashPhases(2_000, 1_000, 8_000, AFTER_MS, SETTLE_MS);
 
     private ChaosMain() {
@@ -92,8 +102,10 @@ public final class ChaosMain {
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");
         runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs).run(), out, reports);
-        runIf("aeron-writes", only, seed, () -> new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, logs).run(), out,
-                reports);
+        for (Map.Entry<String, AeronWriteScenario.DriverLoss> e : AERON_LOSSES) {
+            runIf(e.getKey(), only, seed, () -> new AeronWriteScenario(e.getKey(), seed, 600, 500, 1_500, e.getValue(),
+                    logs).run(), out, reports);
+        }
         runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs).run(),
                 out, reports);
         runIf(HomeReaderFaultScenario.NAME, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES, logs)
