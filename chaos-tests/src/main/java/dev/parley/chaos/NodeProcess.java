@@ -151,9 +151,14 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the child with SIGKILL and waits (at most 10 s) until it has gone; returns its exit code. */
+    /**
+     * Kills the child with SIGKILL and waits (at most 10 s) until it has gone; returns its exit
+     * code. What the child printed before it died still reaches the log: the signal goes
+     * through the process handle, since {@link Process#destroyForcibly()} also closes this
+     * JVM's end of the child's output, and lines not yet copied from the pipe were lost with it.
+     */
     public int kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("node " + name + " pid " + process.pid() + " survived SIGKILL");
