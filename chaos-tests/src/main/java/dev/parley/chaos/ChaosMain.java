@@ -96,11 +96,11 @@ public final class ChaosMain {
             throws Exception {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
-        // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for each of the three
-        // process scenarios, 5 s per wire or multi-node scenario (start, calm phases), 29 s of
-        // partitions; the rest is shared by the other 12 faults.
-        long fixedMs = 80_000 + 18 * 5_000 + 29_000;
-        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 12);
+        // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
+        // the four process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
+        // 29 s of partitions; the rest is shared by the other 16 faults.
+        long fixedMs = 45_000 + 4 * 20_000 + 22 * 5_000 + 29_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 16);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
         runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs.resolve("echo-harness"))
