@@ -132,11 +132,7 @@ public final class MultiNodeScenario {
                     notes.add("node " + n.address() + " advertising " + n.advertisedAddress() + ": " + n.counters());
                 }
             }
-            for (Proxy p : relay.proxies()) {
-                for (ToxicDirection d : ToxicDirection.values()) {
-                    notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
-                }
-            }
+            notes.addAll(relay.counterNotes());
         }
         List<Operation> history = recorder.operations();
         notes.add("on any, values read per writer -> reader: " + pairs(history, "any"));

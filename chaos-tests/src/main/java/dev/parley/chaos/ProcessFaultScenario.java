@@ -85,11 +85,7 @@ public final class ProcessFaultScenario {
                 notes.add("writer node: " + writer.counters());
                 notes.add("reader node: " + reader.counters());
             }
-            for (Proxy p : relay.proxies()) {
-                for (ToxicDirection d : ToxicDirection.values()) {
-                    notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
-                }
-            }
+            notes.addAll(relay.counterNotes());
             notes.add("home node log (" + home.starts() + " starts): " + home.log());
         }
         List<Operation> history = recorder.operations();
