@@ -47,8 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Implementation note</h2>
  * A node owns, in start order: an embedded media driver (unless an external directory is
- * configured), an Aeron client, an {@link AeronNetwork} (subscription, publications, poller
- * thread) and a {@link NodeLoop} running the protocol; {@link #close} stops them in reverse
+ * configured), an Aeron client, an {@link AeronNetwork} (subscription and publications) and a
+ * {@link NodeLoop} whose one thread runs the protocol and polls the subscription (no frame
+ * crosses threads between Aeron and the protocol); {@link #close} stops them in reverse
  * order, and a failed start closes what it had started. The node logs once at start, once
  * at close, and never per message. Its incarnation id is made by {@link Incarnations} from
  * the wall clock and is greater than any earlier node's of this JVM, so that peers take a
@@ -278,11 +279,11 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Lets the frames already sent be acknowledged, then stops the protocol loop, the poller,
-     * the Aeron client and the embedded driver, and frees the address. Blocks while it waits
-     * for acknowledgements, at most {@value #LINGER_MS} ms or the peer timeout, whichever is
-     * shorter (so that a poison or a TERMINATED sent just before is not lost with the node),
-     * and until everything stopped; an interrupt cuts the wait short. Closing twice is a
+     * Lets the frames already sent be acknowledged, then stops the protocol loop (which polls
+     * the network), the Aeron client and the embedded driver, and frees the address. Blocks
+     * while it waits for acknowledgements, at most {@value #LINGER_MS} ms or the peer timeout,
+     * whichever is shorter (so that a poison or a TERMINATED sent just before is not lost with
+     * the node), and until everything stopped; an interrupt cuts the wait short. Closing twice is a
      * no-op. Then every caller still waiting for this node is woken: a read, write or
      * alternation on one of its remote ends that was in flight throws
      * {@code OutcomeUnknownException} (its message was delivered at most once), a pending
