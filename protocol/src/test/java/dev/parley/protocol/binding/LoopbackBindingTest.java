@@ -499,6 +499,22 @@ class LoopbackBindingTest {
         assertEquals("for the local reader", got[0], "the interrupted read took nothing");
     }
 
+    @Test
+    void aRemoteReadOnAThreadAlreadyInterruptedThrowsAndLeavesNoOfferThatCouldTakeALaterValue() throws Exception {
+        Channel<String> j = Channel.create("J");
+        homeChannels.host(j, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("J", ValueCodec.utf8());
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(ChannelInterruptedException.class, in::read);
+            assertTrue(Thread.currentThread().isInterrupted(), "interrupt status kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(j.writer().write("for nobody", Duration.ofMillis(200)),
+                "the interrupted read's offer was withdrawn before it returned, so it took nothing");
+    }
+
     /** Waits until the home node holds a foreign offer: a remote operation is in flight. */
     private void awaitForeignOfferAtHome() throws Exception {
         long until = System.nanoTime() + TIMEOUT.toNanos();
