@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -301,19 +303,23 @@ public final class Node implements AutoCloseable {
         LOG.log(Level.INFO, "Parley node at " + address + " closed");
     }
 
+    /** Waits for the frames sent to be acknowledged; returns at once if the loop has stopped (a failure). */
     private void linger() {
         long deadlineNs = System.nanoTime() + Math.min(LINGER_MS * 1_000_000L, config.peerTimeout().toNanos());
         try {
-            while (System.nanoTime() - deadlineNs < 0) {
+            while (!loop.stopped() && System.nanoTime() - deadlineNs < 0) {
                 CompletableFuture<Integer> unacked = new CompletableFuture<>();
                 loop.submit(() -> unacked.complete(loop.node().unackedFrames())); // after every task before it
-                if (unacked.get() == 0) {
+                // bounded: a loop that stops after this submit never runs the task
+                if (unacked.get(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS) == 0) {
                     return;
                 }
                 Thread.sleep(5);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            return; // the linger's time is up
         } catch (ExecutionException e) {
             LOG.log(Level.WARNING, "could not ask the node at " + address + " for its unacknowledged frames", e);
         }
