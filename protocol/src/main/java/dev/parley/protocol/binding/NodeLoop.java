@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * if a timer is due, and, if none of it found work, idle. Idling never spins: without an
  * inbound the thread parks until the next timer; with one it yields {@value #YIELDS} times,
  * then parks from {@value #MIN_PARK_NS} ns, doubling up to the inbound's maximum park, and
- * never past the next timer, because frames arrive without a wake-up. A submit wakes a
- * parked thread at once (unpark), so that a caller's event never waits for the park to end.
+ * never past the next timer, because frames arrive without a wake-up. Ten yields are the
+ * driver's own backoff: on 2 cores a longer yield window (50 us) made dense round trips
+ * slower, and so did none (docs/NETWORK.md, round trips). A submit wakes a parked thread at
+ * once (unpark), so that a caller's event never waits for the park to end.
  * Invariant <b>no-lost-wakeup</b>: the thread sets {@code parked} before it looks at the
  * inbox a last time and parks, and {@link #submit} adds to the inbox before it reads
  * {@code parked}: both are volatile, so either the thread sees the task or the submitter
