@@ -373,27 +373,44 @@ public final class RemoteEndpoints implements RemoteEnds {
 
     // ---- operations
 
-    /** What the offer's task answers instead of an operation id when the end is lost (ids are positive). */
-    private static final long LOST = -1;
+    /** What an operation's waiter receives when its end was lost before anything was offered. */
+    private static final Ended LOST = new Ended(Outcome.NOT_DONE, null);
 
     /**
      * Offers through {@code end} and waits for the outcome, re-opening the end first if its
-     * home restarted since it was opened (see the class comment). An interrupt withdraws the
-     * offer and waits for the withdrawal's outcome; the interrupt status is set again before
-     * returning.
+     * home restarted since it was opened (see the class comment). The caller waits once per
+     * operation, on a future that the offer's task registers under the operation's id, so that
+     * the node's thread wakes it only when the outcome is known. An interrupt, even one set
+     * before the call, withdraws the offer (a task that runs after the offer's) and waits for
+     * the withdrawal's outcome; the interrupt status is set again before returning.
      *
      * @return the outcome, once known; NOT_DONE also when the deadline passed during a re-open
      */
     private Ended operate(End end, byte[] value, long deadlineNs) {
         while (true) {
             long endId = end.endId;
-            CompletableFuture<Long> started = waitedOn(new CompletableFuture<>());
-            // A re-open by another thread sets endId before it retires the lost end: never offer through that one.
-            loop.submit(() -> started.complete(end.endId != endId || loop.node().endLost(endId) ? LOST
-                    : loop.node().offer(endId, value, false, deadlineNs, System.nanoTime())));
-            long opId = await(started, "offer");
-            if (opId != LOST) {
-                return awaitOutcome(endId, opId);
+            CompletableFuture<Ended> done = waitedOn(new CompletableFuture<>());
+            long[] opId = new long[1]; // set on the node's thread once offered; 0 while nothing was
+            loop.submit(() -> {
+                if (done.isDone()) {
+                    return; // failed by the node's stop before this task ran: offer nothing
+                }
+                // A re-open by another thread sets endId before it retires the lost end: never offer through that one.
+                if (end.endId != endId || loop.node().endLost(endId)) {
+                    done.complete(LOST);
+                    return;
+                }
+                long id = loop.node().offer(endId, value, false, deadlineNs, System.nanoTime());
+                opId[0] = id;
+                CompletableFuture<Ended> early = ops.putIfAbsent(id, done);
+                if (early != null) { // completed inside offer(): the end was lost to a restart
+                    ops.remove(id);
+                    done.complete(early.join());
+                }
+            });
+            Ended ended = awaitOutcome(endId, opId, done);
+            if (ended != LOST) {
+                return ended;
             }
             if (!end.reopen(endId, deadlineNs)) {
                 return new Ended(Outcome.NOT_DONE, null);
@@ -402,8 +419,11 @@ public final class RemoteEndpoints implements RemoteEnds {
         }
     }
 
-    private Ended awaitOutcome(long endId, long opId) {
-        CompletableFuture<Ended> done = waitedOn(ops.computeIfAbsent(opId, id -> new CompletableFuture<>()));
+    /**
+     * @param opId the operation's id once offered (0 if nothing was), written by the node's
+     *     thread before it completes {@code done}
+     */
+    private Ended awaitOutcome(long endId, long[] opId, CompletableFuture<Ended> done) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -412,18 +432,27 @@ public final class RemoteEndpoints implements RemoteEnds {
                 } catch (InterruptedException e) {
                     if (!interrupted) {
                         interrupted = true;
-                        loop.submit(() -> loop.node().withdraw(opId, System.nanoTime()));
+                        loop.submit(() -> { // after the offer's task: opId is known on the node's thread
+                            if (opId[0] != 0) {
+                                loop.node().withdraw(opId[0], System.nanoTime());
+                            }
+                        });
                     }
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof NodeStopped stopped) {
-                        throw new OutcomeUnknownException(stopped.getMessage() + " while an operation on end "
-                                + endId + " was in flight; its message was delivered at most once", stopped.getCause());
+                    if (!(e.getCause() instanceof NodeStopped stopped)) {
+                        throw new IllegalStateException("operation failed inside the node", e.getCause());
                     }
-                    throw new IllegalStateException("operation failed inside the node", e.getCause());
+                    if (opId[0] == 0) {
+                        throw stopped.asIllegalState(); // nothing was offered
+                    }
+                    throw new OutcomeUnknownException(stopped.getMessage() + " while an operation on end "
+                            + endId + " was in flight; its message was delivered at most once", stopped.getCause());
                 }
             }
         } finally {
-            ops.remove(opId);
+            if (opId[0] != 0) {
+                ops.remove(opId[0]);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -19,11 +19,13 @@ import dev.parley.Selected;
 import dev.parley.TimeoutGuard;
 import dev.parley.protocol.Counters;
 import dev.parley.protocol.ProtocolConfig;
+import dev.parley.protocol.ProtocolNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -383,22 +385,30 @@ class LoopbackBindingTest {
         }
     }
 
-    /** Makes the restart known to the remote node: an operation through {@code out} to the old incarnation. */
-    private static void noticeRestart(ChannelOutput<String> out) {
-        assertThrows(OutcomeUnknownException.class, () -> out.write("to the old incarnation"));
+    /**
+     * Restarts the home as {@link #restartHome} does, then waits until the remote node has
+     * noticed: its next frame to the home (a heartbeat at the latest) draws the new
+     * incarnation's hello. An operation sent for the purpose would race with that heartbeat, and
+     * lose whenever the test thread is held up for a heartbeat interval: it would then re-open
+     * its end instead of failing.
+     */
+    private List<Channel<String>> restartHomeNoticed(long incarnation, String... names) throws Exception {
+        long restarts = loops.get(1).node().counters().get(Counters.Event.PEER_RESTARTS);
+        List<Channel<String>> reborn = restartHome(incarnation, names);
+        awaitOnNode(loops.get(1), node -> node.counters().get(Counters.Event.PEER_RESTARTS) > restarts,
+                "the remote node never noticed the home's restart");
+        return reborn;
     }
 
     /** A remote writer and the channels of its home's new incarnation. */
     private record Lost(ChannelOutput<String> out, List<Channel<String>> reborn) {
     }
 
-    /** Opens a remote writer of {@code name}, restarts its home hosting {@code after}, and has the restart noticed. */
-    private Lost writerLostToARestart(String name, long incarnation, String... after) throws InterruptedException {
+    /** Opens a remote writer of {@code name}, restarts its home hosting {@code after}, and waits for the notice. */
+    private Lost writerLostToARestart(String name, long incarnation, String... after) throws Exception {
         hosted(homeChannels, Channel.create(name));
         ChannelOutput<String> out = remoteWriter(name, ValueCodec.utf8());
-        List<Channel<String>> reborn = restartHome(incarnation, after);
-        noticeRestart(out);
-        return new Lost(out, reborn);
+        return new Lost(out, restartHomeNoticed(incarnation, after));
     }
 
     @Test
@@ -425,8 +435,7 @@ class LoopbackBindingTest {
         hosted(homeChannels, Channel.create("H"));
         ChannelInput<String> in = remoteReader("H", ValueCodec.utf8());
         ChannelOutput<String> out = remoteWriter("H", ValueCodec.utf8());
-        restartHome(106, "other");
-        noticeRestart(out);
+        restartHomeNoticed(106, "other");
         IllegalStateException e = assertThrows(IllegalStateException.class, in::read);
         assertTrue(e.getMessage().contains("hosts no channel"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> out.write("nowhere"));
@@ -529,16 +538,38 @@ class LoopbackBindingTest {
         assertEquals("for the local reader", got[0], "the interrupted read took nothing");
     }
 
+    @Test
+    void aRemoteReadOnAThreadAlreadyInterruptedThrowsAndLeavesNoOfferThatCouldTakeALaterValue() throws Exception {
+        Channel<String> j = Channel.create("J");
+        homeChannels.host(j, ValueCodec.utf8());
+        ChannelInput<String> in = remoteReader("J", ValueCodec.utf8());
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(ChannelInterruptedException.class, in::read);
+            assertTrue(Thread.currentThread().isInterrupted(), "interrupt status kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(j.writer().write("for nobody", Duration.ofMillis(200)),
+                "the interrupted read's offer was withdrawn before it returned, so it took nothing");
+    }
+
     /** Waits until the home node holds a foreign offer: a remote operation is in flight. */
     private void awaitForeignOfferAtHome() throws Exception {
+        awaitOnNode(home, node -> node.foreignOffers() > 0, "no foreign offer reached the home");
+    }
+
+    /** Waits until {@code condition}, asked on the node's thread, holds. */
+    private static void awaitOnNode(NodeLoop loop, Predicate<ProtocolNode> condition, String failure)
+            throws Exception {
         long until = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            CompletableFuture<Integer> offers = new CompletableFuture<>();
-            home.submit(() -> offers.complete(home.node().foreignOffers())); // on the node's thread
-            if (offers.get() > 0) {
+            CompletableFuture<Boolean> holds = new CompletableFuture<>();
+            loop.submit(() -> holds.complete(condition.test(loop.node())));
+            if (holds.get()) {
                 return;
             }
-            assertTrue(System.nanoTime() < until, "no foreign offer reached the home");
+            assertTrue(System.nanoTime() < until, failure);
             Thread.sleep(5);
         }
     }
