@@ -220,10 +220,11 @@ final class RemoteSide {
 
     void withdraw(long opId, long nowNs) {
         Op op = ops.get(opId);
-        if (op != null && op.state == State.OFFERED) {
+        if (op != null && op.state == State.OFFERED && !op.immediate) {
             startWithdraw(op, nowNs);
         }
-        // ASKING: the hold answer (FINAL) ends it; AWAIT_TAKEN: the decision is held, not withdrawable.
+        // ASKING: the hold answer (FINAL) ends it; AWAIT_TAKEN: the decision is held, not withdrawable;
+        // an immediate read: the home answers it at once, and withdrawing would only lose what it took.
     }
 
     void holdAnswered(long opId, HoldAnswer answer, long nowNs) {

@@ -734,7 +734,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public T read() {
             checkNotRetired();
-            Ended e = operate(this, null, ProtocolNode.NO_DEADLINE);
+            Ended e = operate(this, null, readDeadline(ProtocolNode.NO_DEADLINE));
             check(e, name, Thread.currentThread().isInterrupted());
             return codec.decode(e.value());
         }
@@ -742,10 +742,20 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public Optional<T> read(Duration timeout) {
             checkNotRetired();
-            Ended e = operate(this, null, deadline(timeout));
+            Ended e = operate(this, null, readDeadline(deadline(timeout)));
             return check(e, name, Thread.currentThread().isInterrupted())
                     ? Optional.of(codec.decode(e.value())) : Optional.empty();
         }
+    }
+
+    /**
+     * A read on a thread already interrupted must not wait, but may take what needs no waiting,
+     * as a local read does: its offer is then immediate (no time left), which the home matches
+     * on arrival or withdraws at once. A write needs no such care: its offer is withdrawn at once
+     * (the interrupt), and the home keeps a write that its channel matched on arrival.
+     */
+    private static long readDeadline(long deadlineNs) {
+        return Thread.currentThread().isInterrupted() ? System.nanoTime() : deadlineNs;
     }
 
     private final class Writer<T> extends End implements ChannelOutput<T> {

@@ -30,16 +30,14 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
 
     /** Test method name to the reason it is skipped for remote ends. */
     static final Map<String, String> EXCLUDED = Map.of(
-            "aThreadAlreadyInterruptedStillCompletesAnOperationThatNeedNotWaitAndKeepsItsStatus",
-            "every remote operation waits for a round trip, so none is one that need not wait",
             "priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne", PRI,
             "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI);
 
-    /** Further exclusions when the readers are remote: test method name to reason. */
     /** Further exclusions when the readers are remote and the writers local. */
     static final Map<String, String> EXCLUDED_READER_REMOTE_WRITER_LOCAL = Map.of(
             "aZeroTimeoutWriteCompletesWithAReaderAlreadyWaiting", ZERO_TO_REMOTE_READER);
 
+    /** Further exclusions when the readers are remote: test method name to reason. */
     static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of(
             "aSupplierPreconditionIsEvaluatedAtEachSelection", PRI,
             "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue",
