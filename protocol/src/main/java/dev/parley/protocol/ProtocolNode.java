@@ -44,6 +44,9 @@ public final class ProtocolNode {
     private final Network network;
     private final Counters counters = new Counters();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
+    /** With deferred acks: the sessions that received since the last {@link #flushAcks}. */
+    private final java.util.Set<Session> acksOwed = new java.util.LinkedHashSet<>();
+    private boolean deferAcks;
     private final RemoteSide remote;
     private final HomeSide home;
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
@@ -154,7 +157,34 @@ public final class ProtocolNode {
             if (r != null) {
                 counters.reject(r);
             }
-            s.flushAck(nowNs);
+            if (deferAcks) {
+                acksOwed.add(s);
+            } else {
+                s.flushAck(nowNs);
+            }
+        });
+    }
+
+    /**
+     * From now on {@link #receive} sends no ack of its own: the caller calls {@link #flushAcks}
+     * once it has also run what the frames caused (the binding's reports, which answer them in
+     * frames that carry the cumulative ack), so that an answer saves the bare ACK before it.
+     * Call once, before the first frame.
+     */
+    public void deferAcks() {
+        deferAcks = true;
+    }
+
+    /** Sends a bare ACK to every peer heard since the last call whose ack no other frame carried. */
+    public void flushAcks(long nowNs) {
+        if (acksOwed.isEmpty()) {
+            return;
+        }
+        run(nowNs, () -> {
+            for (Session s : acksOwed) {
+                s.flushAck(nowNs);
+            }
+            acksOwed.clear();
         });
     }
 

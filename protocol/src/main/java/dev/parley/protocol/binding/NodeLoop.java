@@ -82,6 +82,7 @@ public final class NodeLoop implements AutoCloseable {
     public NodeLoop(long incarnation, ProtocolConfig config, byte[] secret, Network network,
             HomeChannels home, RemoteEnds remote) {
         this.node = new ProtocolNode(incarnation, config, secret, network, home, remote);
+        node.deferAcks(); // flushed at the end of each round, after the tasks the frames caused
         this.thread = Thread.ofPlatform().daemon().name("parley-protocol-" + Long.toHexString(incarnation))
                 .unstarted(this::loop);
         thread.start();
@@ -169,12 +170,15 @@ public final class NodeLoop implements AutoCloseable {
         long lastTickNs = System.nanoTime() - minTickGapNs;
         int idleRounds = 0;
         while (running) {
-            // run what arrived: tasks, then frames
+            // run what arrived: tasks, then frames, then the tasks they caused (the binding's
+            // reports, whose answers carry the acks), then the acks no answer carried
             int work = runTasks();
             Inbound source = inbound;
             if (source != null) {
                 work += source.poll(node);
+                work += runTasks();
             }
+            node.flushAcks(System.nanoTime());
 
             // tick when a timer is due, at most once per gap
             long now = System.nanoTime();
