@@ -57,8 +57,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline passes meanwhile, or whose channel is not hosted by then, returns false or empty),
  * or, for an untimed one, by the re-open timeout given at construction, after which it fails
  * as {@link #connect} does. An end retired by its user stays retired: a re-open that races
- * with the retire retires the new end too. Guards, poison and retire do not re-open: a guard
- * on a lost end fails its alternation with {@link OutcomeUnknownException} as before.
+ * with the retire retires the new end too. An alternation's guard on a lost end re-opens it
+ * too, on a thread of its own (its enroll runs under the alternation's locks and must not wait
+ * for a lookup), bounded by the alternation's deadline, while the alternation waits; the guard
+ * is then offered through the new end unless the alternation withdrew it meanwhile, and a
+ * re-open that fails fails the guard. Poison and retire do not re-open.
  *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
@@ -325,20 +328,8 @@ public final class RemoteEndpoints implements RemoteEnds {
             opIds.put(offer, opId);
             enrolling.add(offer);
             loop.submit(() -> {
-                if (!enrolling.remove(offer)) {
-                    return; // failed by the stop hook (cannot happen while the thread runs tasks)
-                }
-                long party = parties.computeIfAbsent(offer.decision(), d -> nextParty++);
-                long id = loop.node().offer(end.endId, value, true, party, ownerDeadlineNs, System.nanoTime());
-                opId[0] = id;
-                Guarded g = new Guarded(offer, end);
-                CompletableFuture<Ended> early = ops.remove(id);
-                if (early != null && early.isDone()) {
-                    Ended e = early.join(); // completed inside offer(): the end was lost to a restart
-                    g.completed(e.outcome(), e.value());
-                } else {
-                    guarded.put(id, g);
-                    SameJvmGuards.offered(loop.node().incarnation(), id, offer.decision());
+                if (enrolling.remove(offer)) { // else failed by the stop hook (not while the thread runs tasks)
+                    offerGuard(offer, value, ownerDeadlineNs, opId);
                 }
             });
             if (loop.stopped() && enrolling.remove(offer)) {
@@ -346,11 +337,52 @@ public final class RemoteEndpoints implements RemoteEnds {
             }
         }
 
+        /**
+         * On the node's thread: offers the guard through its end, or, if the end was lost to a
+         * restart of its home, re-opens the end first on a thread of its own (a lookup takes a
+         * round trip) and then offers through the new end, unless the alternation withdrew the
+         * guard meanwhile. A re-open that fails fails the guard as the operation would fail.
+         */
+        private void offerGuard(Offer offer, byte[] value, long ownerDeadlineNs, long[] opId) {
+            if (!opIds.containsKey(offer)) {
+                return; // withdrawn while its end was re-opened
+            }
+            long endId = end.endId;
+            if (loop.node().endLost(endId)) {
+                Thread.ofVirtual().name("parley-reopen-guard").start(() -> {
+                    try {
+                        if (end.reopen(endId, ownerDeadlineNs)) {
+                            loop.submit(() -> offerGuard(offer, value, ownerDeadlineNs, opId));
+                        } // else the owner's deadline passed: its timeout guard fires, and it withdraws this one
+                    } catch (RuntimeException e) {
+                        offer.decision().tryFail(offer.index(), e);
+                    }
+                });
+                return;
+            }
+            long party = parties.computeIfAbsent(offer.decision(), d -> nextParty++);
+            long id = loop.node().offer(endId, value, true, party, ownerDeadlineNs, System.nanoTime());
+            opId[0] = id;
+            Guarded g = new Guarded(offer, end);
+            CompletableFuture<Ended> early = ops.remove(id);
+            if (early != null && early.isDone()) {
+                Ended e = early.join(); // completed inside offer() (a poisoned side, say)
+                g.completed(e.outcome(), e.value());
+            } else {
+                guarded.put(id, g);
+                SameJvmGuards.offered(loop.node().incarnation(), id, offer.decision());
+            }
+        }
+
         @Override
         public void withdraw(Offer offer) {
             long[] opId = opIds.remove(offer);
             if (opId != null) {
-                loop.submit(() -> loop.node().withdraw(opId[0], System.nanoTime())); // after the enroll's task
+                loop.submit(() -> { // after the enroll's task; 0 while its end is being re-opened
+                    if (opId[0] != 0) {
+                        loop.node().withdraw(opId[0], System.nanoTime());
+                    }
+                });
             }
         }
 

@@ -481,6 +481,37 @@ class LoopbackBindingTest {
     }
 
     @Test
+    void aGuardOnALostEndReopensItWhileItsAlternationWaits() throws Exception {
+        hosted(homeChannels, Channel.create("R"));
+        ChannelInput<String> in = remoteReader("R", ValueCodec.utf8());
+        ChannelOutput<String> out = restartHomeNoticed(109, "R").get(0).writer();
+        Selected[] chosen = new Selected[1];
+        Parallel.run(() -> chosen[0] = new Alternation(new InputGuard<>(in), new TimeoutGuard(TIMEOUT)).select(),
+                () -> out.write("after the restart"));
+        assertEquals(0, chosen[0].index(), "the guard re-opened its end and read");
+        assertEquals("after the restart", chosen[0].value());
+    }
+
+    @Test
+    void aGuardOnALostEndThatItsAlternationWithdrawsLeavesNoOfferBehind() throws Exception {
+        hosted(homeChannels, Channel.create("S"));
+        ChannelInput<String> in = remoteReader("S", ValueCodec.utf8());
+        Channel<String> s = restartHomeNoticed(110, "S").get(0);
+        Channel<String> local = Channel.create("local");
+        ChannelOutput<String> ready = local.writer();
+        Selected[] chosen = new Selected[1];
+        Parallel.run(() -> chosen[0] = new Alternation(new InputGuard<>(in), new InputGuard<>(local.reader()))
+                .select(), () -> {
+                    Thread.sleep(20); // the remote guard is enrolled, its end perhaps still being re-opened
+                    ready.write("local");
+                });
+        assertEquals(1, chosen[0].index(), "the local guard fired");
+        Thread.sleep(200); // a re-open under way finishes, and must then offer nothing
+        assertFalse(s.writer().write("unread", Duration.ofMillis(200)),
+                "a remote read left behind by the withdrawn guard would have taken it");
+    }
+
+    @Test
     void anEndRetiredAfterItsHomeRestartedStaysRetired() throws Exception {
         ChannelOutput<String> out = writerLostToARestart("Z", 107, "Z").out();
         out.retire();
