@@ -19,7 +19,8 @@ import java.util.Random;
  * home in a child JVM killed and restarted, then stopped for 8 s; the same for a rendezvous
  * channel's home with a local reader, {@link HomeReaderFaultScenario}), the writer-side process
  * scenarios (the remote writer as the channel's only writer end, and beside an idle writer end
- * at the home) and the three-node workload of {@link MultiNodeScenario} under two wire faults.
+ * at the home) and the three-node workload of {@link MultiNodeScenario} under the faults of
+ * {@link WireFault#threeNodeMatrix}.
  * {@code --only NAME} runs only the scenarios whose name contains NAME, to replay one with its
  * {@code --seed}.
  *
@@ -98,9 +99,9 @@ public final class ChaosMain {
                 + " min, reports in " + out.toAbsolutePath());
         // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
         // the four process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
-        // 29 s of partitions; the rest is shared by the other 16 faults.
-        long fixedMs = 45_000 + 4 * 20_000 + 22 * 5_000 + 29_000;
-        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 16);
+        // 51 s of partitions; the rest is shared by the other 21 faults.
+        long fixedMs = 45_000 + 4 * 20_000 + 30 * 5_000 + 51_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 21);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
         runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs.resolve("echo-harness"))
@@ -122,9 +123,7 @@ public final class ChaosMain {
             WireFaultScenario s = new WireFaultScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }
-        for (WireFault f : List.of(WireFault.loss(0.05, faultMs).and(WireFault.latency(5, 3, faultMs))
-                .and(WireFault.duplication(0.05, faultMs)).and(WireFault.reordering(0.10, faultMs)),
-                WireFault.loss(0.05, 3_000).and(WireFault.partition(3_000)))) {
+        for (WireFault f : WireFault.threeNodeMatrix(faultMs)) {
             MultiNodeScenario s = new MultiNodeScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }
