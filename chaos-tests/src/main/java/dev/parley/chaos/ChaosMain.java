@@ -17,7 +17,8 @@ import java.util.Random;
  * {@link WireFault#matrix wire fault} (its non-partition faults last long enough that the whole
  * run takes about N minutes, at least 1 s each), the process scenarios (a buffered channel's
  * home in a child JVM killed and restarted, then stopped for 8 s; the same for a rendezvous
- * channel's home with a local reader, {@link HomeReaderFaultScenario}), the writer-side process
+ * channel's home with a local reader, {@link HomeReaderFaultScenario}, and for a home that
+ * relays between remote ends, {@link RelayProcessScenario}), the writer-side process
  * scenarios (the remote writer as the channel's only writer end, and beside an idle writer end
  * at the home) and the three-node workload of {@link MultiNodeScenario} under the faults of
  * {@link WireFault#threeNodeMatrix}.
@@ -98,9 +99,9 @@ public final class ChaosMain {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
         // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
-        // the four process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
+        // the five process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
         // 51 s of partitions; the rest is shared by the other 21 faults.
-        long fixedMs = 45_000 + 4 * 20_000 + 30 * 5_000 + 51_000;
+        long fixedMs = 45_000 + 5 * 20_000 + 30 * 5_000 + 51_000;
         long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 21);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
@@ -114,6 +115,8 @@ public final class ChaosMain {
                 logs.resolve("process-kill-restart-pause")).run(), out, reports);
         runIf(HomeReaderFaultScenario.NAME, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES,
                 logs.resolve(HomeReaderFaultScenario.NAME)).run(), out, reports);
+        runIf(RelayProcessScenario.NAME, only, seed, () -> new RelayProcessScenario(seed, CRASH_PHASES,
+                logs.resolve(RelayProcessScenario.NAME)).run(), out, reports);
         for (boolean homeWriter : new boolean[] {false, true}) {
             String name = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter).name();
             WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs.resolve(name), homeWriter);

@@ -125,7 +125,7 @@ public record HomeReaderFaultScenario(long seed, CrashPhases phases, Path logDir
     static List<String> judge(List<Operation> history, List<Operation> running, List<FaultWindow> faults,
                               long settleNs) {
         List<String> anomalies = new ArrayList<>(lostOnlyByTheCutRead(history));
-        anomalies.addAll(resumesAfterRestart(history, faults));
+        anomalies.addAll(CrashPhases.resumedAfterRestart(history, faults, "write", null));
         anomalies.addAll(ChannelHistory.check(history, running, faults, AeronWriteScenario.SLACK_NS, settleNs));
         return anomalies;
     }
@@ -157,16 +157,6 @@ public record HomeReaderFaultScenario(long seed, CrashPhases phases, Path logDir
         return List.of("lost-only-by-the-cut-read: " + unread.size() + " DONE writes were never read, "
                 + cutReads.size() + " reads were cut short (ended UNKNOWN), and these fit no cut read (a write it"
                 + " took begins before the read ends and ends after the read begins): " + unexplained);
-    }
-
-    /** resumes-after-restart: some write begun after the home was back, and ended before the stop, is DONE. */
-    static List<String> resumesAfterRestart(List<Operation> history, List<FaultWindow> faults) {
-        FaultWindow crash = faults.get(0);
-        FaultWindow stop = faults.get(1);
-        boolean resumed = history.stream().anyMatch(op -> op.kind().equals("write") && op.outcome() == Outcome.DONE
-                && op.startNs() >= crash.endNs() && op.endNs() <= stop.beganNs());
-        return resumed ? List.of() : List.of("resumes-after-restart: no write begun after the restart (" + crash.endNs()
-                / 1_000_000 + " ms) and ended before the stop (" + stop.beganNs() / 1_000_000 + " ms) was DONE");
     }
 
     private static Map<String, Long> readsPerReader(List<Operation> history) {
