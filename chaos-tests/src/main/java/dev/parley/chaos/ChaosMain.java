@@ -16,7 +16,8 @@ import java.util.Random;
  * <p>The matrix: the echo harness, the three Aeron scenarios ({@link #AERON_LOSSES}), every
  * {@link WireFault#matrix wire fault} (its non-partition faults last long enough that the whole
  * run takes about N minutes, at least 1 s each), the process scenarios (a buffered channel's
- * home in a child JVM killed and restarted, then stopped for 8 s; the same for a rendezvous
+ * home in a child JVM killed and restarted, then stopped for 8 s, with workers taking fresh
+ * ends and with workers keeping theirs; the same for a rendezvous
  * channel's home with a local reader, {@link HomeReaderFaultScenario}, and for a home that
  * relays between remote ends, {@link RelayProcessScenario}), the writer-side process
  * scenarios (the remote writer as the channel's only writer end, and beside an idle writer end
@@ -99,9 +100,9 @@ public final class ChaosMain {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
         // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
-        // the five process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
+        // the six process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
         // 51 s of partitions; the rest is shared by the other 21 faults.
-        long fixedMs = 45_000 + 5 * 20_000 + 30 * 5_000 + 51_000;
+        long fixedMs = 45_000 + 6 * 20_000 + 30 * 5_000 + 51_000;
         long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 21);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
@@ -111,8 +112,11 @@ public final class ChaosMain {
             runIf(e.getKey(), only, seed, () -> new AeronWriteScenario(e.getKey(), seed, 600, 500, 1_500, e.getValue(),
                     logs.resolve(e.getKey())).run(), out, reports);
         }
-        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES,
-                logs.resolve("process-kill-restart-pause")).run(), out, reports);
+        for (boolean sameEnds : new boolean[] {false, true}) {
+            String name = new ProcessFaultScenario(seed, CRASH_PHASES, logs, sameEnds).name();
+            runIf(name, only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs.resolve(name), sameEnds)
+                    .run(), out, reports);
+        }
         runIf(HomeReaderFaultScenario.NAME, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES,
                 logs.resolve(HomeReaderFaultScenario.NAME)).run(), out, reports);
         runIf(RelayProcessScenario.NAME, only, seed, () -> new RelayProcessScenario(seed, CRASH_PHASES,
