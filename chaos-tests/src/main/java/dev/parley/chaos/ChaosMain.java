@@ -17,11 +17,11 @@ import java.util.Random;
  * {@link WireFault#matrix wire fault} (its non-partition faults last long enough that the whole
  * run takes about N minutes, at least 1 s each), the process scenarios (a buffered channel's
  * home in a child JVM killed and restarted, then stopped for 8 s, with workers taking fresh
- * ends and with workers keeping theirs; the same for a rendezvous
- * channel's home with a local reader, {@link HomeReaderFaultScenario}, and for a home that
- * relays between remote ends, {@link RelayProcessScenario}), the writer-side process
- * scenarios (the remote writer as the channel's only writer end, and beside an idle writer end
- * at the home) and the three-node workload of {@link MultiNodeScenario} under the faults of
+ * ends and with workers keeping theirs; the same for a rendezvous and a buffered channel's home
+ * with a local reader, {@link HomeReaderFaultScenario}, and for a home that relays between
+ * remote ends, {@link RelayProcessScenario}), the writer-side process scenarios (the remote
+ * writer as the channel's only writer end, and beside an idle writer end at the home) and the
+ * three-node workload of {@link MultiNodeScenario} under the faults of
  * {@link WireFault#threeNodeMatrix}.
  * {@code --only NAME} runs only the scenarios whose name contains NAME, to replay one with its
  * {@code --seed}.
@@ -46,6 +46,8 @@ public final class ChaosMain {
             Map.entry("aeron-loss-20", new AeronWriteScenario.DriverLoss(0.20, 0.20)));
 
     static final CrashPhases CRASH_PHASES = new CrashPhases(2_000, 1_000, 8_000, AFTER_MS, SETTLE_MS);
+    /** The buffer of the channel in home-reader-buffered-kill-restart-pause. */
+    static final int HOME_READER_CAPACITY = 4;
 
     private ChaosMain() {
     }
@@ -100,9 +102,9 @@ public final class ChaosMain {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
         // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
-        // the six process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
+        // the seven process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
         // 51 s of partitions; the rest is shared by the other 21 faults.
-        long fixedMs = 45_000 + 6 * 20_000 + 30 * 5_000 + 51_000;
+        long fixedMs = 45_000 + 7 * 20_000 + 30 * 5_000 + 51_000;
         long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 21);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
@@ -117,8 +119,11 @@ public final class ChaosMain {
             runIf(name, only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs.resolve(name), sameEnds)
                     .run(), out, reports);
         }
-        runIf(HomeReaderFaultScenario.NAME, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES,
-                logs.resolve(HomeReaderFaultScenario.NAME)).run(), out, reports);
+        for (int capacity : new int[] {0, HOME_READER_CAPACITY}) {
+            String name = new HomeReaderFaultScenario(seed, CRASH_PHASES, logs, capacity).name();
+            runIf(name, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES, logs.resolve(name),
+                    capacity).run(), out, reports);
+        }
         runIf(RelayProcessScenario.NAME, only, seed, () -> new RelayProcessScenario(seed, CRASH_PHASES,
                 logs.resolve(RelayProcessScenario.NAME)).run(), out, reports);
         for (boolean homeWriter : new boolean[] {false, true}) {

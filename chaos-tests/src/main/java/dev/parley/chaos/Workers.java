@@ -126,7 +126,10 @@ final class Workers implements AutoCloseable {
         java.util.Optional<String> read(ChannelInput<String> in, Duration timeout);
     }
 
-    /** As {@link #readTimedUntilDrained(Recorder, String, String, Supplier, long, Workers)}, each read made by {@code how}. */
+    /**
+     * As {@link #readTimedUntilDrained(Recorder, String, String, Supplier, long, Workers)},
+     * each read made by {@code how}.
+     */
     static void readTimedUntilDrained(Recorder recorder, String reader, String channel,
                                       Supplier<ChannelInput<String>> ends, TimedRead how, long timeoutMs,
                                       Workers workers) {
