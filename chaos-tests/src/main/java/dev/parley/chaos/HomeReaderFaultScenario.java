@@ -41,7 +41,9 @@ import java.util.Set;
  * killed are lost with it, besides the one the cut read may have taken. The DONE writes that
  * ended before the kill and were never read are excused as that loss, at most the capacity
  * plus one per read cut short (more is buffer-loss-bounded, as in {@link ProcessFaultScenario});
- * every other DONE write must have been read. The poison at the end comes from a writer's end,
+ * every other DONE write must have been read. The home's reader is slowed down there (it
+ * sleeps after each read), so that the buffer is full and the kill has something to lose.
+ * The poison at the end comes from a writer's end,
  * so the home's reader gets what is left in the buffer before it ends POISONED.
  *
  * @param logDir where the home's log goes ({@code home.log}, appended across its starts)
@@ -55,6 +57,13 @@ public record HomeReaderFaultScenario(long seed, CrashPhases phases, Path logDir
     private static final long JOIN_MS = TIMEOUT_MS + WireFaultScenario.PEER_TIMEOUT_MS + 2_000;
     private static final Duration START = Duration.ofSeconds(60);
     private static final List<String> WRITERS = List.of("w1", "w2");
+    /**
+     * On a buffered channel the home's reader sleeps this long after each read, so that it is
+     * slower than the two writers and the buffer is full when the home is killed: the kill
+     * loses what it holds. (With 2 ms, on a loaded machine, the writers sometimes fell behind
+     * and the buffer was empty at the kill, in 2 runs of 3.)
+     */
+    private static final long BUFFERED_READ_GAP_MS = 5;
 
     /** The scenario on a rendezvous channel. */
     public HomeReaderFaultScenario(long seed, CrashPhases phases, Path logDir) {
@@ -87,7 +96,8 @@ public record HomeReaderFaultScenario(long seed, CrashPhases phases, Path logDir
             Proxy toWriter = relay.createProxy("to-writer", 0, new InetSocketAddress(host, writerPort));
             int at = toHome.listenAddress().getPort();
             home = fleet.start("home", HomeNode.class, Integer.toString(homePort), Integer.toString(at),
-                    Long.toString(WireFaultScenario.PEER_TIMEOUT_MS), CHANNEL, Integer.toString(capacity), "reader");
+                    Long.toString(WireFaultScenario.PEER_TIMEOUT_MS), CHANNEL, Integer.toString(capacity),
+                    capacity == 0 ? "reader" : "reader:" + BUFFERED_READ_GAP_MS);
             home.awaitReady(START);
             try (Node writer = Node.start(WireFaultScenario.config(writerPort, toWriter));
                  Workers workers = new Workers()) {
@@ -126,7 +136,8 @@ public record HomeReaderFaultScenario(long seed, CrashPhases phases, Path logDir
                 + " hr-<pid>, one per start) that prints every read as it begins and ends");
         parameters.put("nodes", "home in a child JVM; writer node (" + WRITERS + ") in this JVM; each behind its"
                 + " own proxy, advertising it; no wire faults");
-        parameters.put("operations", "timed writes of " + TIMEOUT_MS + " ms back to back; untimed reads");
+        parameters.put("operations", "timed writes of " + TIMEOUT_MS + " ms back to back; untimed reads"
+                + (capacity == 0 ? "" : ", the reader sleeping " + BUFFERED_READ_GAP_MS + " ms after each"));
         parameters.put("phases", phases.describe("stop, poison"));
         parameters.put("peerTimeoutMs", Long.toString(WireFaultScenario.PEER_TIMEOUT_MS));
         return new ScenarioReport(name(), seed, parameters, history, recorder.faults(), anomalies, notes);
