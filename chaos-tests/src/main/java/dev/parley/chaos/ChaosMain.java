@@ -16,10 +16,13 @@ import java.util.Random;
  * <p>The matrix: the echo harness, the three Aeron scenarios ({@link #AERON_LOSSES}), every
  * {@link WireFault#matrix wire fault} (its non-partition faults last long enough that the whole
  * run takes about N minutes, at least 1 s each), the process scenarios (a buffered channel's
- * home in a child JVM killed and restarted, then stopped for 8 s; the same for a rendezvous
- * channel's home with a local reader, {@link HomeReaderFaultScenario}), the writer-side process
- * scenarios (the remote writer as the channel's only writer end, and beside an idle writer end
- * at the home) and the three-node workload of {@link MultiNodeScenario} under two wire faults.
+ * home in a child JVM killed and restarted, then stopped for 8 s, with workers taking fresh
+ * ends and with workers keeping theirs; the same for a rendezvous and a buffered channel's home
+ * with a local reader, {@link HomeReaderFaultScenario}, and for a home that relays between
+ * remote ends, {@link RelayProcessScenario}), the writer-side process scenarios (the remote
+ * writer as the channel's only writer end, and beside an idle writer end at the home) and the
+ * three-node workload of {@link MultiNodeScenario} under the faults of
+ * {@link WireFault#threeNodeMatrix}.
  * {@code --only NAME} runs only the scenarios whose name contains NAME, to replay one with its
  * {@code --seed}.
  *
@@ -43,6 +46,8 @@ public final class ChaosMain {
             Map.entry("aeron-loss-20", new AeronWriteScenario.DriverLoss(0.20, 0.20)));
 
     static final CrashPhases CRASH_PHASES = new CrashPhases(2_000, 1_000, 8_000, AFTER_MS, SETTLE_MS);
+    /** The buffer of the channel in home-reader-buffered-kill-restart-pause. */
+    static final int HOME_READER_CAPACITY = 4;
 
     private ChaosMain() {
     }
@@ -97,10 +102,10 @@ public final class ChaosMain {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
         // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
-        // the four process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
-        // 29 s of partitions; the rest is shared by the other 16 faults.
-        long fixedMs = 45_000 + 4 * 20_000 + 22 * 5_000 + 29_000;
-        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 16);
+        // the seven process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
+        // 51 s of partitions; the rest is shared by the other 21 faults.
+        long fixedMs = 45_000 + 7 * 20_000 + 30 * 5_000 + 51_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 21);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
         Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
         runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs.resolve("echo-harness"))
@@ -109,10 +114,18 @@ public final class ChaosMain {
             runIf(e.getKey(), only, seed, () -> new AeronWriteScenario(e.getKey(), seed, 600, 500, 1_500, e.getValue(),
                     logs.resolve(e.getKey())).run(), out, reports);
         }
-        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES,
-                logs.resolve("process-kill-restart-pause")).run(), out, reports);
-        runIf(HomeReaderFaultScenario.NAME, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES,
-                logs.resolve(HomeReaderFaultScenario.NAME)).run(), out, reports);
+        for (boolean sameEnds : new boolean[] {false, true}) {
+            String name = new ProcessFaultScenario(seed, CRASH_PHASES, logs, sameEnds).name();
+            runIf(name, only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs.resolve(name), sameEnds)
+                    .run(), out, reports);
+        }
+        for (int capacity : new int[] {0, HOME_READER_CAPACITY}) {
+            String name = new HomeReaderFaultScenario(seed, CRASH_PHASES, logs, capacity).name();
+            runIf(name, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES, logs.resolve(name),
+                    capacity).run(), out, reports);
+        }
+        runIf(RelayProcessScenario.NAME, only, seed, () -> new RelayProcessScenario(seed, CRASH_PHASES,
+                logs.resolve(RelayProcessScenario.NAME)).run(), out, reports);
         for (boolean homeWriter : new boolean[] {false, true}) {
             String name = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter).name();
             WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs.resolve(name), homeWriter);
@@ -122,9 +135,7 @@ public final class ChaosMain {
             WireFaultScenario s = new WireFaultScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }
-        for (WireFault f : List.of(WireFault.loss(0.05, faultMs).and(WireFault.latency(5, 3, faultMs))
-                .and(WireFault.duplication(0.05, faultMs)).and(WireFault.reordering(0.10, faultMs)),
-                WireFault.loss(0.05, 3_000).and(WireFault.partition(3_000)))) {
+        for (WireFault f : WireFault.threeNodeMatrix(faultMs)) {
             MultiNodeScenario s = new MultiNodeScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }

@@ -20,20 +20,22 @@ import java.time.Duration;
  * announces} every read (ids {@code read-0}, {@code read-1}, ...) as it begins and as it ends,
  * with the value it got; then it prints {@code stopped} and the JVM exits. A value read is
  * printed before the next read begins, so a SIGKILL loses at most the read under way, whose
- * begin line says it was cut short.
+ * begin line says it was cut short. With {@code reader:<gapMs>} the reader sleeps that long
+ * after each read, so that it is slower than the writers and a buffer stays full.
  *
  * <p>Arguments: port, advertised port, peer timeout in ms, channel name, capacity, and
- * optionally {@code reader}.
+ * optionally {@code reader} or {@code reader:<gapMs>}.
  */
 public final class HomeNode {
     private HomeNode() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 5 && !(args.length == 6 && args[5].equals("reader"))) {
+        if (args.length != 5 && !(args.length == 6 && args[5].matches("reader(:[0-9]+)?"))) {
             throw new IllegalArgumentException("usage: HomeNode <port> <advertisedPort> <peerTimeoutMs> <channel>"
-                    + " <capacity> [reader]; args.length=" + args.length);
+                    + " <capacity> [reader[:gapMs]]; args=" + java.util.Arrays.toString(args));
         }
+        long gapMs = args.length == 6 && args[5].contains(":") ? Long.parseLong(args[5].substring(7)) : 0;
         ParentWatch.exitWhenParentGoes();
         NodeConfig config = NodeConfig.of("127.0.0.1", Integer.parseInt(args[0]))
                 .withAdvertisedAddress("127.0.0.1", Integer.parseInt(args[1]))
@@ -48,12 +50,15 @@ public final class HomeNode {
             if (in == null) {
                 Thread.sleep(Long.MAX_VALUE);
             }
-            readAndAnnounce(in);
+            readAndAnnounce(in, gapMs);
         }
     }
 
-    /** Reads untimed, announcing each read, until an exception ends the reader (poison at the end). */
-    private static void readAndAnnounce(ChannelInput<String> in) {
+    /**
+     * Reads untimed, announcing each read and sleeping {@code gapMs} after it, until an
+     * exception ends the reader (poison at the end).
+     */
+    private static void readAndAnnounce(ChannelInput<String> in, long gapMs) throws InterruptedException {
         String process = "hr-" + ProcessHandle.current().pid();
         for (int i = 0; ; i++) {
             String id = "read-" + i;
@@ -68,6 +73,9 @@ public final class HomeNode {
                 }
                 Announced.print("stopped");
                 return;
+            }
+            if (gapMs > 0) {
+                Thread.sleep(gapMs);
             }
         }
     }

@@ -116,6 +116,28 @@ public record WireFault(String name, long durationMs, double loss, long latencyM
         return m;
     }
 
+    /**
+     * The faults {@code bin/parley chaos} runs the three-node workload of
+     * {@link MultiNodeScenario} under (its relayed channel among them): combined loss, latency,
+     * duplication and reordering, loss with a 3 s partition, each toxic alone at a strong
+     * intensity, a bandwidth limit, two-way partitions as long as the peer timeout and three
+     * times as long, and a one-way partition; faults other than partitions last {@code faultMs}.
+     */
+    public static List<WireFault> threeNodeMatrix(long faultMs) {
+        return List.of(
+                loss(0.05, faultMs).and(latency(5, 3, faultMs)).and(duplication(0.05, faultMs))
+                        .and(reordering(0.10, faultMs)),
+                loss(0.05, 3_000).and(partition(3_000)),
+                loss(0.20, faultMs),
+                latency(25, 25, faultMs),
+                duplication(0.05, faultMs),
+                reordering(0.10, faultMs),
+                bandwidth(100_000, faultMs),
+                partition(5_000),
+                partition(15_000),
+                oneWayPartition(2_000));
+    }
+
     /** The small representative subset the short suite ({@code mvn -B test}) runs, with short phases. */
     public static List<WireFault> shortSuite() {
         return List.of(

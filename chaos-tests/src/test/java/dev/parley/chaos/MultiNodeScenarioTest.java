@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three relayed nodes: an any-to-any channel, a buffered channel with both ends remote, an
- * alternation over remote guards and a pipeline shut down by poison, under loss, latency,
- * duplication and reordering on every proxy, judged by the simulator's history checker.
- * Report in target/chaos-report-short.
+ * alternation over remote guards, a pipeline shut down by poison and a channel whose home
+ * relays between its remote writers and readers (plain, timed and alternating), under loss,
+ * latency, duplication and reordering on every proxy, judged by the simulator's history
+ * checker. Report in target/chaos-report-short.
  */
 class MultiNodeScenarioTest {
     private static final long SEED = 97L;
@@ -31,7 +32,8 @@ class MultiNodeScenarioTest {
         Map<String, Long> doneByProcess = r.operations().stream().filter(op -> op.outcome() == Outcome.DONE)
                 .collect(Collectors.groupingBy(Operation::process, Collectors.counting()));
         for (String p : Set.of("any-a-w", "any-b-w", "any-a-r", "any-c-r", "buf-a-w", "buf-c-r", "alt",
-                "alt-out-b-r", "source", "stage", "sink")) {
+                "alt-out-b-r", "source", "stage", "sink", "relay-w", "relay-tw", "relay-aw", "relay-r", "relay-tr",
+                "relay-ar")) {
             assertTrue(doneByProcess.getOrDefault(p, 0L) > 0, p + " did some work: " + doneByProcess);
         }
         // Across nodes: the remote reader on C reads only values written on A or B, and some value
