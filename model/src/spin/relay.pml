@@ -33,17 +33,22 @@
  * Links. Node 0's session with node 1 is session.pml over the lossy network (one drop; see
  * the bounds below). Node 2's link with node 1 is abstracted to what the session guarantees
  * while the peer is heard, as models (a) to (c) prove it: every sequenced body is delivered
- * once, in order, after any delay (a FIFO channel each way, RCAP frames). At the start the
- * run also decides whether node 2 may fall silent (mayCut; not with NO_SILENCE). If it may,
- * node 2 falls silent once, at any moment, for good: every frame on its link, or sent later,
- * is lost, and each side's peer timeout may then fire at any moment: the home's
- * (HomeSide.tick: a QUEUED reader is withdrawn, ABORTED sent; a PROPOSED one is answered
- * UNKNOWN, ABORTED(maybe done) sent) and node 2's (RemoteSide.tick: an OFFERED read ends
- * PEER_UNREACHABLE, a WITHDRAWING one is forgotten). That is the "reader silent" case, in
+ * once, in order, after any delay (a FIFO channel each way, RCAP frames). When the reader is
+ * the plain read, the run also decides at its start whether node 2 may fall silent (mayCut;
+ * not with NO_SILENCE). If it may, node 2 falls silent once, at any moment, for good: every
+ * frame on its link, or sent later, is lost, and each side's peer timeout may then fire at
+ * any moment: the home's (HomeSide.tick: a QUEUED reader is withdrawn, ABORTED sent; a
+ * PROPOSED one is answered UNKNOWN, ABORTED(maybe done) sent) and node 2's
+ * (RemoteSide.tick: an OFFERED read ends PEER_UNREACHABLE, a WITHDRAWING one is forgotten).
+ * That is the "reader silent" case, in
  * which docs/PROTOCOL.md allows the writer OUTCOME_UNKNOWN; a restart of node 2 has the same
  * effect at the home (HomeSide.peerRestarted answers UNKNOWN too) and is not modelled
  * apart. The choice is made at the start, not left open, because an open one would be taken
  * under weak fairness by any stuck reader, and so would hide hangs of runs without silence.
+ * Silence is not combined with the conditional reader, to halve the search: the home answers
+ * a silent reader the same whatever its kind (HomeSide.tick), and what a silent home does to
+ * an alternation's guard at node 2 is RemoteSide's and RemoteEndpoints' own (tryFail), not
+ * the relay's.
  *
  * Not modelled: peer timeouts of node 0 and the deadline-plus-peer-timeout bounds
  * (bounded-life, hold-bounded); restarts of nodes 0 and 1; poison and retire; local partners;
@@ -156,7 +161,7 @@ bool rWithdrawCalled;
 byte rBusies;
 byte took;                /* ghost: how often a read received the writer's value */
 byte tookBy[3];           /* ghost: by which operation */
-bool mayCut;              /* this run lets node 2 fall silent (decided at the start) */
+bool mayCut;              /* this run lets node 2 fall silent (decided at its start, plain reader only) */
 bool rCut;                /* node 2 fell silent for good */
 
 /* Node 1: HomeSide's two foreign offers */
@@ -703,6 +708,13 @@ proctype Reader() {
         :: rCond = true
 #endif
         fi;
+#ifndef NO_SILENCE
+        if
+        :: !rCond -> mayCut = false             /* first, so that a depth-first search finds */
+        :: !rCond -> mayCut = true              /* a trail without silence if there is one */
+        :: else -> skip
+        fi;
+#endif
         rState = OFFERED; from_reader(OFFER, 1, rCond, 0)
     };
 end:
@@ -779,12 +791,6 @@ ltl witness_unknown { [] (wOutcome != OUTCOME_UNKNOWN) }
 init {
     atomic {
         sess_init_established();
-#ifndef NO_SILENCE
-        if
-        :: mayCut = false                       /* first, so that a depth-first search finds */
-        :: mayCut = true                        /* a trail without silence if there is one */
-        fi;
-#endif
         sess_start(); run Writer(); run Reader(); run Home(); run Outcomes()
     }
 }
