@@ -306,32 +306,27 @@ final class HomeSide {
             throw new IllegalArgumentException("proposed " + key + " with value="
                     + (valueForReader == null ? "null" : valueForReader.length + " bytes") + " to a side=" + f.side);
         }
+        boolean waiting = f.state == State.QUEUED || f.state == State.WITHDRAW_PENDING;
+        if (waiting && f.writer() && !f.conditional) {
+            // Invariant home-decides-unconditional-writes: committed here, at the match; and
+            // matched-before-withdrawn: also when its WITHDRAW (or its silence) was seen after the
+            // match, since the binding may have committed it at the match already.
+            offers.remove(key);
+            home.answer(key, ProposalAnswer.ACCEPT);
+            if (f.then != Then.NOTHING) { // NOTHING: its node restarted, the operation is gone there
+                links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
+            }
+            return;
+        }
         switch (f.state) {
             case PROPOSED, HOLDING, HELD -> throw new IllegalStateException("a proposal for " + key + " in state="
                     + f.state + ", before the one out was answered (invariant one-proposal)");
             case WITHDRAW_PENDING -> {
-                if (f.writer() && !f.conditional) {
-                    // Invariant matched-before-withdrawn: the channel matched the write before the
-                    // WITHDRAW (or the silence) was seen, and the home decides unconditional
-                    // writes: it happened, and the binding may have committed it at the match.
-                    offers.remove(key);
-                    home.answer(key, ProposalAnswer.ACCEPT);
-                    if (f.then != Then.NOTHING) {
-                        links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
-                    }
-                    return;
-                }
                 offers.remove(key);
                 home.answer(key, ProposalAnswer.DECLINE);
                 confirm(f, f.then, nowNs);
             }
             case QUEUED -> {
-                if (f.writer() && !f.conditional) {
-                    offers.remove(key); // invariant home-decides-unconditional-writes
-                    home.answer(key, ProposalAnswer.ACCEPT);
-                    links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
-                    return;
-                }
                 f.state = State.PROPOSED;
                 f.proposalId = nextProposalId++;
                 f.sinceNs = nowNs;

@@ -2,8 +2,10 @@ package dev.parley.protocol;
 
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One node's whole protocol as a pure state machine: frames, timer ticks and local events
@@ -45,7 +47,7 @@ public final class ProtocolNode {
     private final Counters counters = new Counters();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     /** With deferred acks: the sessions that received since the last {@link #flushAcks}. */
-    private final java.util.Set<Session> acksOwed = new java.util.LinkedHashSet<>();
+    private final Set<Session> acksOwed = new LinkedHashSet<>();
     private boolean deferAcks;
     private final RemoteSide remote;
     private final HomeSide home;
@@ -53,7 +55,7 @@ public final class ProtocolNode {
     /** The clock of the last call into the node; {@link Long#MIN_VALUE} before the first. */
     private long lastCallNs = Long.MIN_VALUE;
     private boolean running;
-    private final java.util.Set<SeededBug> bugs;
+    private final Set<SeededBug> bugs;
 
     /**
      * @param incarnation this node's incarnation id, positive and new at each start, and
@@ -67,7 +69,7 @@ public final class ProtocolNode {
      */
     public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
             HomeChannels homeChannels, RemoteEnds remoteEnds) {
-        this(incarnation, config, secret, network, homeChannels, remoteEnds, java.util.Set.of());
+        this(incarnation, config, secret, network, homeChannels, remoteEnds, Set.of());
     }
 
     /**
@@ -77,7 +79,7 @@ public final class ProtocolNode {
      * @param bugs the bugs to switch on
      */
     public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
-            HomeChannels homeChannels, RemoteEnds remoteEnds, java.util.Set<SeededBug> bugs) {
+            HomeChannels homeChannels, RemoteEnds remoteEnds, Set<SeededBug> bugs) {
         this.bugs = java.util.EnumSet.noneOf(SeededBug.class);
         this.bugs.addAll(bugs);
         if (incarnation <= 0) {

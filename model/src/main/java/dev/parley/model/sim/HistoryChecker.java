@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Judges a {@link History} of networked channel operations against SEMANTICS.md, section 5.
@@ -80,7 +81,7 @@ public final class HistoryChecker {
         reads.sort(Comparator.comparingLong(Op::endNs).thenComparingLong(o -> o.id));
         Map<String, Op> readerOf = new HashMap<>();
         Map<String, Long> lastSeqOf = new HashMap<>();
-        Map<String, java.util.TreeMap<Long, Op>> ordered = new HashMap<>(); // per writer stream: its reads by sequence
+        Map<String, TreeMap<Long, Op>> ordered = new HashMap<>(); // per writer stream: its reads by sequence
         Map<Long, Long> seqOf = writerSequences(h);
         Set<String> uncertain = new HashSet<>();
         h.discards().stream().filter(History.Discard::uncertain)
@@ -111,9 +112,9 @@ public final class HistoryChecker {
                 out.add(new Violation("per-writer-order", "on " + w.channel + " write " + w
                         + " was read (by " + r + ") after a later write of " + w.process));
             }
-            ordered.computeIfAbsent(stream, k -> new java.util.TreeMap<>()).put(seq, r);
+            ordered.computeIfAbsent(stream, k -> new TreeMap<>()).put(seq, r);
         }
-        for (java.util.TreeMap<Long, Op> bySeq : ordered.values()) {
+        for (TreeMap<Long, Op> bySeq : ordered.values()) {
             Op latestStart = null; // among the reads of earlier values, the one that began last
             for (Op r : bySeq.values()) {
                 if (latestStart != null && r.endNs() < latestStart.startNs) {

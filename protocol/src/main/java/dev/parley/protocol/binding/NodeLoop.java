@@ -178,10 +178,10 @@ public final class NodeLoop implements AutoCloseable {
                 work += source.poll(node);
                 work += runTasks();
             }
-            node.flushAcks(System.nanoTime());
+            long now = System.nanoTime();
+            node.flushAcks(now);
 
             // tick when a timer is due, at most once per gap
-            long now = System.nanoTime();
             long untilTickNs = until(Math.max(node.nextTimerNs(now), lastTickNs + minTickGapNs), now);
             if (untilTickNs <= 0) {
                 node.tick(now);
