@@ -23,7 +23,10 @@ public sealed interface ChannelEnd permits ChannelInput, ChannelOutput {
      * This end leaves the channel. Once every reader end, or every writer end, of the channel has
      * retired, the channel is retired: waiting and later operations on the other side throw
      * {@link RetiredException} (after readers have taken what was buffered). Any later operation
-     * on this end throws {@link RetiredException} at once. Retiring twice does nothing.
+     * on this end throws {@link RetiredException} at once. Retiring twice does nothing. An end
+     * that a transport abandoned, because the node it stood for was lost, is not counted: the
+     * side retires once the ends left on it have retired, if one did
+     * ({@link dev.parley.spi.AbandonableEnd}).
      */
     void retire();
 }

@@ -1,8 +1,11 @@
 package dev.parley;
 
 import dev.parley.internal.SeededBug;
+import dev.parley.spi.AbandonableEnd;
 import dev.parley.spi.Decision;
+import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
+import dev.parley.spi.Hold;
 import dev.parley.spi.Offer;
 import dev.parley.spi.OfferQueue;
 import dev.parley.spi.Port;
@@ -12,6 +15,7 @@ import dev.parley.spi.SpinBudget;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,10 +42,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *       still drain what writers buffered before a writer-side poison or retire;</li>
  *   <li><b>fifo</b>: waiting parties are matched oldest first, and buffered messages leave in the
  *       order they came.</li>
+ *   <li><b>abandoned-is-not-retired</b>: a side retires the channel once it has no end left that is
+ *       neither retired nor abandoned, and one of its ends did retire ({@link AbandonableEnd}).</li>
  * </ul>
  * Foreign offers (parties on other nodes) are matched the same way, except that the local partner
- * is held, not claimed, until the foreign party answers the {@link Proposal}; a foreign reader and
- * a foreign writer are not matched with each other here (a transport relays that case).
+ * is held, not claimed, until the foreign party answers the {@link Proposal}. A foreign reader and
+ * a foreign writer of a rendezvous channel are matched in the two steps of {@link Hold}: the writer
+ * holds itself, then the reader is proposed its value; while the writer is asked, the reader is
+ * <em>reserved</em> (still queued, matched with no one else).
  */
 final class LocalChannel<T> implements Channel<T> {
 
@@ -59,12 +67,15 @@ final class LocalChannel<T> implements Channel<T> {
     private final WriterPort writerPort = new WriterPort();
     private final SpinBudget spinBudget = new SpinBudget(); // for plain reads and writes of either side
 
-    // All below guarded by lock.
+    // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
     private int readerEnds;
     private int writerEnds;
+    private boolean aReaderRetired;
+    private boolean aWriterRetired;
     private int reservedSlots;
     private boolean headInFlight;
     private int foreignQueued;
+    private HashSet<Offer> reserved; // foreign readers whose relay asks a foreign writer; made on first use
     private Termination termination;
 
     /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
@@ -189,18 +200,30 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     /**
-     * Claims the oldest claimable local offer of {@code queue}, passing over foreign offers, offers
-     * of {@code self} and held decisions, and dropping offers whose decisions are final.
+     * Claims the oldest claimable offer of {@code queue}: a local one (passing over offers of
+     * {@code self} and held decisions, and dropping offers whose decisions are final), or a
+     * foreign writer that {@link ForeignParty#commitsOnMatch()}, which is told by a committed
+     * proposal, unless an older foreign offer was passed over (that one is proposed to first, in
+     * order). Other foreign offers are passed over.
      *
      * @param received the value the claimed party receives (null when it is a writer)
      * @return the claimed offer, now out of the queue, or null
      */
     private Offer claimFirst(OfferQueue queue, Decision self, Object received) {
         Offer offer = queue.first();
+        boolean passedForeign = false;
         while (offer != null) {
             Offer next = queue.after(offer);
             Decision d = offer.decision();
-            if (d != null && d != self) {
+            if (d == null) {
+                ForeignParty party = offer.foreign();
+                if (!passedForeign && party.commitsOnMatch() && (self == null || !party.belongsTo(self))) {
+                    dequeueForeign(queue, offer);
+                    party.propose(new CommittedProposal());
+                    return offer;
+                }
+                passedForeign = true;
+            } else if (d != self) {
                 if (d.tryClaim(offer.index(), received)) {
                     queue.remove(offer);
                     return offer;
@@ -223,7 +246,7 @@ final class LocalChannel<T> implements Channel<T> {
         Decision decision;
         Offer offer;
         try {
-            end.checkNotRetired();
+            end.checkUsable();
             Object message = takeNow(null);
             if (message != NOTHING) {
                 return (T) message;
@@ -248,7 +271,7 @@ final class LocalChannel<T> implements Channel<T> {
         Decision decision;
         Offer offer;
         try {
-            end.checkNotRetired();
+            end.checkUsable();
             if (putNow(null, message)) {
                 if (SeededBug.is(SeededBug.TIMED_WRITE_FALSE_BUT_DELIVERED) && timeoutNs >= 0) { return false; }
                 return true;
@@ -311,16 +334,28 @@ final class LocalChannel<T> implements Channel<T> {
         }
     }
 
-    private void retireEnd(boolean reader) {
-        lock.lock();
-        try {
-            int left = reader ? --readerEnds : --writerEnds;
-            if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL)) { left = 0; }
-            if (left == 0 && termination == null) {
-                terminateLocked(new Termination(false, !reader));
-            }
-        } finally {
-            lock.unlock();
+    /**
+     * An end of one side left, by retiring or by being abandoned (invariant
+     * abandoned-is-not-retired): the side retires the channel once no end of it is left and one of
+     * its ends retired. Lock held.
+     */
+    private void endLeftLocked(boolean reader, boolean retired) {
+        int left;
+        boolean anyRetired;
+        if (reader) {
+            readerEnds--;
+            aReaderRetired |= retired;
+            left = readerEnds;
+            anyRetired = aReaderRetired;
+        } else {
+            writerEnds--;
+            aWriterRetired |= retired;
+            left = writerEnds;
+            anyRetired = aWriterRetired;
+        }
+        if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL) && retired) { left = 0; }
+        if (left == 0 && anyRetired && termination == null) {
+            terminateLocked(new Termination(false, !reader));
         }
     }
 
@@ -461,7 +496,7 @@ final class LocalChannel<T> implements Channel<T> {
             return false;
         }
         for (Offer f = readers.first(); f != null; f = readers.after(f)) {
-            if (!f.isForeign()) {
+            if (!f.isForeign() || (reserved != null && reserved.contains(f))) {
                 continue;
             }
             if (buffer != null) {
@@ -472,10 +507,21 @@ final class LocalChannel<T> implements Channel<T> {
                     return true;
                 }
             } else {
-                Offer w = holdFirstLocal(writers, f);
-                if (w != null) {
+                Offer w = writerFor(f);
+                if (w != null && !w.isForeign()) {
                     dequeueForeign(readers, f);
                     f.foreign().propose(new HeldPartnerProposal(w, w.value(), null));
+                    return true;
+                }
+                if (w != null) {
+                    reserved = reserved == null ? new HashSet<>() : reserved;
+                    reserved.add(f);
+                    dequeueForeign(writers, w);
+                    Relay relay = new Relay(f, w);
+                    w.foreign().hold(relay);
+                    if (w.foreign().commitsOnMatch()) {
+                        relay.heldLocked(); // such a writer is held as it is asked: no answer comes
+                    }
                     return true;
                 }
                 continue; // the only writers may be f's own decision: a later foreign reader may match
@@ -486,21 +532,35 @@ final class LocalChannel<T> implements Channel<T> {
             if (!f.isForeign()) {
                 continue;
             }
+            boolean commits = f.foreign().commitsOnMatch();
             if (nothingBuffered()) {
-                Offer r = holdFirstLocal(readers, f);
-                if (r != null) {
-                    dequeueForeign(writers, f);
-                    f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
-                    return true;
+                if (commits) {
+                    if (claimFirst(readers, null, f.value()) != null) {
+                        dequeueForeign(writers, f);
+                        f.foreign().propose(new CommittedProposal()); // the reader has the value now
+                        return true;
+                    }
+                } else {
+                    Offer r = holdFirstLocal(readers, f);
+                    if (r != null) {
+                        dequeueForeign(writers, f);
+                        f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
+                        return true;
+                    }
                 }
                 if (buffer == null) {
                     continue; // as for readers: a later foreign writer may match
                 }
             }
             if (buffer != null && buffer.size() + reservedSlots < capacity) {
-                reservedSlots++;
                 dequeueForeign(writers, f);
-                f.foreign().propose(new ReservedSlotProposal(f.value()));
+                if (commits) {
+                    buffer.add(f.value()); // stored now; the party is told
+                    f.foreign().propose(new CommittedProposal());
+                } else {
+                    reservedSlots++;
+                    f.foreign().propose(new ReservedSlotProposal(f.value()));
+                }
                 return true;
             }
             break;
@@ -512,6 +572,25 @@ final class LocalChannel<T> implements Channel<T> {
         if (queue.remove(foreign)) {
             foreignQueued--;
         }
+    }
+
+    /**
+     * The oldest writer a foreign reader can be matched with on a rendezvous channel: a local one,
+     * open and not the reader's own, which is then held; or a foreign one that can be held and is
+     * not the same party (a relay, see {@link Hold}).
+     */
+    private Offer writerFor(Offer foreignReader) {
+        ForeignParty reader = foreignReader.foreign();
+        for (Offer o = writers.first(); o != null; o = writers.after(o)) {
+            if (o.isForeign()) {
+                if (o.foreign().canBeHeld() && !reader.sameParty(o.foreign())) {
+                    return o;
+                }
+            } else if (!reader.belongsTo(o.decision()) && o.decision().tryHold()) {
+                return o;
+            }
+        }
+        return null;
     }
 
     /** Holds the oldest local offer of {@code queue} that is open and not {@code foreign}'s own. */
@@ -573,6 +652,29 @@ final class LocalChannel<T> implements Channel<T> {
         }
     }
 
+    /** A communication with a foreign writer that commits on match, committed already: a report. */
+    private final class CommittedProposal extends OnceProposal {
+        CommittedProposal() {
+            super(null);
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+        }
+
+        @Override
+        public void decline() {
+            answerOnce(); // it happened at the match: nothing to undo
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+        }
+    }
+
     /** A local party held for a foreign one. */
     private final class HeldPartnerProposal extends OnceProposal {
         private final Offer local;
@@ -612,6 +714,84 @@ final class LocalChannel<T> implements Channel<T> {
                 (local.port() == readerPort ? readers : writers).remove(local);
                 local.decision().fail(local.index(), error);
             }, null);
+        }
+    }
+
+    /**
+     * A foreign writer asked to hold itself for a foreign reader, then the reader proposed the
+     * value (see {@link Hold}). The reader stays reserved until the writer answers.
+     */
+    private final class Relay implements Hold {
+        private final Offer reader;
+        private final Offer writer;
+        private boolean answered;
+
+        Relay(Offer reader, Offer writer) {
+            this.reader = reader;
+            this.writer = writer;
+        }
+
+        @Override
+        public void held() {
+            afterProposal(this::heldLocked, null);
+        }
+
+        /** Under the lock. */
+        void heldLocked() {
+            answerOnce();
+            if (readers.remove(reader)) {
+                foreignQueued--;
+                reader.foreign().propose(new RelayProposal(this, writer.value()));
+            } else {
+                writer.foreign().holdEnded(this, Outcome.RELEASED); // the reader left meanwhile
+            }
+        }
+
+        @Override
+        public void refused() {
+            afterProposal(this::answerOnce, null); // the reader, no longer reserved, may match again
+        }
+
+        /** Under the lock. */
+        private void answerOnce() {
+            if (answered) {
+                throw new IllegalStateException("hold on channel '" + name + "' answered twice");
+            }
+            answered = true;
+            reserved.remove(reader);
+        }
+
+        void ended(Outcome outcome) {
+            afterProposal(() -> writer.foreign().holdEnded(this, outcome), null);
+        }
+    }
+
+    /** A held foreign writer's value, proposed to a foreign reader. */
+    private final class RelayProposal extends OnceProposal {
+        private final Relay relay;
+
+        RelayProposal(Relay relay, Object value) {
+            super(value);
+            this.relay = relay;
+        }
+
+        @Override
+        public void accept() {
+            answerOnce();
+            relay.ended(Hold.Outcome.TAKEN);
+        }
+
+        @Override
+        public void decline() {
+            answerOnce();
+            relay.ended(Hold.Outcome.RELEASED);
+        }
+
+        @Override
+        public void fail(RuntimeException error) {
+            Objects.requireNonNull(error, "error");
+            answerOnce();
+            relay.ended(Hold.Outcome.UNKNOWN); // at most once: the foreign reader may have it
         }
     }
 
@@ -789,13 +969,22 @@ final class LocalChannel<T> implements Channel<T> {
     // ---------------------------------------------------------------------------------------------
     // Ends
 
-    private abstract class End {
-        // Written under lock; guardPort reads it without, since its answer is stale once returned anyway.
-        private volatile boolean retired;
+    /** Where an end stands: in the channel, or gone from it by retiring or by being abandoned. */
+    private enum EndState { OPEN, RETIRED, ABANDONED }
 
-        final void checkNotRetired() {
-            if (retired) {
+    private abstract class End implements AbandonableEnd {
+        // Written under lock; guardPort reads it without, since its answer is stale once returned anyway.
+        private volatile EndState state = EndState.OPEN;
+
+        /** Throws if this end has left the channel: RetiredException if it retired. */
+        final void checkUsable() {
+            EndState s = state;
+            if (s == EndState.RETIRED) {
                 throw new RetiredException(name, "was used through an end that has retired");
+            }
+            if (s == EndState.ABANDONED) {
+                throw new IllegalStateException("channel '" + name + "' was used through an end that was abandoned"
+                        + " (its party is gone; abandoned ends must not be used)");
             }
         }
 
@@ -808,7 +997,7 @@ final class LocalChannel<T> implements Channel<T> {
         public void poison() {
             lock.lock();
             try {
-                if (retired) {
+                if (state != EndState.OPEN) {
                     return;
                 }
             } finally {
@@ -818,21 +1007,31 @@ final class LocalChannel<T> implements Channel<T> {
         }
 
         public void retire() {
+            leave(EndState.RETIRED);
+        }
+
+        @Override
+        public void abandon() {
+            leave(EndState.ABANDONED);
+        }
+
+        /** This end leaves the channel, once: a second retire or abandon does nothing. */
+        private void leave(EndState how) {
             lock.lock();
             try {
-                if (retired) {
+                if (state != EndState.OPEN) {
                     return;
                 }
-                retired = true;
+                state = how;
+                endLeftLocked(isReader(), how == EndState.RETIRED);
             } finally {
                 lock.unlock();
             }
-            retireEnd(isReader());
         }
 
-        /** @return the port of this end's side, checked for retire: alternations use this */
+        /** @return the port of this end's side, checked for retire and abandon: alternations use this */
         public Port guardPort() {
-            checkNotRetired();
+            checkUsable();
             return isReader() ? readerPort : writerPort;
         }
     }

@@ -22,8 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the writes are done; the reader prints what it got, and {@link ChannelHistory} checks the
  * history. Run by one thread; the writes run on a second one.
  *
- * <p>The nodes talk directly here; {@link WireFaultScenario} puts them behind the fault
- * relay.
+ * <p>The nodes talk directly here, and the faults on the wire come from Aeron's loss
+ * generators in the reader's media driver ({@link DriverLoss}); {@link WireFaultScenario} puts
+ * the nodes behind the fault relay. The report notes both drivers' counters of status
+ * messages, NAKs, heartbeats and retransmissions, which show the generators at work.
  */
 public final class AeronWriteScenario {
     private static final Duration START = Duration.ofSeconds(60);
@@ -34,30 +36,72 @@ public final class AeronWriteScenario {
     /** After the last fault, Aeron and the protocol get this long to recover before failures count. */
     static final long SETTLE_NS = 500_000_000L;
 
+    private final String name;
     private final long seed;
     private final int writes;
     private final long timeoutMs;
     private final long pauseMs;
-    private final double driverLossRate;
+    private final DriverLoss driverLoss;
     private final Path logDir;
 
     /**
-     * @param driverLossRate the rate of the loss generators in the reader's media driver (Aeron's
-     *     {@code io.aeron.driver.ext} debug endpoints, seeded): data frames it receives and data
-     *     frames it sends are dropped at that rate, and Aeron repairs them; 0 for none
+     * The rates of the loss generators in the reader's media driver (Aeron's
+     * {@code io.aeron.driver.ext} debug endpoints, each seeded from the scenario's seed), 0 for
+     * none. {@code data}: the data frames it receives (with setup and RTT frames) and those it
+     * sends (with heartbeats and retransmissions). {@code control}: the status messages, NAKs
+     * and RTT replies it sends for the writer's stream and those it receives for its own. One
+     * driver's generators thus drop every kind of frame in both directions of the link; Aeron
+     * repairs the losses. Immutable.
      */
-    public AeronWriteScenario(long seed, int writes, long timeoutMs, long pauseMs, double driverLossRate,
+    public record DriverLoss(double data, double control) {
+        public DriverLoss {
+            Toxic.checkToxicity(data);
+            Toxic.checkToxicity(control);
+        }
+
+        /** The system properties that make the reader's embedded driver use these generators. */
+        List<String> jvmOptions(long seed) {
+            List<String> o = new ArrayList<>();
+            if (data == 0 && control == 0) {
+                return o;
+            }
+            o.add("-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier");
+            o.add("-Daeron.SendChannelEndpoint.supplier=io.aeron.driver.ext.DebugSendChannelEndpointSupplier");
+            if (data > 0) {
+                o.add("-Daeron.debug.receive.data.loss.rate=" + data);
+                o.add("-Daeron.debug.receive.data.loss.seed=" + seed);
+                o.add("-Daeron.debug.send.data.loss.rate=" + data);
+                o.add("-Daeron.debug.send.data.loss.seed=" + (seed + 1));
+            }
+            if (control > 0) {
+                o.add("-Daeron.debug.receive.control.loss.rate=" + control);
+                o.add("-Daeron.debug.receive.control.loss.seed=" + (seed + 2));
+                o.add("-Daeron.debug.send.control.loss.rate=" + control);
+                o.add("-Daeron.debug.send.control.loss.seed=" + (seed + 3));
+            }
+            return o;
+        }
+
+        String describe() {
+            return "reader's media driver drops the data frames it receives and sends at " + data + " and the control"
+                    + " frames (status messages, NAKs, RTT) it sends and receives at " + control + " (Aeron repairs"
+                    + " them)";
+        }
+    }
+
+    /** @param name the report's name, such as {@code aeron-writes} */
+    public AeronWriteScenario(String name, long seed, int writes, long timeoutMs, long pauseMs, DriverLoss driverLoss,
                               Path logDir) {
-        Toxic.checkToxicity(driverLossRate);
         if (writes < 3 || timeoutMs < 1 || pauseMs < 1 || pauseMs >= PEER_TIMEOUT_MS) {
             throw new IllegalArgumentException("need writes >= 3, timeoutMs >= 1, 1 <= pauseMs < " + PEER_TIMEOUT_MS
                     + ": writes=" + writes + ", timeoutMs=" + timeoutMs + ", pauseMs=" + pauseMs);
         }
+        this.name = name;
         this.seed = seed;
         this.writes = writes;
         this.timeoutMs = timeoutMs;
         this.pauseMs = pauseMs;
-        this.driverLossRate = driverLossRate;
+        this.driverLoss = driverLoss;
         this.logDir = logDir;
     }
 
@@ -68,8 +112,8 @@ public final class AeronWriteScenario {
         int readerPort = Ports.freeUdpPort();
         NodeProcess reader;
         try (ProcessFleet fleet = new ProcessFleet(logDir)) {
-            reader = fleet.start("reader", AeronReaderNode.class, driverLoss(), Integer.toString(readerPort),
-                    Long.toString(PEER_TIMEOUT_MS));
+            reader = fleet.start("reader", AeronReaderNode.class, driverLoss.jvmOptions(seed),
+                    Integer.toString(readerPort), Long.toString(PEER_TIMEOUT_MS));
             reader.awaitReady(START);
             NodeConfig config = NodeConfig.of("127.0.0.1", 0).withPeerTimeout(Duration.ofMillis(PEER_TIMEOUT_MS));
             try (Node writer = Node.start(config)) {
@@ -102,6 +146,8 @@ public final class AeronWriteScenario {
                 }
                 Thread.sleep(500);                // let the last reads be printed
                 notes.add("writer node: " + writer.counters());
+                notes.add("writer's media driver: " + driverCounters(ProcessHandle.current().pid()));
+                notes.add("reader's media driver: " + driverCounters(reader.pid()));
             }
             reader.kill();
         }
@@ -112,27 +158,21 @@ public final class AeronWriteScenario {
         parameters.put("timeoutMs", Long.toString(timeoutMs));
         parameters.put("peerTimeoutMs", Long.toString(PEER_TIMEOUT_MS));
         parameters.put("pauseMs", Long.toString(pauseMs));
-        parameters.put("driverLossRate", "reader's media driver drops received and sent data frames at "
-                + driverLossRate + " (Aeron repairs them)");
+        parameters.put("driverLoss", driverLoss.describe());
         parameters.put("not faulted", "the wire: the nodes talk directly (the wire-* scenarios put them behind the"
                 + " relay)");
         List<Operation> history = recorder.operations();
-        return new ScenarioReport("aeron-writes", seed, parameters, history, recorder.faults(),
+        return new ScenarioReport(name, seed, parameters, history, recorder.faults(),
                 ChannelHistory.check(history, recorder.running(), recorder.faults(), SLACK_NS, SETTLE_NS), notes);
     }
 
-    /** The system properties that make the reader's embedded driver use Aeron's seeded loss generators. */
-    private List<String> driverLoss() {
-        if (driverLossRate == 0) {
-            return List.of();
+    /** The driver's counters, or why they could not be read (the report goes on without them). */
+    private static String driverCounters(long pid) {
+        try {
+            return DriverCounters.ofProcess(pid).toString();
+        } catch (RuntimeException e) {
+            return "not read: " + e.getMessage();
         }
-        return List.of(
-                "-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier",
-                "-Daeron.SendChannelEndpoint.supplier=io.aeron.driver.ext.DebugSendChannelEndpointSupplier",
-                "-Daeron.debug.receive.data.loss.rate=" + driverLossRate,
-                "-Daeron.debug.receive.data.loss.seed=" + seed,
-                "-Daeron.debug.send.data.loss.rate=" + driverLossRate,
-                "-Daeron.debug.send.data.loss.seed=" + (seed + 1));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.parley.chaos;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -12,13 +13,18 @@ import java.util.Random;
  * seed, writes one report per scenario and an index into DIR, and exits 1 if any scenario
  * found an anomaly. Runs on the main thread.
  *
- * <p>The matrix: the echo harness, aeron-writes, every {@link WireFault#matrix wire fault}
- * (its non-partition faults last long enough that the whole run takes about N minutes, at
- * least 1 s each), and the process scenario (a buffered channel's home in a child JVM killed
- * and restarted, then stopped for 8 s), the writer-side process scenarios (with and without an
- * idle writer end at the home) and the three-node workload of {@link MultiNodeScenario}
- * under two wire faults. {@code --only NAME} runs only the scenarios
- * whose name contains NAME, to replay one with its {@code --seed}.
+ * <p>The matrix: the echo harness, the three Aeron scenarios ({@link #AERON_LOSSES}), every
+ * {@link WireFault#matrix wire fault} (its non-partition faults last long enough that the whole
+ * run takes about N minutes, at least 1 s each), the process scenarios (a buffered channel's
+ * home in a child JVM killed and restarted, then stopped for 8 s, with workers taking fresh
+ * ends and with workers keeping theirs; the same for a rendezvous and a buffered channel's home
+ * with a local reader, {@link HomeReaderFaultScenario}, and for a home that relays between
+ * remote ends, {@link RelayProcessScenario}), the writer-side process scenarios (the remote
+ * writer as the channel's only writer end, and beside an idle writer end at the home) and the
+ * three-node workload of {@link MultiNodeScenario} under the faults of
+ * {@link WireFault#threeNodeMatrix}.
+ * {@code --only NAME} runs only the scenarios whose name contains NAME, to replay one with its
+ * {@code --seed}.
  *
  * <p>The soak repeats rounds until N minutes have passed, stopping at the first anomaly:
  * each round draws a fresh seed, prints it, and runs a scenario and faults drawn from that
@@ -30,7 +36,18 @@ public final class ChaosMain {
     static final long AFTER_MS = 3_000;
     static final long SETTLE_MS = 1_000;
     static final Phases PHASES = new Phases(CALM_MS, AFTER_MS, SETTLE_MS);
+    /**
+     * The Aeron scenarios by name: the loss generators of the reader's media driver drop data
+     * frames alone, then control frames (status messages, NAKs) as well, then both heavily.
+     */
+    static final List<Map.Entry<String, AeronWriteScenario.DriverLoss>> AERON_LOSSES = List.of(
+            Map.entry("aeron-writes", new AeronWriteScenario.DriverLoss(0.05, 0)),
+            Map.entry("aeron-control-loss-30", new AeronWriteScenario.DriverLoss(0.05, 0.30)),
+            Map.entry("aeron-loss-20", new AeronWriteScenario.DriverLoss(0.20, 0.20)));
+
     static final CrashPhases CRASH_PHASES = new CrashPhases(2_000, 1_000, 8_000, AFTER_MS, SETTLE_MS);
+    /** The buffer of the channel in home-reader-buffered-kill-restart-pause. */
+    static final int HOME_READER_CAPACITY = 4;
 
     private ChaosMain() {
     }
@@ -84,29 +101,41 @@ public final class ChaosMain {
             throws Exception {
         System.out.println("chaos: seed " + seed + " (replay with --seed " + seed + "), about " + minutes
                 + " min, reports in " + out.toAbsolutePath());
-        // Fixed costs: about 20 s for the harness and Aeron scenarios, 20 s for each of the three
-        // process scenarios, 5 s per wire or multi-node scenario (start, calm phases), 29 s of
-        // partitions; the rest is shared by the other 12 faults.
-        long fixedMs = 80_000 + 18 * 5_000 + 29_000;
-        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 12);
+        // Fixed costs: about 45 s for the harness and the three Aeron scenarios, 20 s for each of
+        // the seven process scenarios, 5 s per wire or multi-node scenario (start, calm phases),
+        // 51 s of partitions; the rest is shared by the other 21 faults.
+        long fixedMs = 45_000 + 7 * 20_000 + 30 * 5_000 + 51_000;
+        long faultMs = Math.max(1_000, (long) (minutes * 60_000 - fixedMs) / 21);
         long phaseMs = Math.max(100, Math.min(faultMs, 2_000) / 2);
-        Path logs = out.resolve("logs");
-        runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs).run(), out, reports);
-        runIf("aeron-writes", only, seed, () -> new AeronWriteScenario(seed, 600, 500, 1_500, 0.05, logs).run(), out,
-                reports);
-        runIf("process-kill-restart-pause", only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs).run(),
-                out, reports);
+        Path logs = out.resolve("logs");          // the child JVMs' logs, a folder per scenario
+        runIf("echo-harness", only, seed, () -> new EchoScenario(seed, phaseMs, 60, logs.resolve("echo-harness"))
+                .run(), out, reports);
+        for (Map.Entry<String, AeronWriteScenario.DriverLoss> e : AERON_LOSSES) {
+            runIf(e.getKey(), only, seed, () -> new AeronWriteScenario(e.getKey(), seed, 600, 500, 1_500, e.getValue(),
+                    logs.resolve(e.getKey())).run(), out, reports);
+        }
+        for (boolean sameEnds : new boolean[] {false, true}) {
+            String name = new ProcessFaultScenario(seed, CRASH_PHASES, logs, sameEnds).name();
+            runIf(name, only, seed, () -> new ProcessFaultScenario(seed, CRASH_PHASES, logs.resolve(name), sameEnds)
+                    .run(), out, reports);
+        }
+        for (int capacity : new int[] {0, HOME_READER_CAPACITY}) {
+            String name = new HomeReaderFaultScenario(seed, CRASH_PHASES, logs, capacity).name();
+            runIf(name, only, seed, () -> new HomeReaderFaultScenario(seed, CRASH_PHASES, logs.resolve(name),
+                    capacity).run(), out, reports);
+        }
+        runIf(RelayProcessScenario.NAME, only, seed, () -> new RelayProcessScenario(seed, CRASH_PHASES,
+                logs.resolve(RelayProcessScenario.NAME)).run(), out, reports);
         for (boolean homeWriter : new boolean[] {false, true}) {
-            WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter);
-            runIf(s.name(), only, seed, s::run, out, reports);
+            String name = new WriterFaultScenario(seed, CRASH_PHASES, logs, homeWriter).name();
+            WriterFaultScenario s = new WriterFaultScenario(seed, CRASH_PHASES, logs.resolve(name), homeWriter);
+            runIf(name, only, seed, s::run, out, reports);
         }
         for (WireFault f : WireFault.matrix(faultMs)) {
             WireFaultScenario s = new WireFaultScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }
-        for (WireFault f : List.of(WireFault.loss(0.05, faultMs).and(WireFault.latency(5, 3, faultMs))
-                .and(WireFault.duplication(0.05, faultMs)).and(WireFault.reordering(0.10, faultMs)),
-                WireFault.loss(0.05, 3_000).and(WireFault.partition(3_000)))) {
+        for (WireFault f : WireFault.threeNodeMatrix(faultMs)) {
             MultiNodeScenario s = new MultiNodeScenario(seed, f, PHASES);
             runIf(s.name(), only, seed, s::run, out, reports);
         }

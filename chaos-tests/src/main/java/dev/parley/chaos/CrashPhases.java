@@ -1,6 +1,8 @@
 package dev.parley.chaos;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The phases of a process-fault scenario: calm for {@code calmMs}; SIGKILL of the victim's
@@ -47,6 +49,23 @@ public record CrashPhases(long calmMs, long deadMs, long pauseMs, long afterMs, 
         stop.end();
         Thread.sleep(afterMs);
         return new Marks(killedNs, killedEpochNs, pausedFromEpochNs, pausedToEpochNs);
+    }
+
+    /**
+     * resumes-after-restart: some operation of {@code kind} by one of {@code processes} (any
+     * process if null), begun after the victim was back and ended before the stop, is DONE.
+     * {@code faults} are the crash's window and the stop's, in order, as {@link #run} records them.
+     */
+    static List<String> resumedAfterRestart(List<Operation> history, List<FaultWindow> faults, String kind,
+                                            Set<String> processes) {
+        FaultWindow crash = faults.get(0);
+        FaultWindow stop = faults.get(1);
+        boolean resumed = history.stream().anyMatch(op -> op.kind().equals(kind) && op.outcome() == Outcome.DONE
+                && (processes == null || processes.contains(op.process())) && op.startNs() >= crash.endNs()
+                && op.endNs() <= stop.beganNs());
+        return resumed ? List.of() : List.of("resumes-after-restart: no " + kind + (processes == null ? ""
+                : " of " + new java.util.TreeSet<>(processes)) + " begun after the restart (" + crash.endNs()
+                / 1_000_000 + " ms) and ended before the stop (" + stop.beganNs() / 1_000_000 + " ms) was DONE");
     }
 
     long settleNs() {

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of one direction of a {@link Proxy}: datagrams received, sent (copies included),
  * dropped, duplicated (extra copies made) and delayed (sent later than received, holds
- * included). Updated by the relay's threads; any thread may read them at any time.
+ * included), and the bytes received. Updated by the relay's threads; any thread may read them at any time.
  */
 public final class DirectionCounters {
     final LongAdder in = new LongAdder();
@@ -13,6 +13,7 @@ public final class DirectionCounters {
     final LongAdder dropped = new LongAdder();
     final LongAdder duplicated = new LongAdder();
     final LongAdder delayed = new LongAdder();
+    final LongAdder bytesIn = new LongAdder();
 
     public long in() {
         return in.sum();
@@ -34,9 +35,15 @@ public final class DirectionCounters {
         return delayed.sum();
     }
 
+    /** The bytes of the datagrams received (their payloads, as the relay saw them). */
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
     @Override
     public String toString() {
         return "in=" + in() + ", out=" + out() + ", dropped=" + dropped() + ", duplicated=" + duplicated()
-                + ", delayed=" + delayed();
+                + ", delayed=" + delayed()
+                + ", bytesIn=" + bytesIn();
     }
 }

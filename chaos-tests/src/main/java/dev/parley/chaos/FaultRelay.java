@@ -65,6 +65,17 @@ public final class FaultRelay implements AutoCloseable {
         }
     }
 
+    /** The counters of every proxy and direction, one line each, for a report's notes. */
+    public List<String> counterNotes() {
+        List<String> notes = new ArrayList<>();
+        for (Proxy p : proxies()) {
+            for (ToxicDirection d : ToxicDirection.values()) {
+                notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
+            }
+        }
+        return notes;
+    }
+
     /** Removes every toxic of every proxy. */
     public void reset() {
         proxies().forEach(Proxy::reset);

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Three relayed nodes A, B and C (in this JVM, each behind its own proxy) running four
+ * Three relayed nodes A, B and C (in this JVM, each behind its own proxy) running five
  * workloads at once through calm, a {@link WireFault} on every proxy, and calm again:
  * <ul>
  *   <li><b>any</b>, a rendezvous channel hosted on A, any to any: writers on A (local) and B
@@ -35,9 +35,12 @@ import java.util.Map;
  *       untimed operations); at the end the source poisons p1, the stage passes the poison on
  *       to p2, and the whole pipeline must shut down: every one of its processes ends POISONED
  *       (pipeline-shuts-down).</li>
+ *   <li><b>relay</b> ({@link RelayWorkload}), a rendezvous channel hosted on B with no end
+ *       there: plain, timed and alternating writers on A and readers on C, every value relayed
+ *       by B; poisoned through a remote end on A at the end.</li>
  * </ul>
- * {@link ChannelHistory} judges every channel's history. Run by one thread; it starts the
- * workers and ends them.
+ * {@link ChannelHistory} judges every channel's history, and {@link RelayWorkload#check} the
+ * relayed channel's. Run by one thread; it starts the workers and ends them.
  */
 public final class MultiNodeScenario {
     private static final long TIMEOUT_MS = 500;
@@ -117,6 +120,11 @@ public final class MultiNodeScenario {
                 pipeline.startWriter("source", () -> source(recorder, source, pipeline));
                 pipeline.start("chaos-stage", () -> stage(recorder, stageIn, stageOut));
                 pipeline.start("chaos-sink", () -> Workers.readUntilEnd(recorder, "sink", "p2", sinkIn));
+                // relay: hosted on B with no end there; writers on A, readers on C
+                b.channel(RelayWorkload.CHANNEL, Codec.strings());
+                Channel<String> relayFromA = a.connect(RelayWorkload.CHANNEL, host, atB, Codec.strings(), connect);
+                Channel<String> relayFromC = c.connect(RelayWorkload.CHANNEL, host, atB, Codec.strings(), connect);
+                RelayWorkload.start(workers, recorder, relayFromA, relayFromC, false);
 
                 phases.run(recorder, relay, fault, null);
                 long joinMs = TIMEOUT_MS + WireFaultScenario.PEER_TIMEOUT_MS + 2_000;
@@ -124,6 +132,7 @@ public final class MultiNodeScenario {
                 workers.stopWriters(joinMs);
                 any.writer().poison();
                 altOut.writer().poison();
+                RelayWorkload.poison(relayFromA, anomalies);
                 pipeline.joinOthers(joinMs);
                 workers.joinOthers(joinMs);
                 running = recorder.running();
@@ -132,14 +141,12 @@ public final class MultiNodeScenario {
                     notes.add("node " + n.address() + " advertising " + n.advertisedAddress() + ": " + n.counters());
                 }
             }
-            for (Proxy p : relay.proxies()) {
-                for (ToxicDirection d : ToxicDirection.values()) {
-                    notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
-                }
-            }
+            notes.addAll(relay.counterNotes());
         }
         List<Operation> history = recorder.operations();
         notes.add("on any, values read per writer -> reader: " + pairs(history, "any"));
+        notes.add("on relay, outcomes per worker: " + RelayWorkload.outcomesPerWorker(history));
+        anomalies.addAll(RelayWorkload.check(history));
         anomalies.addAll(ChannelHistory.check(history, running, recorder.faults(), AeronWriteScenario.SLACK_NS,
                 phases.settleNs()));
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -152,6 +159,7 @@ public final class MultiNodeScenario {
                 + " timeout guard " + ALT_TIMEOUT_MS + " ms");
         parameters.put("pipeline", "source on A -> p1 (B) -> stage on B -> p2 (C) -> sink on C, untimed;"
                 + " shut down by poison from the source");
+        parameters.put("relay", RelayWorkload.describe("B", "A", "C"));
         parameters.put("nodes", "A, B, C in this JVM, each behind its own proxy, advertising it");
         return new ScenarioReport(name(), seed, parameters, history, recorder.faults(), anomalies, notes);
     }
@@ -204,31 +212,9 @@ public final class MultiNodeScenario {
      * it backs off and goes on with the same end.
      */
     private static void source(Recorder recorder, ChannelOutput<String> out, Workers workers) {
-        for (int i = 0; !workers.stopping(); i++) {
-            String value = "p:" + i;
-            Recorder.Pending op = recorder.begin("source", "p1", "write", value, null);
-            long gapMs = GAP_MS;
-            try {
-                out.write(value);
-                op.done();
-            } catch (RuntimeException e) {
-                op.threw(e);
-                if (!survivable(e)) {
-                    return;
-                }
-                gapMs = Workers.BACKOFF_MS;
-            }
-            if (!Workers.pause(gapMs)) {
-                return;
-            }
+        if (Workers.writeUntimedUntilStopped(recorder, "source", "p1", "p", out, GAP_MS, workers)) {
+            out.poison();
         }
-        out.poison();
-    }
-
-    /** Whether a pipeline process goes on after {@code e}: after UNKNOWN and UNREACHABLE it does. */
-    private static boolean survivable(RuntimeException e) {
-        Outcome o = Outcome.of(e);
-        return o == Outcome.UNKNOWN || o == Outcome.UNREACHABLE;
     }
 
     /**
@@ -256,7 +242,7 @@ public final class MultiNodeScenario {
                 write.done();
             } catch (RuntimeException e) {
                 write.threw(e);
-                if (!survivable(e) || !Workers.pause(Workers.BACKOFF_MS)) {
+                if (!Workers.survivable(e) || !Workers.pause(Workers.BACKOFF_MS)) {
                     return;
                 }
             }

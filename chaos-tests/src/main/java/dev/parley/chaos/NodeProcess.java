@@ -33,6 +33,7 @@ public final class NodeProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private CompletableFuture<String> ready;
+    private Thread pump;
     private int starts;
 
     private NodeProcess(String name, List<String> command, Path log) {
@@ -74,6 +75,9 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     private void launch() {
+        if (pump != null) {
+            awaitOutput(Duration.ofSeconds(10));  // the last start's output stays before this start's in the log
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         try {
             process = builder.start();
@@ -85,7 +89,7 @@ public final class NodeProcess implements AutoCloseable {
         ready = new CompletableFuture<>();
         Process p = process;
         CompletableFuture<String> announced = ready;
-        Thread pump = new Thread(() -> pumpOutput(p, announced), "node-" + name + "-output");
+        pump = new Thread(() -> pumpOutput(p, announced), "node-" + name + "-output");
         pump.setDaemon(true);
         pump.start();
     }
@@ -129,9 +133,32 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the child with SIGKILL and waits (at most 10 s) until it has gone; returns its exit code. */
+    /**
+     * Blocks until the current start's output, to its end, is in the log: the child has
+     * exited and what it printed has been copied. Throws IllegalStateException if that has not
+     * happened within {@code timeout}, and keeps the interrupt status if interrupted.
+     */
+    public void awaitOutput(Duration timeout) {
+        try {
+            pump.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the output of node " + name, e);
+        }
+        if (pump.isAlive()) {
+            throw new IllegalStateException("node " + name + " pid " + process.pid() + ": its output has not ended"
+                    + " within timeout=" + timeout + "; see " + log);
+        }
+    }
+
+    /**
+     * Kills the child with SIGKILL and waits (at most 10 s) until it has gone; returns its exit
+     * code. What the child printed before it died still reaches the log: the signal goes
+     * through the process handle, since {@link Process#destroyForcibly()} also closes this
+     * JVM's end of the child's output, and lines not yet copied from the pipe were lost with it.
+     */
     public int kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("node " + name + " pid " + process.pid() + " survived SIGKILL");
@@ -160,7 +187,10 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the child again with the same command; refuses while it is still alive. */
+    /**
+     * Starts the child again with the same command, once the last start's output is all in the
+     * log (at most 10 s); refuses while it is still alive.
+     */
     public void restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("node " + name + " is still alive: pid=" + process.pid());

@@ -310,6 +310,7 @@ public final class Proxy implements AutoCloseable {
     private void relay(ToxicDirection direction, byte[] bytes, Sink sink) {
         Lane lane = lanes.get(direction);
         lane.counters.in.increment();
+        lane.counters.bytesIn.add(bytes.length);
         long nowNs = System.nanoTime();
         Fate fate = new Fate();
         for (Toxic t : lane.toxics) {

@@ -77,11 +77,7 @@ public final class WireFaultScenario {
                 notes.add("reader node " + reader.address() + " advertising " + reader.advertisedAddress() + ": "
                         + reader.counters());
             }
-            for (Proxy p : relay.proxies()) {
-                for (ToxicDirection d : ToxicDirection.values()) {
-                    notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
-                }
-            }
+            notes.addAll(relay.counterNotes());
         }
         notes.add("the final read ends POISONED: the channel is poisoned once the writes are over");
         Map<String, String> parameters = new LinkedHashMap<>();

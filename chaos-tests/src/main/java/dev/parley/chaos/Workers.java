@@ -62,6 +62,41 @@ final class Workers implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code <prefix>:0}, {@code <prefix>:1}, ... untimed, {@code gapMs} apart, through
+     * one end until the workers stop; true if it stopped so, false if an exception ended it
+     * (POISONED, RETIRED, FAILED) or it was interrupted. After an UNKNOWN or UNREACHABLE outcome
+     * it waits {@link #BACKOFF_MS} and goes on with the same end.
+     */
+    static boolean writeUntimedUntilStopped(Recorder recorder, String writer, String channel, String prefix,
+                                            ChannelOutput<String> out, long gapMs, Workers workers) {
+        for (int i = 0; !workers.stopping(); i++) {
+            String value = prefix + ":" + i;
+            Recorder.Pending op = recorder.begin(writer, channel, "write", value, null);
+            long pauseMs = gapMs;
+            try {
+                out.write(value);
+                op.done();
+            } catch (RuntimeException e) {
+                op.threw(e);
+                if (!survivable(e)) {
+                    return false;
+                }
+                pauseMs = BACKOFF_MS;
+            }
+            if (!pause(pauseMs)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a worker goes on after {@code e}: after UNKNOWN and UNREACHABLE it does. */
+    static boolean survivable(RuntimeException e) {
+        Outcome o = Outcome.of(e);
+        return o == Outcome.UNKNOWN || o == Outcome.UNREACHABLE;
+    }
+
     /** Reads untimed, recording each read as {@code reader}, until the channel ends or another exception. */
     static void readUntilEnd(Recorder recorder, String reader, String channel, ChannelInput<String> in) {
         while (true) {
@@ -83,13 +118,28 @@ final class Workers implements AutoCloseable {
      */
     static void readTimedUntilDrained(Recorder recorder, String reader, String channel,
                                       Supplier<ChannelInput<String>> ends, long timeoutMs, Workers workers) {
+        readTimedUntilDrained(recorder, reader, channel, ends, ChannelInput::read, timeoutMs, workers);
+    }
+
+    /** One timed read through an end: the value, or empty if the timeout passed first. */
+    interface TimedRead {
+        java.util.Optional<String> read(ChannelInput<String> in, Duration timeout);
+    }
+
+    /**
+     * As {@link #readTimedUntilDrained(Recorder, String, String, Supplier, long, Workers)},
+     * each read made by {@code how}.
+     */
+    static void readTimedUntilDrained(Recorder recorder, String reader, String channel,
+                                      Supplier<ChannelInput<String>> ends, TimedRead how, long timeoutMs,
+                                      Workers workers) {
         Duration timeout = Duration.ofMillis(timeoutMs);
         ChannelInput<String> in = ends.get();
         while (true) {
             boolean last = workers.stopping();
             Recorder.Pending op = recorder.begin(reader, channel, "read", null, timeout);
             try {
-                java.util.Optional<String> got = in.read(timeout);
+                java.util.Optional<String> got = how.read(in, timeout);
                 if (got.isPresent()) {
                     op.done(got.get());
                 } else {

@@ -5,8 +5,6 @@ import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.net.Codec;
 import dev.parley.net.Node;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +25,11 @@ import java.util.Map;
  * deadline moved by the stop, since none of its clocks ran. The home must withdraw the dead
  * or silent writer's offers so that its reader goes on with the next incarnation.
  *
- * <p>When the remote writer is the channel's only writer end, the home retires the channel as
- * the writer's node restarts (its old ends leave), and the restarted writer's writes end
- * RETIRED: traffic-resumes fails. With {@code homeHoldsAWriterEnd} the home keeps an idle
- * writer end, the channel stays open, and the restarted writer goes on. Run by one thread; it
- * starts a reader and a child JVM and ends them.
+ * <p>When the remote writer is the channel's only writer end, the home abandons the old
+ * incarnation's end as the writer's node restarts (a crash is not a retire), so the channel
+ * stays open and the restarted writer's new end goes on writing to the same reader. With
+ * {@code homeHoldsAWriterEnd} the home also keeps an idle writer end, which it never uses.
+ * Run by one thread; it starts a reader and a child JVM and ends them.
  */
 public final class WriterFaultScenario {
     static final String CHANNEL = "wk";
@@ -45,7 +43,8 @@ public final class WriterFaultScenario {
 
     /**
      * @param homeHoldsAWriterEnd whether the home also holds a writer end of the channel (never
-     *     used), so that the channel keeps a writer when the remote writer's node dies
+     *     used), so that the channel keeps a writer end of its own when the remote writer's
+     *     node dies
      */
     public WriterFaultScenario(long seed, CrashPhases phases, Path logDir, boolean homeHoldsAWriterEnd) {
         this.seed = seed;
@@ -94,14 +93,10 @@ public final class WriterFaultScenario {
                 notes.add("home node: " + home.counters());
             }
             writer.kill();
-            for (Proxy p : relay.proxies()) {
-                for (ToxicDirection d : ToxicDirection.values()) {
-                    notes.add("proxy " + p.name() + " " + d + ": " + p.counters(d));
-                }
-            }
+            notes.addAll(relay.counterNotes());
         }
         List<String> anomalies = new ArrayList<>();
-        importWrites(recorder, writer.log(), List.of(marks.killedEpochNs()),
+        Announced.importFrom(recorder, writer.log(), CHANNEL, "write", List.of(marks.killedEpochNs()),
                 new long[] {marks.pausedFromEpochNs(), marks.pausedToEpochNs()}, anomalies);
         notes.add("writer node log (" + writer.starts() + " starts): " + writer.log());
         notes.add("the final read ends POISONED: the channel is poisoned once the writer has stopped");
@@ -122,55 +117,5 @@ public final class WriterFaultScenario {
                 + " remote writer is the channel's only writer");
         return new ScenarioReport(name(), seed, parameters, history, recorder.faults(),
                 anomalies, notes);
-    }
-
-    /**
-     * Imports the writer's announced writes. A write begun and not ended in a start that was
-     * killed ended UNKNOWN at the kill; one not ended in the last start is a hang (anomaly
-     * writer-stopped). A write under way while the writer's own JVM was stopped
-     * ({@code pausedEpochNs}, from and to) gets its deadline moved by the time it was stopped:
-     * no clock of its process ran meanwhile.
-     */
-    static void importWrites(Recorder recorder, Path log, List<Long> killEpochNs, long[] pausedEpochNs,
-                             List<String> anomalies) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the writer's log " + log, e);
-        }
-        Map<String, String[]> begun = new LinkedHashMap<>();
-        int start = 0;
-        for (String line : lines) {
-            String[] f = line.split(" ");
-            if (line.startsWith("---- start ")) {
-                endCutShort(recorder, begun, start, killEpochNs, anomalies);
-                start++;
-            } else if (f[0].equals("begin") && f.length == 5) {
-                begun.put(f[2], f);
-            } else if (f[0].equals("end") && f.length == 5) {
-                String[] b = begun.remove(f[2]);
-                long startNs = Long.parseLong(b[3]);
-                long endNs = Long.parseLong(f[4]);
-                long frozenNs = startNs < pausedEpochNs[1] && endNs > pausedEpochNs[0]
-                        ? pausedEpochNs[1] - pausedEpochNs[0] : 0;
-                recorder.importOperation(b[1], CHANNEL, "write", b[2], startNs, endNs, Long.parseLong(b[4]) + frozenNs,
-                        Outcome.valueOf(f[3]));
-            }
-        }
-        endCutShort(recorder, begun, start, killEpochNs, anomalies);
-    }
-
-    private static void endCutShort(Recorder recorder, Map<String, String[]> begun, int start, List<Long> killEpochNs,
-                                    List<String> anomalies) {
-        for (String[] b : begun.values()) {
-            if (start >= 1 && start <= killEpochNs.size()) {
-                recorder.importOperation(b[1], CHANNEL, "write", b[2], Long.parseLong(b[3]), killEpochNs.get(start - 1),
-                        Long.parseLong(b[4]), Outcome.UNKNOWN);
-            } else {
-                anomalies.add("writer-stopped: the write " + b[2] + " of the writer's last start never ended");
-            }
-        }
-        begun.clear();
     }
 }

@@ -11,10 +11,9 @@ import java.time.Duration;
  * A writer node in a child JVM, behind a proxy, for process faults on the writing side: run as
  * the main class, it connects to the rendezvous channel {@code <channel>} at
  * {@code 127.0.0.1:<homePort>} and writes {@code wk-<pid>:0}, {@code wk-<pid>:1}, ... with a
- * timeout each, back to back, until the file {@code stopFile} exists. It prints
- * {@code begin <process> <value> <startEpochNs> <deadlineEpochNs>} before each write and
- * {@code end <process> <value> <OUTCOME> <endEpochNs>} after it, so that a write cut short by
- * SIGKILL is known to have begun. After UNKNOWN or UNREACHABLE it waits 10 ms and takes a
+ * timeout each, back to back, until the file {@code stopFile} exists. It announces each write
+ * as it begins and as it ends ({@link Announced}: the value is the write's id), so that a
+ * write cut short by SIGKILL is known to have begun. After UNKNOWN or UNREACHABLE it waits 10 ms and takes a
  * fresh end. Arguments: port, advertised port, peer timeout in ms, home port, channel,
  * timeout in ms, stop file.
  */
@@ -43,17 +42,14 @@ public final class WriterNode {
             for (int i = 0; !java.nio.file.Files.exists(stopFile); i++) {
                 String value = process + ":" + i;
                 long startNs = Recorder.epochNs();
-                System.out.println("begin " + process + " " + value + " " + startNs + " " + (startNs
-                        + timeout.toNanos()));
-                System.out.flush();
+                Announced.begin(process, value, startNs, startNs + timeout.toNanos());
                 Outcome o;
                 try {
                     o = out.write(value, timeout) ? Outcome.DONE : Outcome.NOT_DONE;
                 } catch (RuntimeException e) {
                     o = Outcome.of(e);
                 }
-                System.out.println("end " + process + " " + value + " " + o + " " + Recorder.epochNs());
-                System.out.flush();
+                Announced.end(process, value, o, Recorder.epochNs(), null);
                 if (o == Outcome.UNKNOWN || o == Outcome.UNREACHABLE) {
                     Thread.sleep(Workers.BACKOFF_MS);
                     out = channel.writer();

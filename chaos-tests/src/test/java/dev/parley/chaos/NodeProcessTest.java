@@ -51,6 +51,51 @@ class NodeProcessTest {
         assertEquals(0, ChildProcesses.liveCount(), "no child outlives the fleet");
     }
 
+    /**
+     * The child prints a line before it echoes each datagram; it is killed in mid-traffic five
+     * times. Every datagram that came back was announced first, so its line must be in the log:
+     * what a killed child printed is not lost (the harness's records of killed nodes rest on it).
+     */
+    @Test
+    void whatAChildPrintedBeforeItIsKilledIsInTheLog() throws Exception {
+        try (ProcessFleet fleet = new ProcessFleet(logs); DatagramSocket client = Udp.socket()) {
+            int port = Ports.freeUdpPort();
+            NodeProcess echo = fleet.start("announcer", UdpEcho.class, Integer.toString(port), "announce");
+            InetSocketAddress at = new InetSocketAddress("127.0.0.1", port);
+            java.util.Set<Long> echoed = new java.util.HashSet<>();
+            long seq = 0;
+            for (int start = 1; start <= 5; start++) {
+                echo.awaitReady(START);
+                long endNs = System.nanoTime() + 300_000_000L;
+                while (System.nanoTime() < endNs) {    // ping-pong: the child prints about one line every 50 us
+                    Udp.send(client, at, Udp.numbered(++seq, 16));
+                    DatagramPacket p = Udp.receive(client, 1_000);
+                    if (p != null) {
+                        echoed.add(Udp.seqOf(p));
+                    }
+                }
+                for (int i = 0; i < 200; i++) {        // datagrams in flight as the kill lands
+                    Udp.send(client, at, Udp.numbered(++seq, 16));
+                }
+                echo.kill();
+                echoed.addAll(Udp.receiveUntilQuiet(client, 100));
+                if (start < 5) {
+                    echo.restart();
+                }
+            }
+            echo.awaitOutput(START);
+            java.util.Set<Long> logged = new java.util.HashSet<>();
+            for (String line : java.nio.file.Files.readAllLines(echo.log())) {
+                if (line.startsWith("echo ")) {
+                    logged.add(Long.parseLong(line.substring(5)));
+                }
+            }
+            java.util.Set<Long> missing = new java.util.TreeSet<>(echoed);
+            missing.removeAll(logged);
+            assertEquals(java.util.Set.of(), missing, "echoed but not in the log, of " + echoed.size() + " echoed");
+        }
+    }
+
     @Test
     void closingTheFleetKillsEveryChildEvenAPausedOne() {
         NodeProcess a;

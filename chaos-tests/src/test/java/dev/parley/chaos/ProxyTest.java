@@ -75,6 +75,7 @@ class ProxyTest {
             DirectionCounters c = proxy.counters(d);
             assertEquals(n, c.in(), d + " " + c);
             assertEquals(n, c.out(), d + " " + c);
+            assertEquals(64L * n, c.bytesIn(), d + " " + c);
             assertEquals(0, c.dropped() + c.duplicated() + c.delayed(), d + " " + c);
         }
     }

@@ -39,10 +39,35 @@ class WireFaultTest {
     }
 
     @Test
+    void aCombinationKeepsTheLowerBandwidthAndNamesItInKilobytes() {
+        WireFault f = WireFault.bandwidth(40_000, 1_000).and(WireFault.loss(0.05, 1_000));
+        assertEquals(40_000, f.bandwidthBytesPerSecond());
+        assertEquals("loss-5_bandwidth-40kBps", f.canonicalName());
+        assertEquals(8_000, f.and(WireFault.bandwidth(8_000, 1_000)).bandwidthBytesPerSecond());
+        assertEquals("bandwidth-1500Bps", WireFault.bandwidth(1_500, 1_000).name());
+        assertTrue(f.describe().contains("bandwidth 40000 B/s"), f.describe());
+    }
+
+    @Test
+    void aBandwidthFaultLimitsBothDirectionsOfAProxy() throws Exception {
+        try (FaultRelay relay = new FaultRelay(1)) {
+            Proxy p = relay.createProxy("p", 0, new java.net.InetSocketAddress("127.0.0.1", 9));
+            WireFault.bandwidth(20_000, 1_000).applyTo(p, true);
+            for (ToxicDirection d : ToxicDirection.values()) {
+                Bandwidth b = (Bandwidth) p.toxic("bandwidth-" + d.name().toLowerCase(java.util.Locale.ROOT));
+                assertEquals(20_000, b.bytesPerSecond());
+                assertEquals(d, b.direction());
+            }
+        }
+    }
+
+    @Test
     void aNameThatIsNoFileNameOrANegativeLatencyIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> new WireFault("a/b", 1, 0, 0, 0, 0, 0, WireFault.Cut.NONE));
+                () -> new WireFault("a/b", 1, 0, 0, 0, 0, 0, 0, WireFault.Cut.NONE));
         assertThrows(IllegalArgumentException.class,
-                () -> new WireFault("x", 1, 0, -1, 0, 0, 0, WireFault.Cut.NONE));
+                () -> new WireFault("x", 1, 0, -1, 0, 0, 0, 0, WireFault.Cut.NONE));
+        assertThrows(IllegalArgumentException.class,
+                () -> new WireFault("x", 1, 0, 0, 0, 0, 0, -1, WireFault.Cut.NONE));
     }
 }

@@ -7,6 +7,10 @@ package dev.parley.spi;
  * {@link #decline()} and {@link #fail(RuntimeException)} must be called, once, from any thread,
  * without holding a channel lock.
  *
+ * <p>For a party that {@link ForeignParty#commitsOnMatch()}, the proposal reports a communication
+ * the channel already committed: {@link #accept()} is the expected answer, and
+ * {@link #decline()} or {@link #fail(RuntimeException)} change nothing.
+ *
  * <p>The foreign party must answer in bounded time (invariant 3 of {@link Decision}): a transport
  * answers when its peer has fallen silent or, if the held partner has a deadline, at the latest
  * one peer timeout after {@link #partnerDeadlineNs()}, so that a timed partner never waits much

@@ -103,7 +103,7 @@ class ForeignPartyTest {
         return f;
     }
 
-    private static Offer enroll(Port port, ForeignParty party, Object value) {
+    static Offer enroll(Port port, ForeignParty party, Object value) {
         Offer offer = Offer.foreign(port, party, value);
         port.lock();
         try {
@@ -114,7 +114,7 @@ class ForeignPartyTest {
         return offer;
     }
 
-    private static Port port(Object end) {
+    static Port port(Object end) {
         return ((GuardableEnd) end).guardPort();
     }
 

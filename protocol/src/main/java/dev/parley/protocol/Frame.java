@@ -92,7 +92,14 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
      * A remote end offers to read ({@code value} empty) or to write {@code value}; a conditional
      * offer (an alternation's guard) must be asked before it is committed.
      */
-    public record Offer(long opId, long endId, boolean conditional, byte[] value) implements Body {
+    /**
+     * An offer of a remote end. {@code party} names the offering party within its node: the same
+     * nonzero id for every guard of one alternation, so that the home never relays a party to
+     * itself; 0 for a plain read or write. An {@code immediate} offer (a read whose time is up as
+     * it is made: a zero timeout) asks the home to match it on arrival or answer WITHDRAWN at once.
+     */
+    public record Offer(long opId, long endId, long party, boolean conditional, boolean immediate, byte[] value)
+            implements Body {
         public Offer { Objects.requireNonNull(value, "value"); }
         public FrameType type() { return FrameType.OFFER; }
     }
@@ -122,6 +129,15 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
     /** The home tells a remote writer that a reader took its value: the write is done. */
     public record Taken(long opId) implements Body {
         public FrameType type() { return FrameType.TAKEN; }
+    }
+
+    /**
+     * The home lets go of a writer that accepted proposal {@code proposalId} but whose value no
+     * reader took (the relay's reader declined): the writer's offer stands again, and its
+     * decision is no longer held.
+     */
+    public record Release(long opId, long proposalId) implements Body {
+        public FrameType type() { return FrameType.RELEASE; }
     }
 
     /** The remote end takes its offer back. */

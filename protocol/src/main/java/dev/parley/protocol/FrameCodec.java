@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * no corrupted frame is taken for a good one. One instance per thread (it keeps a
  * {@link Mac}).
  *
- * <h2>Wire format, version 2</h2>
+ * <h2>Wire format, version 3</h2>
  * All integers are big-endian (network byte order); {@code u8}, {@code u16}, {@code u32} are
  * unsigned, {@code i64} is a two's-complement 64-bit integer. Every frame starts with this
  * 40-byte envelope:
@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  * +---------------+---------------+---------------+-----------+-+-+
- * |  magic 0x50   |  version = 2  |   type (u8)   | reserved 0|C|M|
+ * |  magic 0x50   |  version = 3  |   type (u8)   | reserved 0|C|M|
  * +---------------+---------------+---------------+-----------+-+-+
  * |                     body length in bytes (u32)                |
  * +---------------------------------------------------------------+
@@ -72,16 +72,21 @@ import javax.crypto.spec.SecretKeySpec;
  * |          end id (i64)         |    |        operation id (i64)     |
  * +-------------------------------+    +-------------------------------+
  * |        channel id (i64)       |    |          end id (i64)         |
- * +---------------+---------------+    +-------------+-+---------------+
- * | side u8 0=R,1=W|                   | reserved 0  |C| (u8)          |
+ * +---------------+---------------+    +-------------------------------+
+ * | side u8 0=R,1=W|                   |   party id (i64), 0 = none    |
+ *                                      +-------------+-+---------------+
+ *                                      | reserved 0 |I|C| (u8)         |
  *                                      +-------------+-+---------------+
  *                                      |     value length (u32)        |
  *                                      +-------------------------------+
  *                                      |  value bytes (writers) ...    |
  *                                      +-------------------------------+
- *   C = conditional (an alternation's guard). A reader's offer has value length 0.
+ *   C = conditional (an alternation's guard); I = immediate (a read with no time left: the home
+ *   matches it on arrival or answers WITHDRAWN). A reader's offer has value length 0. The party
+ *   id is the same for every guard of one alternation (never relayed to itself), 0 for a plain
+ *   read or write.
  *
- * PROPOSE (21), ACCEPT (23)            DELIVER (22)
+ * PROPOSE (21), ACCEPT (23), RELEASE (33) DELIVER (22)
  * +-------------------------------+    +-------------------------------+
  * |        operation id (i64)     |    |        operation id (i64)     |
  * +-------------------------------+    +-------------------------------+
@@ -104,8 +109,10 @@ import javax.crypto.spec.SecretKeySpec;
  * |          end id (i64)         |      ABORTED: 0 = not done, 1 = maybe done
  * +-------------------------------+      APPLIED: 0 = applied, 1 = no such end
  * </pre>
- * Version 2 differs from version 1 in POISON and RETIRE, which carry an operation id, and in
- * APPLIED, their answer; a version 1 node is rejected as UNKNOWN_VERSION.
+ * Version 2 differed from version 1 in POISON and RETIRE, which carry an operation id, and in
+ * APPLIED, their answer. Version 3 adds the party id of OFFER and the type RELEASE, for the
+ * home's relay between a remote writer and a remote reader. Nodes of other versions are
+ * rejected as UNKNOWN_VERSION.
  *
  * <h2>Implementation note</h2>
  * Invariant <b>decode-total</b>: {@link #decode} returns a {@link Decoded} for every input
@@ -118,8 +125,10 @@ public final class FrameCodec {
 
     /** The first byte of every frame. */
     public static final int MAGIC = 0x50;
+    /** An OFFER's bytes before its value: operation id, end id, party id, flags, value length. */
+    private static final int OFFER_FIXED_BYTES = 29;
     /** The wire version this codec writes and reads. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The envelope's length in bytes. */
     public static final int HEADER_BYTES = 40;
     /** The MAC's length in bytes. */
@@ -131,6 +140,7 @@ public final class FrameCodec {
     private static final int FLAG_MAC = 1;
     private static final int FLAG_CRC = 2;
     private static final int FLAG_CONDITIONAL = 1;
+    private static final int FLAG_IMMEDIATE = 2;
     private static final int MAX_NAME_BYTES = 0xFFFF;
 
     private final int maxFrameBytes;
@@ -170,7 +180,7 @@ public final class FrameCodec {
 
     /** @return the largest value an OFFER or DELIVER can carry under {@link #maxFrameBytes()} */
     public int maxValueBytes() {
-        return maxFrameBytes - HEADER_BYTES - MAC_BYTES - 21;
+        return maxFrameBytes - HEADER_BYTES - MAC_BYTES - OFFER_FIXED_BYTES;
     }
 
     /** @return true when frames carry and require a MAC */
@@ -225,8 +235,10 @@ public final class FrameCodec {
             case Frame.LookupReply r -> buffer(16).putLong(r.lookupId()).putLong(r.channelId()).array();
             case Frame.OpenEnd o -> buffer(17).putLong(o.endId()).putLong(o.channelId())
                     .put((byte) o.side().ordinal()).array();
-            case Frame.Offer o -> buffer(21 + o.value().length).putLong(o.opId()).putLong(o.endId())
-                    .put((byte) (o.conditional() ? FLAG_CONDITIONAL : 0)).putInt(o.value().length).put(o.value())
+            case Frame.Offer o -> buffer(OFFER_FIXED_BYTES + o.value().length).putLong(o.opId()).putLong(o.endId())
+                    .putLong(o.party())
+                    .put((byte) ((o.conditional() ? FLAG_CONDITIONAL : 0) | (o.immediate() ? FLAG_IMMEDIATE : 0)))
+                    .putInt(o.value().length).put(o.value())
                     .array();
             case Frame.Propose p -> buffer(16).putLong(p.opId()).putLong(p.proposalId()).array();
             case Frame.Deliver d -> buffer(20 + d.value().length).putLong(d.opId()).putLong(d.proposalId())
@@ -234,6 +246,7 @@ public final class FrameCodec {
             case Frame.Accept a -> buffer(16).putLong(a.opId()).putLong(a.proposalId()).array();
             case Frame.Decline d -> buffer(17).putLong(d.opId()).putLong(d.proposalId())
                     .put((byte) d.reason().ordinal()).array();
+            case Frame.Release r -> buffer(16).putLong(r.opId()).putLong(r.proposalId()).array();
             case Frame.Taken t -> buffer(8).putLong(t.opId()).array();
             case Frame.Withdraw w -> buffer(8).putLong(w.opId()).array();
             case Frame.Withdrawn w -> buffer(9).putLong(w.opId()).put((byte) w.result().ordinal()).array();
@@ -361,13 +374,16 @@ public final class FrameCodec {
             case OFFER -> {
                 long op = in.getLong();
                 long end = in.getLong();
+                long party = in.getLong();
                 int flags = in.get();
-                if ((flags & ~FLAG_CONDITIONAL) != 0) {
+                if ((flags & ~(FLAG_CONDITIONAL | FLAG_IMMEDIATE)) != 0) {
                     yield null;
                 }
-                yield new Frame.Offer(op, end, flags == FLAG_CONDITIONAL, bytes(in, in.getInt()));
+                yield new Frame.Offer(op, end, party, (flags & FLAG_CONDITIONAL) != 0, (flags & FLAG_IMMEDIATE) != 0,
+                        bytes(in, in.getInt()));
             }
             case PROPOSE -> new Frame.Propose(in.getLong(), in.getLong());
+            case RELEASE -> new Frame.Release(in.getLong(), in.getLong());
             case DELIVER -> new Frame.Deliver(in.getLong(), in.getLong(), bytes(in, in.getInt()));
             case ACCEPT -> new Frame.Accept(in.getLong(), in.getLong());
             case DECLINE -> {

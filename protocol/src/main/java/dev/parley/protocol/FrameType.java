@@ -24,7 +24,8 @@ public enum FrameType {
     ABORTED(29, true),
     POISON(30, true),
     RETIRE(31, true),
-    APPLIED(32, true);
+    APPLIED(32, true),
+    RELEASE(33, true);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

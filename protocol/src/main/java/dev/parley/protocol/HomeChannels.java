@@ -16,7 +16,8 @@ public interface HomeChannels {
     long lookup(String name);
 
     /**
-     * A remote end exists on this side of the channel; it counts for retire until retired.
+     * A remote end exists on this side of the channel; it counts for retire until it is
+     * retired or abandoned.
      *
      * @return false if no channel has this id (the end is then refused)
      */
@@ -29,9 +30,14 @@ public interface HomeChannels {
      *
      * @param offer the offer's name, to be used in those reports
      * @param end the end it is made through
+     * @param party the offering party's id within its node incarnation (the same for every guard
+     *     of one alternation, so never relayed to itself), or 0 for a plain read or write
+     * @param conditional true for an alternation's guard, which the remote end decides; false for a
+     *     plain read or write (an unconditional writer's proposals are always accepted: the home
+     *     decides it, and the binding may commit it at the match)
      * @param value the value a foreign writer offers, or null for a foreign reader
      */
-    void offer(OfferKey offer, EndKey end, byte[] value);
+    void offer(OfferKey offer, EndKey end, long party, boolean conditional, byte[] value);
 
     /**
      * Removes a queued foreign offer.
@@ -45,14 +51,38 @@ public interface HomeChannels {
     void answer(OfferKey offer, ProposalAnswer answer);
 
     /**
+     * Answers the hold of a conditional foreign writer that the binding asked for with
+     * {@link ProtocolNode#holdRequested} (a relay to a foreign reader); exactly once per request.
+     * An unconditional writer is never answered: the home decides it, so it is held as it is
+     * asked. Home channels that never relay never ask, and need not implement it.
+     *
+     * @param held true if the writer is held for the relay (its value goes to no one else until
+     *     {@link ProtocolNode#holdEnded}); false if not (its offer is no longer at the channel; it
+     *     is offered anew through {@link #offer} if it still stands)
+     */
+    default void holdAnswered(OfferKey offer, boolean held) {
+        throw new UnsupportedOperationException("these home channels never ask for a hold, so none is answered: "
+                + offer);
+    }
+
+    /**
      * A remote end poisoned its channel. The channel must be poisoned when this returns: the
      * node then confirms the poison to the remote end, whose {@code poison()} returns.
      */
     void poison(EndKey end);
 
     /**
-     * A remote end retired (or its node restarted, which retires its ends). The end must be
-     * retired when this returns, as for {@link #poison}.
+     * A remote end retired. The end must be retired when this returns, as for {@link #poison}.
      */
     void retire(EndKey end);
+
+    /**
+     * The node of a remote end restarted: the end is gone without having retired (a crash is
+     * not a retire), so it leaves its channel's counts without counting as retired. The channel
+     * retires only if every end left on that side has retired and one of them did; if the side
+     * has no end left, the channel stays open for new ends, such as the restarted node's. The
+     * node has ended every offer through the end before it calls this, and never names the end
+     * again afterwards.
+     */
+    void abandon(EndKey end);
 }

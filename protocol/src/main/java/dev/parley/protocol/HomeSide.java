@@ -19,13 +19,36 @@ import java.util.Map;
  *   PROPOSED --DECLINE FINAL or WITHDRAW (remote)--&gt; answered DECLINE, WITHDRAWN sent, gone
  *   QUEUED --WITHDRAW (remote), still queued--&gt; gone, WITHDRAWN sent
  *   QUEUED --WITHDRAW (remote), a proposal is coming--&gt; WITHDRAW_PENDING --proposed--&gt; answered
- *             DECLINE, WITHDRAWN sent, gone
+ *             DECLINE, WITHDRAWN sent, gone; but an unconditional writer's proposal is ACCEPTED and
+ *             TAKEN sent (the channel matched it before the WITHDRAW came)
+ *   (OFFER, immediate: a read with no time left) --&gt; QUEUED, and withdrawn at once unless the
+ *             channel matched it on arrival: WITHDRAWN sent, gone
  *   QUEUED / WITHDRAW_PENDING --terminated (binding)--&gt; TERMINATED sent, gone
  *   QUEUED --peer silent (timer)--&gt; withdrawn (or WITHDRAW_PENDING), ABORTED(not done) sent
  *   PROPOSED --peer silent, or the held partner's deadline plus a peer timeout passed (timer)--&gt;
  *             answered UNKNOWN, ABORTED(maybe done) sent, gone
- *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; its ends retired
+ *   any --peer restarted--&gt; withdrawn or answered UNKNOWN, nothing sent; then its ends abandoned
  * </pre>
+ * A writer can also be held for a remote reader of the same channel (a relay: the channel asks
+ * {@link ProtocolNode#holdRequested}, then proposes the writer's value to the reader, then tells
+ * {@link ProtocolNode#holdEnded}):
+ * <pre>
+ *   QUEUED --holdRequested, an unconditional writer--&gt; HELD, not answered (the home decides: the
+ *             channel took it as held when it asked)
+ *   QUEUED --holdRequested, a conditional writer--&gt; HOLDING, PROPOSE sent
+ *   HOLDING --ACCEPT (remote)--&gt; HELD, answered held (the remote end waits for TAKEN)
+ *   HOLDING --DECLINE BUSY (remote)--&gt; answered refused, QUEUED again (offered anew)
+ *   HOLDING --DECLINE FINAL or WITHDRAW (remote)--&gt; answered refused, WITHDRAWN sent, gone
+ *   HOLDING --peer silent (timer)--&gt; answered refused, ABORTED(not done) sent, gone
+ *   WITHDRAW_PENDING --holdRequested--&gt; a conditional writer: answered refused, WITHDRAWN (or
+ *             ABORTED) sent, gone; an unconditional one: HELD (matched before the withdraw), its
+ *             WITHDRAW answered when the relay ends
+ *   HELD --holdEnded TAKEN--&gt; TAKEN sent, gone;  --UNKNOWN--&gt; ABORTED(maybe done) sent, gone
+ *   HELD --holdEnded RELEASED--&gt; a conditional writer: RELEASE sent; QUEUED again (offered
+ *             anew); after a WITHDRAW meanwhile (an unconditional writer): WITHDRAWN sent, gone
+ * </pre>
+ * A HELD writer has no timer here: the relay's reader proposal is bounded as every proposal
+ * is, and the writer's own node bounds its wait.
  * A POISON or RETIRE from a remote end has no state here: it is applied to the home channel
  * on arrival and answered APPLIED at once.
  *
@@ -39,6 +62,12 @@ import java.util.Map;
  *   <li><b>home-decides-unconditional-writes</b>: a remote unconditional write is committed
  *       here, at the proposal, and TAKEN is its only confirmation; a WITHDRAW that finds it
  *       gone is answered ALREADY_GONE after the TAKEN.</li>
+ *   <li><b>matched-before-withdrawn</b>: an unconditional write that the channel matched before its
+ *       WITHDRAW arrived (the binding reports the proposal later) happened: the home decides those
+ *       writes, at the match. So a remote write with a zero timeout meets a reader already waiting.</li>
+ *   <li><b>immediate-now-or-never</b>: an immediate read (its time was up as it was offered) is
+ *       withdrawn right after it was queued unless the channel matched it on arrival; a proposal
+ *       then made goes to the reader, which accepts it (it sent no WITHDRAW).</li>
  *   <li><b>withdraw-is-decline</b>: a WITHDRAW arriving while a proposal is out declines it,
  *       because the remote end accepts nothing after sending WITHDRAW.</li>
  *   <li><b>hold-bounded</b>: a partner held for a remote answer is resolved UNKNOWN only when
@@ -50,6 +79,11 @@ import java.util.Map;
  *       after {@link HomeChannels#poison} or {@link HomeChannels#retire} returned, and the
  *       binding applies both synchronously to the home channel; every POISON and RETIRE is
  *       answered, NO_SUCH_END for an end this node does not know.</li>
+ *   <li><b>restart-abandons</b>: when a remote node restarts, its old incarnation's ends are
+ *       abandoned at their channels ({@link HomeChannels#abandon}), never retired: a crash is not
+ *       a retire, and a channel whose only writer (or reader) was on that node stays open for
+ *       the new incarnation's ends. Every offer through those ends is withdrawn or answered
+ *       first.</li>
  * </ul>
  * The remote end answers every proposal (ACCEPT, DECLINE, or WITHDRAW for an offer it gave
  * up), and the session retransmits until the answer arrives; so while the remote node is
@@ -58,7 +92,7 @@ import java.util.Map;
 final class HomeSide {
 
     /** The states of a foreign offer; see the class comment. */
-    enum State { QUEUED, PROPOSED, WITHDRAW_PENDING }
+    enum State { QUEUED, PROPOSED, WITHDRAW_PENDING, HOLDING, HELD }
 
     /** What to tell the remote end once a pending withdrawal resolves. */
     private enum Then { CONFIRM, ABORT, NOTHING }
@@ -68,18 +102,22 @@ final class HomeSide {
         final EndKey end;
         final Frame.Side side;
         final boolean conditional;
+        final long party;
         final byte[] value;
         State state = State.QUEUED;
+        boolean withdrawAsked; // a WITHDRAW came while HELD: answer it when the hold ends
         Then then = Then.CONFIRM;
         long proposalId;
         long sinceNs;
         long partnerDeadlineNs = ProtocolNode.NO_DEADLINE; // of the partner held while PROPOSED
 
-        Foreign(OfferKey key, EndKey end, Frame.Side side, boolean conditional, byte[] value, long nowNs) {
+        Foreign(OfferKey key, EndKey end, Frame.Side side, boolean conditional, long party, byte[] value,
+                long nowNs) {
             this.key = key;
             this.end = end;
             this.side = side;
             this.conditional = conditional;
+            this.party = party;
             this.value = value;
             this.sinceNs = nowNs;
         }
@@ -136,14 +174,28 @@ final class HomeSide {
             links.send(peer, new Frame.Aborted(o.opId(), false), nowNs); // never leave the remote end waiting
             return Rejection.UNKNOWN_REFERENCE;
         }
-        Foreign f = new Foreign(key, end, side, o.conditional(), o.value(), nowNs);
+        Foreign f = new Foreign(key, end, side, o.conditional(), o.party(), o.value(), nowNs);
         offers.put(key, f);
-        home.offer(key, end, f.writer() ? f.value : null);
+        offerAtHome(f);
+        if (o.immediate() && !f.writer() && home.withdraw(key)) {
+            offers.remove(key); // invariant immediate-now-or-never: nothing matched it on arrival
+            links.send(peer, new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
+        }
         return null;
+    }
+
+    private void offerAtHome(Foreign f) {
+        home.offer(f.key, f.end, f.party, f.conditional, f.writer() ? f.value : null);
     }
 
     private Rejection accepted(OfferKey key, long proposalId, long nowNs) {
         Foreign f = offers.get(key);
+        if (f != null && f.state == State.HOLDING && f.proposalId == proposalId) {
+            f.state = State.HELD; // the remote writer now waits for TAKEN or RELEASE
+            f.sinceNs = nowNs;
+            home.holdAnswered(key, true);
+            return null;
+        }
         if (f == null || f.state != State.PROPOSED || f.proposalId != proposalId) {
             return Rejection.UNKNOWN_REFERENCE; // e.g. the hold was already resolved as unknown
         }
@@ -157,14 +209,18 @@ final class HomeSide {
 
     private Rejection declined(OfferKey key, Frame.Decline d, long nowNs) {
         Foreign f = offers.get(key);
-        if (f == null || f.state != State.PROPOSED || f.proposalId != d.proposalId()) {
+        if (f == null || (f.state != State.PROPOSED && f.state != State.HOLDING) || f.proposalId != d.proposalId()) {
             return null; // the answer to a proposal that a WITHDRAW already declined
         }
-        home.answer(key, ProposalAnswer.DECLINE);
+        if (f.state == State.HOLDING) {
+            home.holdAnswered(key, false);
+        } else {
+            home.answer(key, ProposalAnswer.DECLINE);
+        }
         if (d.reason() == Frame.DeclineReason.BUSY) {
             f.state = State.QUEUED;
             f.sinceNs = nowNs;
-            home.offer(key, f.end, f.writer() ? f.value : null);
+            offerAtHome(f);
         } else {
             offers.remove(key);
             links.send(key.peer(), new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
@@ -184,6 +240,18 @@ final class HomeSide {
                 offers.remove(key); // invariant withdraw-is-decline
                 home.answer(key, ProposalAnswer.DECLINE);
                 confirm(f, Then.CONFIRM, nowNs);
+            }
+            case HOLDING -> {
+                offers.remove(key); // withdraw-is-decline, for the relay's question too
+                home.holdAnswered(key, false);
+                confirm(f, Then.CONFIRM, nowNs);
+            }
+            case HELD -> {
+                if (links.bug(SeededBug.RELAY_WITHDRAW_AT_ONCE)) {
+                    confirm(f, Then.CONFIRM, nowNs); // the relay goes on: its TAKEN is too late
+                } else {
+                    f.withdrawAsked = true; // an unconditional writer: the relay's reader decides
+                }
             }
             case WITHDRAW_PENDING -> { } // a duplicate cannot come (the session deduplicates); nothing to do
         }
@@ -238,21 +306,27 @@ final class HomeSide {
             throw new IllegalArgumentException("proposed " + key + " with value="
                     + (valueForReader == null ? "null" : valueForReader.length + " bytes") + " to a side=" + f.side);
         }
+        boolean waiting = f.state == State.QUEUED || f.state == State.WITHDRAW_PENDING;
+        if (waiting && f.writer() && !f.conditional) {
+            // Invariant home-decides-unconditional-writes: committed here, at the match; and
+            // matched-before-withdrawn: also when its WITHDRAW (or its silence) was seen after the
+            // match, since the binding may have committed it at the match already.
+            offers.remove(key);
+            home.answer(key, ProposalAnswer.ACCEPT);
+            if (f.then != Then.NOTHING) { // NOTHING: its node restarted, the operation is gone there
+                links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
+            }
+            return;
+        }
         switch (f.state) {
-            case PROPOSED -> throw new IllegalStateException("a second proposal for " + key
-                    + " before the first was answered (invariant one-proposal)");
+            case PROPOSED, HOLDING, HELD -> throw new IllegalStateException("a proposal for " + key + " in state="
+                    + f.state + ", before the one out was answered (invariant one-proposal)");
             case WITHDRAW_PENDING -> {
                 offers.remove(key);
                 home.answer(key, ProposalAnswer.DECLINE);
                 confirm(f, f.then, nowNs);
             }
             case QUEUED -> {
-                if (f.writer() && !f.conditional) {
-                    offers.remove(key); // invariant home-decides-unconditional-writes
-                    home.answer(key, ProposalAnswer.ACCEPT);
-                    links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
-                    return;
-                }
                 f.state = State.PROPOSED;
                 f.proposalId = nextProposalId++;
                 f.sinceNs = nowNs;
@@ -264,9 +338,73 @@ final class HomeSide {
         }
     }
 
+    /** The home channel asks a writer to hold itself for a remote reader (a relay); see the class comment. */
+    void holdRequested(OfferKey key, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null) {
+            home.holdAnswered(key, false); // answered-once, for an offer already given up
+            return;
+        }
+        if (!f.writer()) {
+            throw new IllegalArgumentException("holdRequested for " + key + ", a reader's offer");
+        }
+        switch (f.state) {
+            case QUEUED -> {
+                f.sinceNs = nowNs;
+                if (f.conditional) {
+                    f.state = State.HOLDING;
+                    f.proposalId = nextProposalId++;
+                    links.send(key.peer(), new Frame.Propose(key.opId(), f.proposalId), nowNs);
+                } else {
+                    f.state = State.HELD; // home-decides-unconditional-writes: held as asked, no answer
+                }
+            }
+            case WITHDRAW_PENDING -> {
+                if (!f.conditional) {
+                    f.state = State.HELD; // matched-before-withdrawn: the relay's reader decides
+                    f.withdrawAsked = true;
+                    return;
+                }
+                offers.remove(key);
+                home.holdAnswered(key, false);
+                confirm(f, f.then, nowNs);
+            }
+            case PROPOSED, HOLDING, HELD -> throw new IllegalStateException("holdRequested for " + key
+                    + " in state=" + f.state + " (invariant one-proposal)");
+        }
+    }
+
+    /** The relay of a HELD writer ended; see the class comment. */
+    void holdEnded(OfferKey key, HoldOutcome outcome, long nowNs) {
+        Foreign f = offers.get(key);
+        if (f == null || f.state != State.HELD) {
+            throw new IllegalStateException("holdEnded(" + outcome + ") for " + key + " that is not held: "
+                    + (f == null ? "unknown" : f.state));
+        }
+        boolean tell = f.then != Then.NOTHING; // NOTHING: its node restarted, the offer is gone there
+        if (outcome == HoldOutcome.RELEASED && tell && !f.withdrawAsked) {
+            if (f.conditional) {
+                links.send(key.peer(), new Frame.Release(key.opId(), f.proposalId), nowNs);
+            }
+            f.state = State.QUEUED;
+            f.sinceNs = nowNs;
+            offerAtHome(f);
+            return;
+        }
+        offers.remove(key);
+        if (!tell) {
+            return;
+        }
+        links.send(key.peer(), switch (outcome) {
+            case TAKEN -> new Frame.Taken(key.opId());
+            case RELEASED -> new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN); // withdrawAsked
+            case UNKNOWN -> new Frame.Aborted(key.opId(), true);
+        }, nowNs);
+    }
+
     void terminated(OfferKey key, boolean poison, long nowNs) {
         Foreign f = offers.get(key);
-        if (f == null || f.state == State.PROPOSED) {
+        if (f == null || f.state == State.PROPOSED || f.state == State.HOLDING || f.state == State.HELD) {
             return; // a proposed offer is answered, not terminated
         }
         offers.remove(key);
@@ -285,6 +423,10 @@ final class HomeSide {
             boolean silent = nowNs - Math.max(heard, f.sinceNs) >= config.peerTimeoutNs();
             if (f.state == State.QUEUED && silent) {
                 withdrawQueued(f, Then.ABORT, nowNs);
+            } else if (f.state == State.HOLDING && silent) {
+                offers.remove(f.key); // nothing was delivered: the relay's reader was not asked yet
+                home.holdAnswered(f.key, false);
+                links.send(f.key.peer(), new Frame.Aborted(f.key.opId(), false), nowNs);
             } else if (f.state == State.PROPOSED && (silent || config.pastEndBy(f.partnerDeadlineNs, nowNs))) {
                 offers.remove(f.key); // invariant hold-bounded
                 home.answer(f.key, ProposalAnswer.UNKNOWN);
@@ -297,7 +439,7 @@ final class HomeSide {
         ProtocolConfig config = links.config();
         long next = Long.MAX_VALUE;
         for (Foreign f : offers.values()) {
-            if (f.state == State.WITHDRAW_PENDING) {
+            if (f.state == State.WITHDRAW_PENDING || f.state == State.HELD) {
                 continue;
             }
             long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
@@ -317,6 +459,9 @@ final class HomeSide {
             if (f.state == State.PROPOSED) {
                 offers.remove(f.key);
                 home.answer(f.key, ProposalAnswer.UNKNOWN);
+            } else if (f.state == State.HOLDING) {
+                offers.remove(f.key);
+                home.holdAnswered(f.key, false);
             } else if (f.state == State.QUEUED) {
                 withdrawQueued(f, Then.NOTHING, nowNs);
             } else {
@@ -326,7 +471,7 @@ final class HomeSide {
         for (EndKey end : new ArrayList<>(ends.keySet())) {
             if (end.peer().equals(peer) && end.incarnation() == oldIncarnation) {
                 ends.remove(end);
-                home.retire(end); // the ends of a node that restarted are gone: they count as retired
+                home.abandon(end); // invariant restart-abandons
             }
         }
     }

@@ -2,8 +2,10 @@ package dev.parley.protocol;
 
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One node's whole protocol as a pure state machine: frames, timer ticks and local events
@@ -44,13 +46,16 @@ public final class ProtocolNode {
     private final Network network;
     private final Counters counters = new Counters();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
+    /** With deferred acks: the sessions that received since the last {@link #flushAcks}. */
+    private final Set<Session> acksOwed = new LinkedHashSet<>();
+    private boolean deferAcks;
     private final RemoteSide remote;
     private final HomeSide home;
     private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
     /** The clock of the last call into the node; {@link Long#MIN_VALUE} before the first. */
     private long lastCallNs = Long.MIN_VALUE;
     private boolean running;
-    private final java.util.Set<SeededBug> bugs;
+    private final Set<SeededBug> bugs;
 
     /**
      * @param incarnation this node's incarnation id, positive and new at each start, and
@@ -64,7 +69,7 @@ public final class ProtocolNode {
      */
     public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
             HomeChannels homeChannels, RemoteEnds remoteEnds) {
-        this(incarnation, config, secret, network, homeChannels, remoteEnds, java.util.Set.of());
+        this(incarnation, config, secret, network, homeChannels, remoteEnds, Set.of());
     }
 
     /**
@@ -74,7 +79,7 @@ public final class ProtocolNode {
      * @param bugs the bugs to switch on
      */
     public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
-            HomeChannels homeChannels, RemoteEnds remoteEnds, java.util.Set<SeededBug> bugs) {
+            HomeChannels homeChannels, RemoteEnds remoteEnds, Set<SeededBug> bugs) {
         this.bugs = java.util.EnumSet.noneOf(SeededBug.class);
         this.bugs.addAll(bugs);
         if (incarnation <= 0) {
@@ -154,7 +159,34 @@ public final class ProtocolNode {
             if (r != null) {
                 counters.reject(r);
             }
-            s.flushAck(nowNs);
+            if (deferAcks) {
+                acksOwed.add(s);
+            } else {
+                s.flushAck(nowNs);
+            }
+        });
+    }
+
+    /**
+     * From now on {@link #receive} sends no ack of its own: the caller calls {@link #flushAcks}
+     * once it has also run what the frames caused (the binding's reports, which answer them in
+     * frames that carry the cumulative ack), so that an answer saves the bare ACK before it.
+     * Call once, before the first frame.
+     */
+    public void deferAcks() {
+        deferAcks = true;
+    }
+
+    /** Sends a bare ACK to every peer heard since the last call whose ack no other frame carried. */
+    public void flushAcks(long nowNs) {
+        if (acksOwed.isEmpty()) {
+            return;
+        }
+        run(nowNs, () -> {
+            for (Session s : acksOwed) {
+                s.flushAck(nowNs);
+            }
+            acksOwed.clear();
         });
     }
 
@@ -240,13 +272,24 @@ public final class ProtocolNode {
      *     writer, or a value larger than {@link #maxValueBytes()}
      */
     public long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
+        return offer(endId, value, conditional, 0, deadlineNs, nowNs);
+    }
+
+    /**
+     * As {@link #offer(long, byte[], boolean, long, long)}, for a party that may offer on both
+     * sides of one channel: every guard of one alternation gives the same nonzero {@code party},
+     * so that the home never relays the party's writer to its own reader.
+     *
+     * @param party the offering party's id, unique within this node incarnation, or 0 for none
+     */
+    public long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, long nowNs) {
         if (value != null && value.length > codec.maxValueBytes()) {
             throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
                     + codec.maxValueBytes());
         }
         checkNotInCallback("offer");
         byte[] copy = value == null ? null : value.clone();
-        return call(nowNs, () -> remote.offer(endId, copy, conditional, deadlineNs, nowNs));
+        return call(nowNs, () -> remote.offer(endId, copy, conditional, party, deadlineNs, nowNs));
     }
 
     /** Withdraws an offer (its alternation is done, or its caller gave up); its completion follows. */
@@ -278,7 +321,8 @@ public final class ProtocolNode {
     /**
      * Retires this remote end at its home channel. Ends in exactly one
      * {@link RemoteEnds#completed}, with no value: DONE once the home has retired the end, or
-     * at once when the end had retired already or its home restarted (which retired it);
+     * at once when the end had retired already or its home restarted (the end went with the
+     * old incarnation);
      * OUTCOME_UNKNOWN when the home fell silent for the peer timeout before it confirmed. The
      * end takes no offer after this call. It has no deadline.
      *
@@ -305,6 +349,29 @@ public final class ProtocolNode {
     public void proposed(OfferKey offer, byte[] valueForReader, long partnerDeadlineNs, long nowNs) {
         Objects.requireNonNull(offer, "offer");
         run(nowNs, () -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
+    }
+
+    /**
+     * The home channel asks a foreign writer to hold itself for a foreign reader of the same
+     * channel (a relay). An unconditional writer is held as it is asked (the home decides it) and
+     * not answered; a conditional one is answered through {@link HomeChannels#holdAnswered} after
+     * a PROPOSE and the remote end's answer. A writer held is told the relay's end by
+     * {@link #holdEnded}.
+     */
+    public void holdRequested(OfferKey offer, long nowNs) {
+        Objects.requireNonNull(offer, "offer");
+        run(nowNs, () -> home.holdRequested(offer, nowNs));
+    }
+
+    /**
+     * The relay of a writer held after {@link #holdRequested} ended: TAKEN (the reader took the
+     * value; TAKEN is sent), RELEASED (the reader declined; the writer's offer stands again) or
+     * UNKNOWN (the reader's answer cannot be known; the writer ends OUTCOME_UNKNOWN).
+     */
+    public void holdEnded(OfferKey offer, HoldOutcome outcome, long nowNs) {
+        Objects.requireNonNull(offer, "offer");
+        Objects.requireNonNull(outcome, "outcome");
+        run(nowNs, () -> home.holdEnded(offer, outcome, nowNs));
     }
 
     /** The home channel was poisoned or retired while the foreign offer was queued. */

@@ -32,6 +32,20 @@ public interface RemoteEnds {
     void completed(long opId, Outcome outcome, byte[] value);
 
     /**
+     * The decision held for a conditional write (the binding answered HELD to its
+     * {@link #askHold}) is no longer held: the home's relay let the writer go because its reader
+     * declined. The offer stands and may be proposed again; the binding releases the decision
+     * (it may commit elsewhere, or withdraw the offer). Only a home that relays sends it; remote
+     * ends that talk to no such home need not implement it.
+     *
+     * @param opId the operation
+     */
+    default void holdReleased(long opId) {
+        throw new UnsupportedOperationException("a home relayed and released opId=" + opId
+                + ", but these remote ends cannot release a held decision");
+    }
+
+    /**
      * Reports how a lookup ended; exactly once per lookup.
      *
      * @param lookupId the lookup

@@ -17,9 +17,11 @@ import java.util.Map;
  *   OFFERED --DELIVER / PROPOSE to a conditional offer (home)--&gt; ASKING (askHold)
  *   ASKING  --HELD, a reader (binding)---&gt; ended DONE, ACCEPT sent
  *   ASKING  --HELD, a writer (binding)---&gt; AWAIT_TAKEN, ACCEPT sent --TAKEN (home)--&gt; ended DONE
+ *   AWAIT_TAKEN --RELEASE (home: its relay's reader declined)--&gt; OFFERED (holdReleased)
  *   ASKING  --BUSY (binding)-------------&gt; OFFERED, DECLINE(BUSY) sent
  *   ASKING  --FINAL (binding)------------&gt; WITHDRAWING, DECLINE(FINAL) sent (already ended)
- *   OFFERED --deadline (unconditional) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
+ *   OFFERED --WITHDRAWN (home), an immediate read (no time left when offered)--&gt; ended NOT_DONE
+ *   OFFERED --deadline (unconditional, not immediate) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
  *             reader or a conditional offer ends NOT_DONE at once, an unconditional writer waits
  *             for the home
  *   WITHDRAWING --WITHDRAWN (home)--&gt; ended NOT_DONE (if not ended yet) and forgotten
@@ -33,8 +35,8 @@ import java.util.Map;
  *   (poison / retire of an open end) --&gt; APPLYING, POISON / RETIRE sent
  *   APPLYING --APPLIED (home)--&gt; ended DONE (NO_SUCH_END: a poison NOT_DONE, a retire DONE)
  *   APPLYING --peer silent (timer)--&gt; ended OUTCOME_UNKNOWN (the session still resends it)
- *   APPLYING --peer restart--&gt; a retire ended DONE (the restart retired the end), a poison
- *             OUTCOME_UNKNOWN
+ *   APPLYING --peer restart--&gt; a retire ended DONE (the end went with the home's old
+ *             incarnation and counts nowhere), a poison OUTCOME_UNKNOWN
  *   (retire of an end retired already, or lost to a restart) --&gt; ended DONE at once
  *   (poison of an end retired already) --&gt; ended NOT_DONE at once; (of a lost end) OUTCOME_UNKNOWN
  * </pre>
@@ -68,9 +70,13 @@ import java.util.Map;
  *       discards the buffer; or an operation on that side was TERMINATED by poison), every
  *       later offer on that side through any of its ends ends POISONED at once, without a
  *       frame, as a local end would. The knowledge is dropped when the home restarts.</li>
+ *   <li><b>released-stands</b>: a RELEASE moves a writer from AWAIT_TAKEN back to OFFERED only
+ *       for the proposal it accepted; its offer stands again and a conditional one's decision is
+ *       no longer held ({@link RemoteEnds#holdReleased}), so it may still withdraw or be proposed
+ *       anew. The home sends it only when no reader has the value.</li>
  *   <li><b>done-means-applied</b>: a poison or retire ends DONE only on the home's APPLIED,
  *       which the home sends after it applied the action (or, for a retire, when the end is
- *       gone there anyway: refused, retired before, or retired by the home's restart).</li>
+ *       gone there anyway: refused, retired before, or gone with the home's old incarnation).</li>
  * </ul>
  */
 final class RemoteSide {
@@ -105,6 +111,7 @@ final class RemoteSide {
         final long id;
         final End end;
         final boolean conditional;
+        final boolean immediate; // a read with no time left: the home answers at once, no WITHDRAW
         final long deadlineNs;
         State state = State.OFFERED;
         long sinceNs;
@@ -113,10 +120,11 @@ final class RemoteSide {
         boolean ended;
         boolean voided; // the peer restarted while the binding was asked: end when it answers
 
-        Op(long id, End end, boolean conditional, long deadlineNs, long nowNs) {
+        Op(long id, End end, boolean conditional, boolean immediate, long deadlineNs, long nowNs) {
             this.id = id;
             this.end = end;
             this.conditional = conditional;
+            this.immediate = immediate;
             this.deadlineNs = deadlineNs;
             this.sinceNs = nowNs;
         }
@@ -184,7 +192,7 @@ final class RemoteSide {
         return e != null && e.lost;
     }
 
-    long offer(long endId, byte[] value, boolean conditional, long deadlineNs, long nowNs) {
+    long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, long nowNs) {
         End e = ends.get(endId);
         if (e == null) {
             throw new IllegalArgumentException("no open end with endId=" + endId);
@@ -193,7 +201,9 @@ final class RemoteSide {
             throw new IllegalArgumentException("a writer's offer needs a value and a reader's has none: endId="
                     + endId + ", side=" + e.side + ", value=" + (value == null ? "null" : value.length + " bytes"));
         }
-        Op op = new Op(nextId++, e, conditional, deadlineNs, nowNs);
+        boolean immediate = !conditional && value == null && deadlineNs != ProtocolNode.NO_DEADLINE
+                && deadlineNs - nowNs <= 0;
+        Op op = new Op(nextId++, e, conditional, immediate, deadlineNs, nowNs);
         ops.put(op.id, op);
         if (e.lost) {
             finish(op, Outcome.OUTCOME_UNKNOWN, null); // its home restarted: the end is gone there
@@ -203,16 +213,18 @@ final class RemoteSide {
             finish(op, Outcome.POISONED, null); // invariant poison-is-final: the home would refuse it
             return op.id;
         }
-        links.send(e.peer, new Frame.Offer(op.id, e.id, conditional, value == null ? new byte[0] : value), nowNs);
+        links.send(e.peer, new Frame.Offer(op.id, e.id, party, conditional, immediate,
+                value == null ? new byte[0] : value), nowNs);
         return op.id;
     }
 
     void withdraw(long opId, long nowNs) {
         Op op = ops.get(opId);
-        if (op != null && op.state == State.OFFERED) {
+        if (op != null && op.state == State.OFFERED && !op.immediate) {
             startWithdraw(op, nowNs);
         }
-        // ASKING: the hold answer (FINAL) ends it; AWAIT_TAKEN: the decision is held, not withdrawable.
+        // ASKING: the hold answer (FINAL) ends it; AWAIT_TAKEN: the decision is held, not withdrawable;
+        // an immediate read: the home answers it at once, and withdrawing would only lose what it took.
     }
 
     void holdAnswered(long opId, HoldAnswer answer, long nowNs) {
@@ -265,7 +277,7 @@ final class RemoteSide {
             // Retired already: retiring again is a no-op, and a poison through a retired end does nothing.
             report(id, retire ? Outcome.DONE : Outcome.NOT_DONE, null);
         } else if (e.lost) {
-            // Its home restarted: the restart retired the end there, and left no channel to poison.
+            // Its home restarted: the end went with the old incarnation, which left no channel to poison.
             report(id, retire ? Outcome.DONE : Outcome.OUTCOME_UNKNOWN, null);
         } else {
             actions.put(id, new EndAction(id, e, retire, nowNs));
@@ -288,6 +300,7 @@ final class RemoteSide {
             case Frame.Deliver d -> proposed(peer, d.opId(), d.proposalId(), d.value(), nowNs);
             case Frame.Propose p -> proposed(peer, p.opId(), p.proposalId(), null, nowNs);
             case Frame.Taken t -> taken(peer, t.opId());
+            case Frame.Release r -> released(peer, r, nowNs);
             case Frame.Withdrawn w -> withdrawn(peer, w);
             case Frame.Terminated t -> terminated(peer, t);
             case Frame.Aborted a -> endFromHome(peer, a.opId(),
@@ -334,6 +347,7 @@ final class RemoteSide {
             return Rejection.UNKNOWN_REFERENCE; // PROPOSE to a reader, or DELIVER to a writer
         }
         op.sinceNs = nowNs;
+        op.proposalId = proposalId;
         if (!op.conditional) {
             links.send(peer, new Frame.Accept(opId, proposalId), nowNs);
             if (op.writer()) {
@@ -344,7 +358,6 @@ final class RemoteSide {
             return null;
         }
         op.state = State.ASKING;
-        op.proposalId = proposalId;
         op.proposed = value;
         remote.askHold(opId, value);
         return null;
@@ -359,12 +372,26 @@ final class RemoteSide {
         return null;
     }
 
+    /** The home's relay let the writer go: its offer stands again (invariant released-stands). */
+    private Rejection released(String peer, Frame.Release r, long nowNs) {
+        Op op = opOf(peer, r.opId());
+        if (op == null || op.state != State.AWAIT_TAKEN || op.proposalId != r.proposalId()) {
+            return Rejection.UNKNOWN_REFERENCE; // e.g. it already ended OUTCOME_UNKNOWN by its bound
+        }
+        op.state = State.OFFERED;
+        op.sinceNs = nowNs;
+        if (op.conditional) {
+            remote.holdReleased(op.id);
+        }
+        return null;
+    }
+
     private Rejection withdrawn(String peer, Frame.Withdrawn w) {
         Op op = opOf(peer, w.opId());
         if (op == null) {
             return null; // the race a withdraw may lose: TAKEN (or TERMINATED) came first and ended it
         }
-        if (op.state != State.WITHDRAWING) {
+        if (op.state != State.WITHDRAWING && !(op.immediate && op.state == State.OFFERED)) {
             return Rejection.UNKNOWN_REFERENCE;
         }
         finish(op, w.result() == Frame.WithdrawResult.WITHDRAWN ? Outcome.NOT_DONE : Outcome.OUTCOME_UNKNOWN, null);
@@ -419,7 +446,8 @@ final class RemoteSide {
             long silentNs = nowNs - Math.max(s.lastHeardNs(), op.sinceNs);
             switch (op.state) {
                 case OFFERED -> {
-                    if (!op.conditional && op.deadlineNs != ProtocolNode.NO_DEADLINE && nowNs - op.deadlineNs >= 0) {
+                    if (!op.conditional && !op.immediate && op.deadlineNs != ProtocolNode.NO_DEADLINE
+                            && nowNs - op.deadlineNs >= 0) {
                         startWithdraw(op, nowNs);
                     } else if (silentNs >= timeout) {
                         // The home decides an unconditional write: it may have committed it. Reads and
@@ -460,7 +488,8 @@ final class RemoteSide {
         for (Op op : ops.values()) {
             long silence = Math.max(links.session(op.end.peer, nowNs).lastHeardNs(), op.sinceNs) + timeout;
             switch (op.state) {
-                case OFFERED -> next = Math.min(next, op.conditional ? silence : Math.min(op.deadlineNs, silence));
+                case OFFERED -> next = Math.min(next, op.conditional || op.immediate ? silence
+                        : Math.min(op.deadlineNs, silence));
                 case ASKING -> { }
                 case AWAIT_TAKEN, WITHDRAWING -> next = Math.min(next,
                         Math.min(silence, links.config().endByNs(op.deadlineNs)));

@@ -31,5 +31,11 @@ public enum SeededBug {
      * A remote poison ends DONE as soon as its POISON is sent, without waiting for the home's
      * APPLIED (breaks done-means-applied: the behaviour before APPLIED existed).
      */
-    POISON_DONE_ON_SEND
+    POISON_DONE_ON_SEND,
+    /**
+     * The home confirms the WITHDRAW of an unconditional writer held for a relay at once, instead
+     * of waiting for the relay's reader (breaks home-decides-unconditional-writes for relays: the
+     * writer ends NOT_DONE while the reader may still take its value).
+     */
+    RELAY_WITHDRAW_AT_ONCE
 }

@@ -29,12 +29,14 @@ class FrameCodecTest {
                 new Frame(7, 9, 1, 0, new Frame.Lookup(5, "A-\u00e9\u4e2d")),
                 new Frame(7, 9, 2, 1, new Frame.LookupReply(5, 42)),
                 new Frame(-7, 9, 3, 1, new Frame.OpenEnd(11, 42, Frame.Side.WRITE)),
-                new Frame(7, -9, 4, 1, new Frame.Offer(100, 11, true, v)),
+                new Frame(7, -9, 4, 1, new Frame.Offer(100, 11, 77, true, false, v)),
                 new Frame(7, 9, 5, 1, new Frame.Propose(100, 1)),
                 new Frame(7, 9, 6, 1, new Frame.Deliver(100, 2, v)),
                 new Frame(7, 9, 7, 1, new Frame.Accept(100, 2)),
                 new Frame(7, 9, 8, 1, new Frame.Decline(100, 3, Frame.DeclineReason.FINAL)),
                 new Frame(7, 9, 9, 1, new Frame.Taken(100)),
+                new Frame(7, 9, 16, 1, new Frame.Release(100, 2)),
+                new Frame(7, 9, 17, 1, new Frame.Offer(101, 12, 0, false, true, new byte[0])),
                 new Frame(7, 9, 10, 1, new Frame.Withdraw(100)),
                 new Frame(7, 9, 11, 1, new Frame.Withdrawn(100, Frame.WithdrawResult.ALREADY_GONE)),
                 new Frame(7, 9, 12, 1, new Frame.Terminated(100, true)),
@@ -100,7 +102,9 @@ class FrameCodecTest {
         assertEquals(Rejection.BAD_MAGIC, codec.decode(with(good, 0, 0x51), 0, good.length).rejection());
         assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 1), 0, good.length).rejection(),
                 "version 1 (POISON and RETIRE without an operation id, no APPLIED) is no longer spoken");
-        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 3), 0, good.length).rejection());
+        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 2), 0, good.length).rejection(),
+                "version 2 (OFFER without a party id, no RELEASE) is no longer spoken");
+        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 4), 0, good.length).rejection());
         assertEquals(Rejection.UNKNOWN_TYPE, codec.decode(with(good, 2, 99), 0, good.length).rejection());
         assertEquals(Rejection.MALFORMED, codec.decode(with(good, 3, 4), 0, good.length).rejection());
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
@@ -110,8 +114,8 @@ class FrameCodecTest {
         java.util.Arrays.fill(unsequenced, 24, 32, (byte) 0);
         assertEquals(Rejection.BAD_CHECKSUM, codec.decode(unsequenced, 0, good.length).rejection());
         assertEquals(Rejection.MALFORMED, codec.decode(reseal(unsequenced), 0, good.length).rejection());
-        // OFFER flags with an undefined bit, under a correct checksum.
-        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(good, 56, 2)), 0, good.length).rejection());
+        // OFFER flags (after operation, end and party ids) with an undefined bit, under a correct checksum.
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(good, 64, 4)), 0, good.length).rejection());
         assertEquals(Rejection.TRUNCATED, codec.decode(null, 0, 0).rejection());
     }
 
@@ -150,10 +154,10 @@ class FrameCodecTest {
         FrameCodec codec = new FrameCodec(200, null);
         byte[] value = new byte[codec.maxValueBytes() + FrameCodec.MAC_BYTES + 1];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, false, value))));
+                () -> codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, 0, false, false, value))));
         assertTrue(e.getMessage().contains("maxFrameBytes=200"), e.getMessage());
         byte[] largest = new byte[codec.maxValueBytes()];
-        byte[] fits = codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, false, largest)));
+        byte[] fits = codec.encode(new Frame(1, 2, 1, 0, new Frame.Offer(1, 1, 0, false, false, largest)));
         assertTrue(codec.decode(fits, 0, fits.length).ok());
     }
 

@@ -93,6 +93,22 @@ class OperationProtocolTest extends TwoNodes {
     }
 
     @Test
+    void anImmediateReadTakesWhatTheHomeHasOnArrivalAndOtherwiseEndsNotDoneWithoutAWithdraw() {
+        long r = end(Frame.Side.READ);
+        fixedDelay(2 * MS);
+        remote.offer(r, null, false, net.nowNs, results::add); // no time left: an immediate offer
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals(Outcome.NOT_DONE, only(results).outcome(), "nothing was there on arrival");
+        assertEquals(0, home.node.inFlight()[1], "the home keeps nothing of it");
+        home.localWrite(chan, bytes("waiting"), homeResults::add);
+        List<SimNet.Result> second = new ArrayList<>();
+        remote.offer(r, null, false, net.nowNs, second::add);
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals("waiting", text(only(second).value()), "a writer waiting at the home is taken, a round trip later");
+        assertEquals(Outcome.DONE, only(homeResults).outcome());
+    }
+
+    @Test
     void aConditionalWriteAsksItsDecisionAndCommitsOnlyAfterTheHomeConfirms() {
         long w = end(Frame.Side.WRITE);
         SimNet.Alt alt = new SimNet.Alt();
@@ -445,10 +461,12 @@ class OperationProtocolTest extends TwoNodes {
     }
 
     @Test
-    void aRestartedRemoteNodesEndsAreRetiredAtTheHomeAndItsHeldPartnerIsUnknown() {
+    void aRestartedRemoteNodesEndsAreAbandonedNotRetiredAtTheHomeAndItsHeldPartnerIsUnknown() {
         long r = end(Frame.Side.READ);
+        long w = end(Frame.Side.WRITE);
         fixedDelay(2 * MS);
         remote.offer(r, null, false, ProtocolNode.NO_DEADLINE, results::add);
+        remote.offer(w, bytes("queued"), false, ProtocolNode.NO_DEADLINE, results::add);
         net.runUntil(net.nowNs + 3 * MS);
         home.localWrite(chan, bytes("in flight"), homeResults::add);
         remote.alive = false;
@@ -458,7 +476,32 @@ class OperationProtocolTest extends TwoNodes {
         net.runUntil(net.nowNs + 20 * MS);
         assertTrue(found[0] > 0);
         assertEquals(Outcome.OUTCOME_UNKNOWN, only(homeResults).outcome());
-        assertEquals(0, home.ends.size(), "the old incarnation's end was retired");
+        assertEquals(0, home.ends.size(), "the old incarnation's ends left the channel");
+        assertEquals(List.of(), home.retiredEnds, "a crash is not a retire");
+        assertEquals(2, home.abandonedEnds.size(), "both old ends abandoned: " + home.abandonedEnds);
+        assertTrue(chan.foreignWriters.isEmpty() && chan.foreignReaders.isEmpty(),
+                "the old ends' offers were withdrawn before they were abandoned");
+    }
+
+    @Test
+    void theNewIncarnationOfARestartedWriterNodeWritesToTheHomeReaderThroughANewEnd() {
+        long w = end(Frame.Side.WRITE);
+        remote.offer(w, bytes("before"), false, ProtocolNode.NO_DEADLINE, results::add);
+        home.localRead(chan, homeResults::add);
+        settle();
+        assertEquals("before", text(only(homeResults).value()));
+        homeResults.clear();
+        remote.alive = false; // killed; a new incarnation starts at the same address
+        SimNet.SimNode reborn = net.add("remote", 24, CONFIG, null);
+        home.localRead(chan, homeResults::add);
+        long w2 = net.openEnd(reborn, "home", "A", Frame.Side.WRITE);
+        List<SimNet.Result> again = new ArrayList<>();
+        reborn.offer(w2, bytes("after"), false, ProtocolNode.NO_DEADLINE, again::add);
+        settle();
+        assertEquals(1, home.abandonedEnds.size(), "the old writer end was abandoned: " + home.abandonedEnds);
+        assertEquals(List.of(), home.retiredEnds);
+        assertEquals("after", text(only(homeResults).value()));
+        assertEquals(Outcome.DONE, only(again).outcome());
     }
 
     @Test

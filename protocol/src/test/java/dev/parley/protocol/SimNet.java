@@ -185,6 +185,9 @@ final class SimNet {
         // Home channels.
         final Map<String, Chan> channels = new LinkedHashMap<>();
         final Map<EndKey, Chan> ends = new HashMap<>();
+        /** The ends that left by {@link #retire(EndKey)} and by {@link #abandon(EndKey)}, in order. */
+        final List<EndKey> retiredEnds = new ArrayList<>();
+        final List<EndKey> abandonedEnds = new ArrayList<>();
         final Map<OfferKey, Held> held = new HashMap<>();
         /** Every answer to a proposal of this node's home channels, with how long its partner was held. */
         final List<Answered> answered = new ArrayList<>();
@@ -295,7 +298,7 @@ final class SimNet {
         }
 
         @Override
-        public void offer(OfferKey offer, EndKey end, byte[] value) {
+        public void offer(OfferKey offer, EndKey end, long party, boolean conditional, byte[] value) {
             Chan c = ends.get(end);
             if (c.poisoned) {
                 node.terminated(offer, true, nowNs);
@@ -354,6 +357,15 @@ final class SimNet {
         @Override
         public void retire(EndKey end) {
             ends.remove(end);
+            retiredEnds.add(end);
+        }
+
+        @Override
+        public void abandon(EndKey end) {
+            if (ends.remove(end) == null) {
+                throw new AssertionError("abandoned an end the home does not count: " + end);
+            }
+            abandonedEnds.add(end);
         }
 
         void poisonHome(Chan c) {

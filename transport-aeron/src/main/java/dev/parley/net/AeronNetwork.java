@@ -1,6 +1,7 @@
 package dev.parley.net;
 
 import dev.parley.protocol.Network;
+import dev.parley.protocol.ProtocolNode;
 import dev.parley.protocol.binding.NodeLoop;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
@@ -13,14 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The protocol's {@link Network} over Aeron UDP: one subscription on this node's address, one
- * publication per peer address. {@link #send} is called only on the node's thread; the
- * constructor, {@link #start} and {@link #close} by the thread that owns the {@link Node}.
+ * publication per peer address. It is also the node loop's {@link NodeLoop.Inbound}: the
+ * loop's thread polls the subscription and hands each frame to the protocol itself, so that
+ * a frame crosses no thread between Aeron and the protocol. {@link #send} and {@link #poll}
+ * are called only on the node's thread; the constructor, {@link #start} and {@link #close}
+ * by the thread that owns the {@link Node}.
  *
  * <h2>Implementation note</h2>
  * Every datagram is an <em>envelope</em>: the sender's own address (a 16-bit big-endian
@@ -32,13 +36,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code offer} results: NOT_CONNECTED loses the frame (UDP semantics; the protocol
  * retransmits); BACK_PRESSURED and ADMIN_ACTION keep it in the peer's backlog (at most
  * {@value #MAX_BACKLOG} frames, older ones dropped), which is offered again before the next
- * frame to that peer and whenever the poller sees a backlog; CLOSED and MAX_POSITION_EXCEEDED
- * close the publication, and the next frame to the peer makes a new one. Nothing spins:
- * the poller idles with a parking backoff, and a backlog waits for the next round.
- * Invariant <b>single-writer publications</b>: {@code publications} and {@code backlogs}
- * are touched only on the node's thread.
+ * frame to that peer and at every poll while a backlog remains; CLOSED and
+ * MAX_POSITION_EXCEEDED close the publication, and the next frame to the peer makes a new one.
+ * Nothing spins: the loop idles with a parking backoff (at most {@value EmbeddedDriver#MAX_PARK_US}
+ * us, as the driver), and a backlog waits for the next round.
+ * Invariant <b>one-thread</b>: the subscription, {@code publications} and {@code backlogs} are
+ * touched only on the node's thread. Aeron catches what a fragment handler throws and only
+ * reports it, so the handler keeps the protocol's failure and {@link #poll} throws it, which
+ * stops the loop as a failing task would; fragments after it are dropped.
  */
-final class AeronNetwork implements Network, AutoCloseable {
+final class AeronNetwork implements Network, NodeLoop.Inbound, AutoCloseable {
 
     static final int MAX_BACKLOG = 256;
     private static final int FRAGMENT_LIMIT = 32;
@@ -53,10 +60,11 @@ final class AeronNetwork implements Network, AutoCloseable {
     private final TransportCounters counters;
     private final Map<String, ExclusivePublication> publications = new HashMap<>();
     private final Map<String, ArrayDeque<byte[]>> backlogs = new HashMap<>();
-    private volatile boolean backlogged;
-    private volatile boolean running = true;
-    private volatile NodeLoop loop;
-    private Thread poller;
+    private boolean backlogged;
+    private final FragmentAssembler assembler = new FragmentAssembler(receiver());
+    private ProtocolNode node;
+    /** What the protocol threw while a poll handed it a frame; thrown by that poll. */
+    private RuntimeException failure;
 
     /**
      * Subscribes on {@code host:port} (port 0: one the system picks); envelopes name
@@ -108,24 +116,24 @@ final class AeronNetwork implements Network, AutoCloseable {
         return advertised;
     }
 
-    /** Starts polling: received frames go to {@code nodeLoop}'s thread. */
+    /** Starts polling: {@code nodeLoop}'s thread polls the subscription from its next round. */
     void start(NodeLoop nodeLoop) {
-        this.loop = nodeLoop;
-        poller = Thread.ofPlatform().daemon().name("parley-aeron-poll-" + self).unstarted(this::poll);
-        poller.start();
+        nodeLoop.pollInbound(this, TimeUnit.MICROSECONDS.toNanos(EmbeddedDriver.MAX_PARK_US));
     }
 
-    private void poll() {
-        FragmentAssembler assembler = new FragmentAssembler(receiver());
-        IdleStrategy idle = EmbeddedDriver.idleStrategy();
-        while (running) {
-            int work = subscription.poll(assembler, FRAGMENT_LIMIT);
-            if (backlogged) {
-                backlogged = false;
-                loop.submit(this::flushBacklogs);
-            }
-            idle.idle(work);
+    /** Hands the frames that arrived to {@code protocol}, and offers backlogged frames again. */
+    @Override
+    public int poll(ProtocolNode protocol) {
+        node = protocol;
+        int frames = subscription.poll(assembler, FRAGMENT_LIMIT);
+        RuntimeException f = failure;
+        if (f != null) {
+            throw f;
         }
+        if (backlogged) {
+            flushBacklogs(); // no work counted: a lasting back-pressure must not keep the loop awake
+        }
+        return frames;
     }
 
     private FragmentHandler receiver() {
@@ -140,11 +148,17 @@ final class AeronNetwork implements Network, AutoCloseable {
                 counters.add(TransportCounters.Event.MALFORMED_ENVELOPES);
                 return;
             }
+            if (failure != null) {
+                return; // the node stops at the end of this poll
+            }
             String peer = buffer.getStringWithoutLengthUtf8(offset + 2, addressLength);
             byte[] frame = new byte[frameLength];
             buffer.getBytes(offset + 2 + addressLength, frame);
-            NodeLoop l = loop;
-            l.submit(() -> l.node().receive(peer, frame, 0, frame.length, System.nanoTime()));
+            try {
+                node.receive(peer, frame, 0, frame.length, System.nanoTime());
+            } catch (RuntimeException e) {
+                failure = e; // Aeron would only report it: see the class comment
+            }
         };
     }
 
@@ -178,6 +192,7 @@ final class AeronNetwork implements Network, AutoCloseable {
     }
 
     private void flushBacklogs() {
+        backlogged = false;
         for (Map.Entry<String, ArrayDeque<byte[]>> e : backlogs.entrySet()) {
             flush(e.getKey(), e.getValue());
             if (!e.getValue().isEmpty()) {
@@ -228,13 +243,9 @@ final class AeronNetwork implements Network, AutoCloseable {
         }
     }
 
-    /** Stops the poller and closes the subscription and publications; call after the node's loop stopped. */
+    /** Closes the subscription and publications; call after the node's loop stopped (it polls them). */
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        if (poller != null) {
-            poller.join();
-        }
+    public void close() {
         for (ExclusivePublication pub : publications.values()) {
             pub.close();
         }

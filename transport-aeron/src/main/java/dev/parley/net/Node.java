@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,8 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Implementation note</h2>
  * A node owns, in start order: an embedded media driver (unless an external directory is
- * configured), an Aeron client, an {@link AeronNetwork} (subscription, publications, poller
- * thread) and a {@link NodeLoop} running the protocol; {@link #close} stops them in reverse
+ * configured), an Aeron client, an {@link AeronNetwork} (subscription and publications) and a
+ * {@link NodeLoop} whose one thread runs the protocol and polls the subscription (no frame
+ * crosses threads between Aeron and the protocol); {@link #close} stops them in reverse
  * order, and a failed start closes what it had started. The node logs once at start, once
  * at close, and never per message. Its incarnation id is made by {@link Incarnations} from
  * the wall clock and is greater than any earlier node's of this JVM, so that peers take a
@@ -278,11 +281,11 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Lets the frames already sent be acknowledged, then stops the protocol loop, the poller,
-     * the Aeron client and the embedded driver, and frees the address. Blocks while it waits
-     * for acknowledgements, at most {@value #LINGER_MS} ms or the peer timeout, whichever is
-     * shorter (so that a poison or a TERMINATED sent just before is not lost with the node),
-     * and until everything stopped; an interrupt cuts the wait short. Closing twice is a
+     * Lets the frames already sent be acknowledged, then stops the protocol loop (which polls
+     * the network), the Aeron client and the embedded driver, and frees the address. Blocks
+     * while it waits for acknowledgements, at most {@value #LINGER_MS} ms or the peer timeout,
+     * whichever is shorter (so that a poison or a TERMINATED sent just before is not lost with
+     * the node), and until everything stopped; an interrupt cuts the wait short. Closing twice is a
      * no-op. Then every caller still waiting for this node is woken: a read, write or
      * alternation on one of its remote ends that was in flight throws
      * {@code OutcomeUnknownException} (its message was delivered at most once), a pending
@@ -300,19 +303,23 @@ public final class Node implements AutoCloseable {
         LOG.log(Level.INFO, "Parley node at " + address + " closed");
     }
 
+    /** Waits for the frames sent to be acknowledged; returns at once if the loop has stopped (a failure). */
     private void linger() {
         long deadlineNs = System.nanoTime() + Math.min(LINGER_MS * 1_000_000L, config.peerTimeout().toNanos());
         try {
-            while (System.nanoTime() - deadlineNs < 0) {
+            while (!loop.stopped() && System.nanoTime() - deadlineNs < 0) {
                 CompletableFuture<Integer> unacked = new CompletableFuture<>();
                 loop.submit(() -> unacked.complete(loop.node().unackedFrames())); // after every task before it
-                if (unacked.get() == 0) {
+                // bounded: a loop that stops after this submit never runs the task
+                if (unacked.get(deadlineNs - System.nanoTime(), TimeUnit.NANOSECONDS) == 0) {
                     return;
                 }
                 Thread.sleep(5);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            return; // the linger's time is up
         } catch (ExecutionException e) {
             LOG.log(Level.WARNING, "could not ask the node at " + address + " for its unacknowledged frames", e);
         }

@@ -1,6 +1,7 @@
 package dev.parley.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,10 @@ import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.Parallel;
 import dev.parley.protocol.binding.PeerUnreachableException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +163,38 @@ class NodeTest {
         assertThrows(PeerUnreachableException.class,
                 () -> stranger.connect("A", Nodes.HOST, Nodes.port(home), Codec.strings(), Duration.ofMillis(300)));
         assertTrue(home.counters().rejected(dev.parley.protocol.Rejection.BAD_MAC) > 0, home.counters().toString());
+    }
+
+    @Test
+    void aCodecThatThrowsOnAnArrivingValueStopsTheHomeNodeWhoseCloseReportsThatFailure() throws Exception {
+        Node home = nodes.start();
+        Node other = nodes.start();
+        IllegalStateException bug = new IllegalStateException("a codec that cannot decode");
+        CountDownLatch decoding = new CountDownLatch(1);
+        home.channel("A", Codec.<String>of(s -> s.getBytes(StandardCharsets.UTF_8), bytes -> {
+            decoding.countDown();
+            throw bug;
+        }));
+        ChannelOutput<String> out = connect(other, home, "A", Codec.strings()).writer();
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                out.write("undecodable", Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                // the home stopped: unreachable or outcome unknown, either is right here
+            }
+        });
+        try {
+            assertTrue(decoding.await(10, TimeUnit.SECONDS), "the home never decoded the value");
+            IllegalStateException closing = assertThrows(IllegalStateException.class, home::close);
+            Throwable cause = closing;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            assertSame(bug, cause, "close reports the exception that stopped the node's thread");
+        } finally {
+            writer.interrupt();
+            writer.join(10_000);
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Judges a {@link History} of networked channel operations against SEMANTICS.md, section 5.
@@ -28,7 +29,11 @@ import java.util.Set;
  *       POISONED or RETIRED was never read; a read that is not DONE received no value, and a
  *       DONE read received one.</li>
  *   <li><b>per-writer-order</b>: the values of one writer on one channel are read in the
- *       order it wrote them (reads ordered by the time they ended). A value whose delivery
+ *       order it wrote them: by each reader in that order (its reads ordered by the time they
+ *       ended), and across readers no later value's read ended before an earlier value's read
+ *       began. (Across readers the end times alone prove nothing: a reader on another node may
+ *       record the end of a read it committed first later than another reader records its own.)
+ *       A value whose delivery
  *       was uncertain (its write ended UNKNOWN, or the history records it discarded as given
  *       to a reader whose outcome is unknown) has no place in that order: the protocol
  *       allows it to arrive at most once, at no bounded time.</li>
@@ -76,6 +81,7 @@ public final class HistoryChecker {
         reads.sort(Comparator.comparingLong(Op::endNs).thenComparingLong(o -> o.id));
         Map<String, Op> readerOf = new HashMap<>();
         Map<String, Long> lastSeqOf = new HashMap<>();
+        Map<String, TreeMap<Long, Op>> ordered = new HashMap<>(); // per writer stream: its reads by sequence
         Map<Long, Long> seqOf = writerSequences(h);
         Set<String> uncertain = new HashSet<>();
         h.discards().stream().filter(History.Discard::uncertain)
@@ -101,10 +107,23 @@ public final class HistoryChecker {
             }
             String stream = w.channel + "\u0000" + w.process;
             long seq = seqOf.get(w.id);
-            Long before = lastSeqOf.put(stream, seq);
+            Long before = lastSeqOf.put(stream + "\u0000" + r.process, seq);
             if (before != null && before > seq) {
                 out.add(new Violation("per-writer-order", "on " + w.channel + " write " + w
                         + " was read (by " + r + ") after a later write of " + w.process));
+            }
+            ordered.computeIfAbsent(stream, k -> new TreeMap<>()).put(seq, r);
+        }
+        for (TreeMap<Long, Op> bySeq : ordered.values()) {
+            Op latestStart = null; // among the reads of earlier values, the one that began last
+            for (Op r : bySeq.values()) {
+                if (latestStart != null && r.endNs() < latestStart.startNs) {
+                    out.add(new Violation("per-writer-order", "on " + r.channel + " read " + r + " of a later write"
+                            + " ended before read " + latestStart + " of an earlier one began"));
+                }
+                if (latestStart == null || r.startNs > latestStart.startNs) {
+                    latestStart = r;
+                }
             }
         }
         Set<String> discarded = new HashSet<>();

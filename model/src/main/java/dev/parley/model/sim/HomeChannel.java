@@ -2,6 +2,7 @@ package dev.parley.model.sim;
 
 import dev.parley.model.sim.History.Ending;
 import dev.parley.protocol.HoldAnswer;
+import dev.parley.protocol.HoldOutcome;
 import dev.parley.protocol.OfferKey;
 import dev.parley.protocol.ProposalAnswer;
 import dev.parley.protocol.ProtocolNode;
@@ -25,10 +26,17 @@ import java.util.Set;
  * head), reports {@code proposed} with the held decision's deadline (none for a buffer slot
  * or head: nobody waits on those) and waits for the protocol's {@code answer}: ACCEPT
  * commits, DECLINE releases (the local party goes back to the front), UNKNOWN fails the held
- * local party (a buffer's head counts as taken, a reserved slot is freed). Two foreign offers
- * are never matched (the core does not either). Invariants, by name: <b>answered-held</b>
- * (every proposal is answered once, and only a held proposal is answered);
- * <b>buffer-bounded</b> (messages plus reserved slots never exceed the capacity).
+ * local party (a buffer's head counts as taken, a reserved slot is freed). A foreign reader and
+ * a foreign writer of a rendezvous channel are relayed as the core does ({@code spi.Hold}): the
+ * writer is asked to hold itself ({@code holdRequested}) while the reader stays queued but
+ * reserved; a held writer's value is then proposed to the reader, whose answer ends the hold
+ * ({@code holdEnded} TAKEN, RELEASED or UNKNOWN); a reader gone meanwhile releases the writer.
+ * Offers of one party (same node incarnation and nonzero party id) are never relayed to each
+ * other. Invariants, by name: <b>answered-held</b> (every proposal is answered once, and only a
+ * held proposal is answered; likewise every hold request); <b>buffer-bounded</b> (messages plus
+ * reserved slots never exceed the capacity); <b>abandoned-is-not-retired</b>, the core's
+ * counting rule: an end of a restarted node is abandoned, not retired, and a side retires the
+ * channel once it has no end left and one of its ends did retire.
  */
 final class HomeChannel {
 
@@ -36,11 +44,22 @@ final class HomeChannel {
     record Local(Decision decision, int guard, String value) {
     }
 
-    private record Foreign(OfferKey key, String value) {
+    private record Foreign(OfferKey key, long party, boolean conditional, String value) {
+        boolean sameParty(Foreign other) {
+            return party != 0 && party == other.party && key.incarnation() == other.key.incarnation()
+                    && key.peer().equals(other.key.peer());
+        }
     }
 
-    /** What a proposal holds. */
-    private record Held(Local local, Foreign foreign, boolean bufferHead, boolean bufferSlot) {
+    /** What a proposal holds: a local party, a buffer's head or slot, or a relay's held writer. */
+    private record Held(Local local, Foreign foreign, boolean bufferHead, boolean bufferSlot, Foreign relayed) {
+        Held(Local local, Foreign foreign, boolean bufferHead, boolean bufferSlot) {
+            this(local, foreign, bufferHead, bufferSlot, null);
+        }
+    }
+
+    /** A relay: the reader reserved for a foreign writer asked to hold itself, by the writer's key. */
+    private record Relay(Foreign reader, Foreign writer) {
     }
 
     final String name;
@@ -53,8 +72,12 @@ final class HomeChannel {
     private boolean headHeld;
     private int reservedSlots;
     private final Map<OfferKey, Held> held = new HashMap<>();
+    private final Map<OfferKey, Relay> relays = new HashMap<>();
+    private final Set<Foreign> reserved = new HashSet<>();
     private final Set<Object> writerEnds = new HashSet<>();
     private final Set<Object> readerEnds = new HashSet<>();
+    private boolean aWriterRetired;
+    private boolean aReaderRetired;
     Ending terminated; // null while open; POISONED or RETIRED
 
     HomeChannel(SimNode home, String name, long id, int capacity) {
@@ -71,9 +94,21 @@ final class HomeChannel {
     }
 
     void retireEnd(Object end) {
+        endLeft(end, true);
+    }
+
+    /** The end's node restarted: the end leaves without counting as retired. */
+    void abandonEnd(Object end) {
+        endLeft(end, false);
+    }
+
+    /** Invariant abandoned-is-not-retired; an end that left already counts for nothing. */
+    private void endLeft(Object end, boolean retired) {
         boolean writer = writerEnds.remove(end);
         boolean reader = readerEnds.remove(end);
-        if ((writer && writerEnds.isEmpty()) || (reader && readerEnds.isEmpty())) {
+        aWriterRetired |= writer && retired;
+        aReaderRetired |= reader && retired;
+        if ((writer && writerEnds.isEmpty() && aWriterRetired) || (reader && readerEnds.isEmpty() && aReaderRetired)) {
             terminate(Ending.RETIRED);
         }
     }
@@ -89,14 +124,44 @@ final class HomeChannel {
         match();
     }
 
-    void foreign(OfferKey key, byte[] valueOrNull) {
+    void foreign(OfferKey key, long party, boolean conditional, byte[] valueOrNull) {
         if (terminated != null && (valueOrNull != null || buffer.isEmpty() || terminated == Ending.POISONED)) {
             home.node().terminated(key, terminated == Ending.POISONED, home.sim().nowNs());
             return;
         }
         String v = valueOrNull == null ? null : new String(valueOrNull, StandardCharsets.UTF_8);
-        (v == null ? readers : writers).add(new Foreign(key, v));
+        (v == null ? readers : writers).add(new Foreign(key, party, conditional, v));
         match();
+    }
+
+    /** The protocol's answer to a relay's hold request for the writer {@code key}. */
+    void holdAnswered(OfferKey key, boolean heldNow) {
+        home.sim().count("hold." + (heldNow ? "held" : "refused"));
+        Relay r = relays.get(key);
+        if (r == null) {
+            throw new IllegalStateException("invariant answered-held: holdAnswered for " + key
+                    + " with no hold asked on channel " + name);
+        }
+        reserved.remove(r.reader);
+        long now = home.sim().nowNs();
+        if (!heldNow) {
+            relays.remove(key);
+        } else {
+            relayHeld(r, now);
+        }
+        match();
+    }
+
+    /** The relay's writer is held: its value goes to the reader, unless the reader left meanwhile. */
+    private void relayHeld(Relay r, long now) {
+        if (readers.remove(r.reader)) {
+            held.put(r.reader.key, new Held(null, r.reader, false, false, r.writer));
+            home.node().proposed(r.reader.key, r.writer.value.getBytes(StandardCharsets.UTF_8),
+                    ProtocolNode.NO_DEADLINE, now); // the held partner is foreign: no local deadline
+        } else {
+            relays.remove(r.writer.key);
+            home.node().holdEnded(r.writer.key, HoldOutcome.RELEASED, now);
+        }
     }
 
     boolean withdraw(OfferKey key) {
@@ -112,7 +177,14 @@ final class HomeChannel {
                     + " with no proposal out on channel " + name);
         }
         long now = home.sim().nowNs();
-        if (h.bufferHead) {
+        if (h.relayed != null) {
+            relays.remove(h.relayed.key);
+            home.node().holdEnded(h.relayed.key, switch (answer) {
+                case ACCEPT -> HoldOutcome.TAKEN;
+                case DECLINE -> HoldOutcome.RELEASED;
+                case UNKNOWN -> HoldOutcome.UNKNOWN;
+            }, now);
+        } else if (h.bufferHead) {
             headHeld = false;
             if (answer != ProposalAnswer.DECLINE) {
                 String v = buffer.poll();
@@ -204,8 +276,8 @@ final class HomeChannel {
         queue.removeIf(p -> p instanceof Local l && l.decision.over());
     }
 
-    private static boolean eligible(Object p) {
-        return p instanceof Foreign || ((Local) p).decision.open();
+    private boolean eligible(Object p) {
+        return p instanceof Foreign f ? !reserved.contains(f) : ((Local) p).decision.open();
     }
 
     private boolean matchRendezvous() {
@@ -214,12 +286,23 @@ final class HomeChannel {
                 continue;
             }
             for (Object w : writers) {
-                if (!eligible(w) || (r instanceof Foreign && w instanceof Foreign)
+                if (!eligible(w) || (r instanceof Foreign fr && w instanceof Foreign fw && fr.sameParty(fw))
                         || (r instanceof Local lr && w instanceof Local lw && lr.decision == lw.decision)) {
                     continue;
                 }
-                readers.remove(r);
                 writers.remove(w);
+                if (r instanceof Foreign fr && w instanceof Foreign fw) {
+                    Relay relay = new Relay(fr, fw);
+                    relays.put(fw.key, relay);
+                    home.node().holdRequested(fw.key, home.sim().nowNs());
+                    if (fw.conditional) {
+                        reserved.add(fr); // stays queued, so that its WITHDRAW finds it
+                    } else {
+                        relayHeld(relay, home.sim().nowNs()); // the home decides it: held as asked
+                    }
+                    return true;
+                }
+                readers.remove(r);
                 pair(r, w);
                 return true;
             }
@@ -311,6 +394,6 @@ final class HomeChannel {
 
     /** @return proposals still waiting for an answer (0 once the run settles) */
     int heldProposals() {
-        return held.size();
+        return held.size() + relays.size();
     }
 }

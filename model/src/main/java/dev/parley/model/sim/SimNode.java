@@ -29,6 +29,11 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
         HoldAnswer askHold(long opId, byte[] value);
 
         void completed(Outcome outcome, byte[] value);
+
+        /** The home's relay let a held conditional write go: its decision is no longer held. */
+        default void released() {
+            throw new IllegalStateException("RELEASE for an operation that holds no decision");
+        }
     }
 
     final String address;
@@ -92,8 +97,8 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
         return node.openEnd(home, channelId, writer ? Frame.Side.WRITE : Frame.Side.READ, sim.nowNs());
     }
 
-    long offer(long endId, byte[] value, boolean conditional, long deadlineNs, RemoteOp op) {
-        long id = node.offer(endId, value, conditional, deadlineNs, sim.nowNs());
+    long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, RemoteOp op) {
+        long id = node.offer(endId, value, conditional, party, deadlineNs, sim.nowNs());
         Outcome done = early.remove(id);
         if (done != null) {
             sim.soon(() -> op.completed(done, null));
@@ -153,6 +158,17 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     }
 
     @Override
+    public void holdReleased(long opId) {
+        RemoteOp op = ops.get(opId);
+        if (op == null) {
+            sim.violation("protocol", "holdReleased for opId=" + opId + " that no process made, at " + address);
+            return;
+        }
+        sim.count("holdReleased");
+        op.released();
+    }
+
+    @Override
     public void completed(long opId, Outcome outcome, byte[] value) {
         RemoteOp op = ops.remove(opId);
         if (op == null) {
@@ -196,14 +212,14 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     }
 
     @Override
-    public void offer(OfferKey offer, EndKey end, byte[] value) {
+    public void offer(OfferKey offer, EndKey end, long party, boolean conditional, byte[] value) {
         HomeChannel c = remoteEnds.get(end);
         if (c == null) {
             sim.violation("protocol", "offer " + offer + " through unknown end " + end + " at " + address);
             return;
         }
         foreignOffers.put(offer, c);
-        c.foreign(offer, value);
+        c.foreign(offer, party, conditional, value);
     }
 
     @Override
@@ -214,12 +230,27 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
 
     @Override
     public void answer(OfferKey offer, ProposalAnswer answer) {
+        HomeChannel c = channelOf(offer, "answer " + answer);
+        if (c != null) {
+            c.answer(offer, answer);
+        }
+    }
+
+    @Override
+    public void holdAnswered(OfferKey offer, boolean held) {
+        HomeChannel c = channelOf(offer, "holdAnswered " + held);
+        if (c != null) {
+            c.holdAnswered(offer, held);
+        }
+    }
+
+    /** @return the channel of a foreign offer, or null after recording a violation */
+    private HomeChannel channelOf(OfferKey offer, String what) {
         HomeChannel c = foreignOffers.get(offer);
         if (c == null) {
-            sim.violation("protocol", "answer " + answer + " for unknown offer " + offer + " at " + address);
-            return;
+            sim.violation("protocol", what + " for unknown offer " + offer + " at " + address);
         }
-        c.answer(offer, answer);
+        return c;
     }
 
     @Override
@@ -235,6 +266,14 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
         HomeChannel c = remoteEnds.remove(end);
         if (c != null) {
             c.retireEnd(end);
+        }
+    }
+
+    @Override
+    public void abandon(EndKey end) {
+        HomeChannel c = remoteEnds.remove(end);
+        if (c != null) {
+            c.abandonEnd(end);
         }
     }
 }

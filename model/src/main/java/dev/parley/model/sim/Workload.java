@@ -87,7 +87,10 @@ final class Workload {
                 }
             }
         }
-        spawn(new Alternator(n, own, elsewhere.get(0), elsewhere.get(1)));
+        // The third node's alternations guard both sides of one remote channel: its home relays them
+        // to other nodes' ends, never to each other (the OFFER's party id).
+        Chan in = n.address.equals(Simulator.NODES.get(2)) ? elsewhere.get(0) : elsewhere.get(1);
+        spawn(new Alternator(n, own, elsewhere.get(0), in));
     }
 
     /** A node crashed: its processes die with it; what they had in flight ends UNKNOWN. */
@@ -252,7 +255,7 @@ final class Workload {
                 java.util.function.BiConsumer<Ending, String> then) {
             History.Op op = begin(c.name, value, deadlineNs);
             byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-            node.offer(end, bytes, false, deadlineNs, new SimNode.RemoteOp() {
+            node.offer(end, bytes, false, 0, deadlineNs, new SimNode.RemoteOp() {
                 @Override
                 public HoldAnswer askHold(long opId, byte[] v) {
                     sim.violation("protocol", "askHold for the unconditional opId=" + opId + " of " + name);
@@ -499,6 +502,7 @@ final class Workload {
             long[] opIds = new long[4];
             Decision[] decision = new Decision[1];
             decision[0] = new Decision(sim, deadline, r -> decided(r, mask, ops, opIds, values));
+            long party = i + 1; // one party per alternation (unique within this process's node incarnation)
             for (int g = 0; g < 4; g++) {
                 if ((mask & (1 << g)) == 0) {
                     continue;
@@ -510,20 +514,29 @@ final class Workload {
                 if (g >= 2) {
                     node.channel(own.name).local(decision[0], g, values[g]);
                 } else {
-                    opIds[g] = guard(decision[0], g, g == 0 ? outEnd : inEnd, values[g]);
+                    opIds[g] = guard(decision[0], party, g, g == 0 ? outEnd : inEnd, values[g]);
                 }
             }
             sim.at(deadline, decision[0]::timeout);
             i++;
         }
 
-        private long guard(Decision d, int g, long end, String value) {
+        private long guard(Decision d, long party, int g, long end, String value) {
             Object[] key = new Object[1];
             long id = node.offer(end, value == null ? null : value.getBytes(StandardCharsets.UTF_8), true,
-                    d.deadlineNs, new SimNode.RemoteOp() { // the owner's deadline bounds a held write's wait
+                    party, d.deadlineNs, new SimNode.RemoteOp() { // the owner's deadline bounds a held write's wait
                         @Override
                         public HoldAnswer askHold(long opId, byte[] v) {
                             return d.tryHold(key[0] = "op " + opId, g);
+                        }
+
+                        @Override
+                        public void released() {
+                            if (key[0] == null || !d.heldBy(key[0])) {
+                                sim.violation("protocol", "RELEASE for a guard of " + name + " that is not held");
+                                return;
+                            }
+                            d.release(key[0]);
                         }
 
                         @Override

@@ -124,6 +124,28 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void twoReadersMayRecordTheirEndsOutOfOrderButNotReadALaterValueBeforeAnEarlierOneWasAskedFor() {
+        History h = new History(SLACK);
+        History.Op w1 = h.begin("w", "c", Kind.WRITE, "x1", History.NO_DEADLINE, 0);
+        h.end(w1, Ending.DONE, null, 5);
+        History.Op w2 = h.begin("w", "c", Kind.WRITE, "x2", History.NO_DEADLINE, 6);
+        h.end(w2, Ending.DONE, null, 8);
+        History.Op slow = h.begin("far", "c", Kind.READ, null, History.NO_DEADLINE, 0);
+        h.end(h.begin("near", "c", Kind.READ, null, History.NO_DEADLINE, 6), Ending.DONE, "x2", 9);
+        h.end(slow, Ending.DONE, "x1", 12); // took x1 first, recorded its end later
+        assertEquals(List.of(), properties(h), "the far reader's late record proves no disorder");
+
+        History bad = new History(SLACK);
+        History.Op b1 = bad.begin("w", "c", Kind.WRITE, "x1", History.NO_DEADLINE, 0);
+        bad.end(b1, Ending.DONE, null, 5);
+        History.Op b2 = bad.begin("w", "c", Kind.WRITE, "x2", History.NO_DEADLINE, 6);
+        bad.end(b2, Ending.DONE, null, 8);
+        bad.end(bad.begin("near", "c", Kind.READ, null, History.NO_DEADLINE, 6), Ending.DONE, "x2", 9);
+        bad.end(bad.begin("late", "c", Kind.READ, null, History.NO_DEADLINE, 10), Ending.DONE, "x1", 12);
+        assertEquals(List.of("per-writer-order"), properties(bad), "x2 was read before x1 was even asked for");
+    }
+
+    @Test
     void anOperationThatOutlivedItsDeadlinePlusTheSlackIsCaught() {
         History h = good();
         h.end(h.begin("w", "c", Kind.WRITE, "late", 100, 60), Ending.NOT_DONE, null, 100 + SLACK + 1);

@@ -78,7 +78,13 @@ class SpinModelsTest {
             // both nodes may restart: the configuration in which SPIN found the bug that
             // BUG_ADOPT_ANY_INCARNATION puts back (docs/SPIN.md)
             new Model("restart.pml", List.of("TWO_RESTARTS"), "all_writes_end", List.of("witness_both_new_done"),
-                    List.of(List.of("BUG_ADOPT_ANY_INCARNATION"))));
+                    List.of(List.of("BUG_ADOPT_ANY_INCARNATION"))),
+            new Model("relay.pml", "all_end",
+                    List.of("witness_uncond_taken", "witness_cond_taken", "witness_release_then_taken",
+                            "witness_left_during_hold", "witness_unknown"),
+                    List.of(List.of("BUG_READER_FIRST"), List.of("BUG_NO_RELEASE"), List.of("BUG_IGNORE_RELEASE"),
+                            List.of("BUG_READER_DEQUEUED"), List.of("BUG_WITHDRAW_WHILE_HELD"),
+                            List.of("BUG_TAKEN_REQUEUES"))));
 
     @TestFactory
     Stream<DynamicTest> everyModelVerifiesAndEverySeededBugIsCaught() {

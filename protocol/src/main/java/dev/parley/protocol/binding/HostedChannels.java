@@ -6,12 +6,15 @@ import dev.parley.ChannelTerminatedException;
 import dev.parley.PoisonException;
 import dev.parley.protocol.EndKey;
 import dev.parley.protocol.Frame;
+import dev.parley.protocol.HoldOutcome;
 import dev.parley.protocol.HomeChannels;
 import dev.parley.protocol.OfferKey;
 import dev.parley.protocol.ProposalAnswer;
+import dev.parley.spi.AbandonableEnd;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
+import dev.parley.spi.Hold;
 import dev.parley.spi.Offer;
 import dev.parley.spi.Port;
 import dev.parley.spi.Proposal;
@@ -20,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The channels a node hosts, bound to the core: each remote end is a local end of the
- * channel (so it counts for retire), and each remote offer is a foreign offer at that end's
- * port. {@link #host} may be called from any thread; the {@link HomeChannels} methods only
- * from the node's thread.
+ * channel (so it counts for retire; abandoned through {@link AbandonableEnd} when its node
+ * restarts), and each remote offer is a foreign offer at that end's port. {@link #host} may
+ * be called from any thread; the {@link HomeChannels} methods only from the node's thread.
  *
  * <h2>Implementation note</h2>
  * The core calls {@link ForeignParty#propose} with the channel's lock held, on whichever
@@ -39,6 +42,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * party matched a foreign offer as it was being withdrawn) is answered the same way by the
  * party itself, on a thread of its own because {@code propose} runs under the channel's lock.
  * Whoever removes a proposal from {@code proposals} answers it, so each is answered once.
+ *
+ * <p>A remote writer and a remote reader of one channel meet through the core's relay
+ * ({@link Hold}): the writer's party is asked to hold itself ({@code holds}, answered by
+ * {@link #holdAnswered}), the reader is proposed the value as any reader, and the writer's party is
+ * told how the relay ended, which the node turns into TAKEN, RELEASE or ABORTED. Holds still
+ * asked when the node stops are refused (nothing was delivered).
  */
 public final class HostedChannels implements HomeChannels {
 
@@ -53,6 +62,7 @@ public final class HostedChannels implements HomeChannels {
     private final Map<EndKey, RemoteEnd> ends = new ConcurrentHashMap<>();
     private final Map<OfferKey, Offer> offers = new ConcurrentHashMap<>();
     private final Map<OfferKey, Proposal> proposals = new ConcurrentHashMap<>();
+    private final Map<OfferKey, Hold> holds = new ConcurrentHashMap<>();
     private volatile NodeLoop loop;
 
     /** Binds to the loop that runs the node; call once, before the first frame arrives. */
@@ -68,6 +78,17 @@ public final class HostedChannels implements HomeChannels {
         }
         for (OfferKey key : proposals.keySet()) {
             answerStopped(key);
+        }
+        for (OfferKey key : holds.keySet()) {
+            refuseStopped(key);
+        }
+    }
+
+    private void refuseStopped(OfferKey key) {
+        offers.remove(key);
+        Hold h = holds.remove(key);
+        if (h != null) {
+            h.refused(); // the relay's reader was not proposed anything yet
         }
     }
 
@@ -117,10 +138,11 @@ public final class HostedChannels implements HomeChannels {
     }
 
     @Override
-    public void offer(OfferKey key, EndKey end, byte[] value) {
+    public void offer(OfferKey key, EndKey end, long party, boolean conditional, byte[] value) {
         RemoteEnd e = ends.get(end);
         Object decoded = value == null ? null : e.hosted.codec.decode(value);
-        Offer offer = Offer.foreign(e.port, new Party(key, e.hosted.codec), decoded);
+        Offer offer = Offer.foreign(e.port, new Party(key, party, decoded != null, conditional, e.hosted.codec),
+                decoded);
         offers.put(key, offer);
         e.port.lock();
         try {
@@ -179,6 +201,23 @@ public final class HostedChannels implements HomeChannels {
     }
 
     @Override
+    public void holdAnswered(OfferKey key, boolean held) {
+        offers.remove(key); // a refused writer that still stands is offered anew, as a new offer
+        Hold h = holds.remove(key);
+        if (h == null) {
+            if (loop.stopped()) {
+                return; // refused by the stop hook
+            }
+            throw new IllegalStateException("holdAnswered(" + held + ") for " + key + " without a hold");
+        }
+        if (held) {
+            h.held();
+        } else {
+            h.refused();
+        }
+    }
+
+    @Override
     public void poison(EndKey end) {
         RemoteEnd e = ends.get(end);
         if (e != null) {
@@ -194,14 +233,33 @@ public final class HostedChannels implements HomeChannels {
         }
     }
 
+    @Override
+    public void abandon(EndKey end) {
+        RemoteEnd e = ends.remove(end);
+        if (e != null) {
+            ((AbandonableEnd) e.end).abandon();
+        }
+    }
+
     /** A remote end's offer as the core sees it; reports go to the node's thread. */
     private final class Party implements ForeignParty {
         private final OfferKey key;
+        private final long party;
+        private final boolean writer;
+        private final boolean conditional;
         private final ValueCodec<Object> codec;
 
-        Party(OfferKey key, ValueCodec<Object> codec) {
+        Party(OfferKey key, long party, boolean writer, boolean conditional, ValueCodec<Object> codec) {
             this.key = key;
+            this.party = party;
+            this.writer = writer;
+            this.conditional = conditional;
             this.codec = codec;
+        }
+
+        @Override
+        public boolean commitsOnMatch() {
+            return writer && !conditional; // the home decides an unconditional write: every proposal is accepted
         }
 
         @Override
@@ -215,6 +273,41 @@ public final class HostedChannels implements HomeChannels {
             if (l.stopped()) {
                 Thread.ofVirtual().start(() -> answerStopped(key)); // not under the channel's lock
             }
+        }
+
+        @Override
+        public boolean sameParty(ForeignParty other) {
+            return party != 0 && other instanceof Party p && p.party == party
+                    && p.key.incarnation() == key.incarnation() && p.key.peer().equals(key.peer());
+        }
+
+        @Override
+        public boolean canBeHeld() {
+            return writer;
+        }
+
+        @Override
+        public void hold(Hold hold) {
+            if (!commitsOnMatch()) {
+                holds.put(key, hold); // an unconditional writer is held as it is asked: no answer comes
+            }
+            NodeLoop l = loop;
+            l.submit(() -> l.node().holdRequested(key, System.nanoTime()));
+            if (l.stopped()) {
+                Thread.ofVirtual().start(() -> refuseStopped(key)); // not under the channel's lock
+            }
+        }
+
+        @Override
+        public void holdEnded(Hold hold, Hold.Outcome outcome) {
+            offers.remove(key);
+            HoldOutcome o = switch (outcome) {
+                case TAKEN -> HoldOutcome.TAKEN;
+                case RELEASED -> HoldOutcome.RELEASED;
+                case UNKNOWN -> HoldOutcome.UNKNOWN;
+            };
+            NodeLoop l = loop;
+            l.submit(() -> l.node().holdEnded(key, o, System.nanoTime()));
         }
 
         @Override

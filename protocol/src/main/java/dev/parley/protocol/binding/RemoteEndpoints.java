@@ -57,8 +57,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * deadline passes meanwhile, or whose channel is not hosted by then, returns false or empty),
  * or, for an untimed one, by the re-open timeout given at construction, after which it fails
  * as {@link #connect} does. An end retired by its user stays retired: a re-open that races
- * with the retire retires the new end too. Guards, poison and retire do not re-open: a guard
- * on a lost end fails its alternation with {@link OutcomeUnknownException} as before.
+ * with the retire retires the new end too. An alternation's guard on a lost end re-opens it
+ * too, on a thread of its own (its enroll runs under the alternation's locks and must not wait
+ * for a lookup), bounded by the alternation's deadline, while the alternation waits; the guard
+ * is then offered through the new end unless the alternation withdrew it meanwhile, and a
+ * re-open that fails fails the guard. Poison and retire do not re-open.
  *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
@@ -78,6 +81,13 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final Map<Long, CompletableFuture<Ended>> ops = new ConcurrentHashMap<>();
     /** Conditional offers by operation id; touched only on the node's thread. */
     private final Map<Long, Guarded> guarded = new java.util.HashMap<>();
+    /**
+     * The party id of each alternation that offered remote guards (an OFFER's party), so that a
+     * home never relays one alternation's writer guard to its own reader guard; touched only on
+     * the node's thread, and forgotten with the decision.
+     */
+    private final Map<Decision, Long> parties = new java.util.WeakHashMap<>();
+    private long nextParty = 1;
     private final Map<Long, CompletableFuture<Long>> lookups = new ConcurrentHashMap<>();
     /** Every future a caller waits on for the node, until it completes. */
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
@@ -231,6 +241,16 @@ public final class RemoteEndpoints implements RemoteEnds {
         ops.computeIfAbsent(opId, id -> new CompletableFuture<>()).complete(new Ended(outcome, value));
     }
 
+    @Override
+    public void holdReleased(long opId) {
+        Guarded g = guarded.get(opId);
+        if (g == null || !g.held) {
+            throw new IllegalStateException("holdReleased for opId=" + opId + " that holds no decision");
+        }
+        g.held = false;
+        g.offer.decision().release(); // the offer stands: the alternation may commit elsewhere, or withdraw it
+    }
+
     /** A guard's conditional offer, known on the node's thread once the node made it. */
     private final class Guarded {
         final Offer offer;
@@ -308,19 +328,8 @@ public final class RemoteEndpoints implements RemoteEnds {
             opIds.put(offer, opId);
             enrolling.add(offer);
             loop.submit(() -> {
-                if (!enrolling.remove(offer)) {
-                    return; // failed by the stop hook (cannot happen while the thread runs tasks)
-                }
-                long id = loop.node().offer(end.endId, value, true, ownerDeadlineNs, System.nanoTime());
-                opId[0] = id;
-                Guarded g = new Guarded(offer, end);
-                CompletableFuture<Ended> early = ops.remove(id);
-                if (early != null && early.isDone()) {
-                    Ended e = early.join(); // completed inside offer(): the end was lost to a restart
-                    g.completed(e.outcome(), e.value());
-                } else {
-                    guarded.put(id, g);
-                    SameJvmGuards.offered(loop.node().incarnation(), id, offer.decision());
+                if (enrolling.remove(offer)) { // else failed by the stop hook (not while the thread runs tasks)
+                    offerGuard(offer, value, ownerDeadlineNs, opId);
                 }
             });
             if (loop.stopped() && enrolling.remove(offer)) {
@@ -328,11 +337,52 @@ public final class RemoteEndpoints implements RemoteEnds {
             }
         }
 
+        /**
+         * On the node's thread: offers the guard through its end, or, if the end was lost to a
+         * restart of its home, re-opens the end first on a thread of its own (a lookup takes a
+         * round trip) and then offers through the new end, unless the alternation withdrew the
+         * guard meanwhile. A re-open that fails fails the guard as the operation would fail.
+         */
+        private void offerGuard(Offer offer, byte[] value, long ownerDeadlineNs, long[] opId) {
+            if (!opIds.containsKey(offer)) {
+                return; // withdrawn while its end was re-opened
+            }
+            long endId = end.endId;
+            if (loop.node().endLost(endId)) {
+                Thread.ofVirtual().name("parley-reopen-guard").start(() -> {
+                    try {
+                        if (end.reopen(endId, ownerDeadlineNs)) {
+                            loop.submit(() -> offerGuard(offer, value, ownerDeadlineNs, opId));
+                        } // else the owner's deadline passed: its timeout guard fires, and it withdraws this one
+                    } catch (RuntimeException e) {
+                        offer.decision().tryFail(offer.index(), e);
+                    }
+                });
+                return;
+            }
+            long party = parties.computeIfAbsent(offer.decision(), d -> nextParty++);
+            long id = loop.node().offer(endId, value, true, party, ownerDeadlineNs, System.nanoTime());
+            opId[0] = id;
+            Guarded g = new Guarded(offer, end);
+            CompletableFuture<Ended> early = ops.remove(id);
+            if (early != null && early.isDone()) {
+                Ended e = early.join(); // completed inside offer() (a poisoned side, say)
+                g.completed(e.outcome(), e.value());
+            } else {
+                guarded.put(id, g);
+                SameJvmGuards.offered(loop.node().incarnation(), id, offer.decision());
+            }
+        }
+
         @Override
         public void withdraw(Offer offer) {
             long[] opId = opIds.remove(offer);
             if (opId != null) {
-                loop.submit(() -> loop.node().withdraw(opId[0], System.nanoTime())); // after the enroll's task
+                loop.submit(() -> { // after the enroll's task; 0 while its end is being re-opened
+                    if (opId[0] != 0) {
+                        loop.node().withdraw(opId[0], System.nanoTime());
+                    }
+                });
             }
         }
 
@@ -355,27 +405,44 @@ public final class RemoteEndpoints implements RemoteEnds {
 
     // ---- operations
 
-    /** What the offer's task answers instead of an operation id when the end is lost (ids are positive). */
-    private static final long LOST = -1;
+    /** What an operation's waiter receives when its end was lost before anything was offered. */
+    private static final Ended LOST = new Ended(Outcome.NOT_DONE, null);
 
     /**
      * Offers through {@code end} and waits for the outcome, re-opening the end first if its
-     * home restarted since it was opened (see the class comment). An interrupt withdraws the
-     * offer and waits for the withdrawal's outcome; the interrupt status is set again before
-     * returning.
+     * home restarted since it was opened (see the class comment). The caller waits once per
+     * operation, on a future that the offer's task registers under the operation's id, so that
+     * the node's thread wakes it only when the outcome is known. An interrupt, even one set
+     * before the call, withdraws the offer (a task that runs after the offer's) and waits for
+     * the withdrawal's outcome; the interrupt status is set again before returning.
      *
      * @return the outcome, once known; NOT_DONE also when the deadline passed during a re-open
      */
     private Ended operate(End end, byte[] value, long deadlineNs) {
         while (true) {
             long endId = end.endId;
-            CompletableFuture<Long> started = waitedOn(new CompletableFuture<>());
-            // A re-open by another thread sets endId before it retires the lost end: never offer through that one.
-            loop.submit(() -> started.complete(end.endId != endId || loop.node().endLost(endId) ? LOST
-                    : loop.node().offer(endId, value, false, deadlineNs, System.nanoTime())));
-            long opId = await(started, "offer");
-            if (opId != LOST) {
-                return awaitOutcome(endId, opId);
+            CompletableFuture<Ended> done = waitedOn(new CompletableFuture<>());
+            long[] opId = new long[1]; // set on the node's thread once offered; 0 while nothing was
+            loop.submit(() -> {
+                if (done.isDone()) {
+                    return; // failed by the node's stop before this task ran: offer nothing
+                }
+                // A re-open by another thread sets endId before it retires the lost end: never offer through that one.
+                if (end.endId != endId || loop.node().endLost(endId)) {
+                    done.complete(LOST);
+                    return;
+                }
+                long id = loop.node().offer(endId, value, false, deadlineNs, System.nanoTime());
+                opId[0] = id;
+                CompletableFuture<Ended> early = ops.putIfAbsent(id, done);
+                if (early != null) { // completed inside offer(): the end was lost to a restart
+                    ops.remove(id);
+                    done.complete(early.join());
+                }
+            });
+            Ended ended = awaitOutcome(endId, opId, done);
+            if (ended != LOST) {
+                return ended;
             }
             if (!end.reopen(endId, deadlineNs)) {
                 return new Ended(Outcome.NOT_DONE, null);
@@ -384,8 +451,11 @@ public final class RemoteEndpoints implements RemoteEnds {
         }
     }
 
-    private Ended awaitOutcome(long endId, long opId) {
-        CompletableFuture<Ended> done = waitedOn(ops.computeIfAbsent(opId, id -> new CompletableFuture<>()));
+    /**
+     * @param opId the operation's id once offered (0 if nothing was), written by the node's
+     *     thread before it completes {@code done}
+     */
+    private Ended awaitOutcome(long endId, long[] opId, CompletableFuture<Ended> done) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -394,18 +464,27 @@ public final class RemoteEndpoints implements RemoteEnds {
                 } catch (InterruptedException e) {
                     if (!interrupted) {
                         interrupted = true;
-                        loop.submit(() -> loop.node().withdraw(opId, System.nanoTime()));
+                        loop.submit(() -> { // after the offer's task: opId is known on the node's thread
+                            if (opId[0] != 0) {
+                                loop.node().withdraw(opId[0], System.nanoTime());
+                            }
+                        });
                     }
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof NodeStopped stopped) {
-                        throw new OutcomeUnknownException(stopped.getMessage() + " while an operation on end "
-                                + endId + " was in flight; its message was delivered at most once", stopped.getCause());
+                    if (!(e.getCause() instanceof NodeStopped stopped)) {
+                        throw new IllegalStateException("operation failed inside the node", e.getCause());
                     }
-                    throw new IllegalStateException("operation failed inside the node", e.getCause());
+                    if (opId[0] == 0) {
+                        throw stopped.asIllegalState(); // nothing was offered
+                    }
+                    throw new OutcomeUnknownException(stopped.getMessage() + " while an operation on end "
+                            + endId + " was in flight; its message was delivered at most once", stopped.getCause());
                 }
             }
         } finally {
-            ops.remove(opId);
+            if (opId[0] != 0) {
+                ops.remove(opId[0]);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -687,7 +766,7 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public T read() {
             checkNotRetired();
-            Ended e = operate(this, null, ProtocolNode.NO_DEADLINE);
+            Ended e = operate(this, null, readDeadline(ProtocolNode.NO_DEADLINE));
             check(e, name, Thread.currentThread().isInterrupted());
             return codec.decode(e.value());
         }
@@ -695,10 +774,20 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public Optional<T> read(Duration timeout) {
             checkNotRetired();
-            Ended e = operate(this, null, deadline(timeout));
+            Ended e = operate(this, null, readDeadline(deadline(timeout)));
             return check(e, name, Thread.currentThread().isInterrupted())
                     ? Optional.of(codec.decode(e.value())) : Optional.empty();
         }
+    }
+
+    /**
+     * A read on a thread already interrupted must not wait, but may take what needs no waiting,
+     * as a local read does: its offer is then immediate (no time left), which the home matches
+     * on arrival or withdraws at once. A write needs no such care: its offer is withdrawn at once
+     * (the interrupt), and the home keeps a write that its channel matched on arrival.
+     */
+    private static long readDeadline(long deadlineNs) {
+        return Thread.currentThread().isInterrupted() ? System.nanoTime() : deadlineNs;
     }
 
     private final class Writer<T> extends End implements ChannelOutput<T> {

@@ -23,23 +23,19 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
                 k -> (ExtensionContext.Store.CloseableResource) RemoteKind::closeAll);
     }
 
-    private static final String ZERO = "a zero timeout leaves no time for a network round trip: a remote operation "
-            + "with Duration.ZERO is withdrawn before the home can answer";
-    private static final String PRI = "binding gap (docs/PROTOCOL.md): a remote guard is never ready at poll time, "
-            + "so priSelect cannot see it ready at the moment of selection";
+    private static final String ZERO_TO_REMOTE_READER = "a remote reader decides its read, so a local write with "
+            + "a zero timeout cannot learn in time whether the reader took it";
+    private static final String PRI = "binding gap (docs/PROTOCOL.md): a remote input guard is never ready at poll "
+            + "time, so priSelect cannot see it ready at the moment of selection";
 
-    /** Test method name to the reason it is skipped for remote ends. */
-    static final Map<String, String> EXCLUDED = Map.of(
-            "aZeroTimeoutReadTakesFromAWriterAlreadyWaiting", ZERO,
-            "aZeroTimeoutWriteCompletesWithAReaderAlreadyWaiting", ZERO,
-            "aBufferedWriterDoesNotWaitUntilTheBufferIsFull", ZERO,
-            "aThreadAlreadyInterruptedStillCompletesAnOperationThatNeedNotWaitAndKeepsItsStatus",
-            "every remote operation waits for a round trip, so none is one that need not wait",
-            "priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne", PRI,
-            "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI);
+    /** Exclusions when the readers are remote and the writers local: test method name to reason. */
+    static final Map<String, String> EXCLUDED_READER_REMOTE_WRITER_LOCAL = Map.of(
+            "aZeroTimeoutWriteCompletesWithAReaderAlreadyWaiting", ZERO_TO_REMOTE_READER);
 
-    /** Further exclusions when the readers are remote: test method name to reason. */
+    /** Exclusions when the readers are remote: test method name to reason. */
     static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of(
+            "priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne", PRI,
+            "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI,
             "aSupplierPreconditionIsEvaluatedAtEachSelection", PRI,
             "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue",
             "its reads wait at most 0.3 ms, less than a remote round trip (0.7 ms p50, docs/NETWORK.md), so they "
@@ -47,9 +43,14 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        boolean readersRemote = context.getRequiredTestClass().getSimpleName().startsWith("RemoteReader");
-        Optional<String> reason = context.getTestMethod().map(m -> EXCLUDED.getOrDefault(m.getName(),
-                readersRemote ? EXCLUDED_READER_REMOTE.get(m.getName()) : null));
+        String suite = context.getRequiredTestClass().getSimpleName();
+        boolean writersLocal = suite.startsWith("RemoteReader");
+        boolean readersRemote = writersLocal || suite.startsWith("BothRemote");
+        Optional<String> reason = context.getTestMethod().map(m -> {
+            String name = m.getName();
+            String why = readersRemote ? EXCLUDED_READER_REMOTE.get(name) : null;
+            return why == null && writersLocal ? EXCLUDED_READER_REMOTE_WRITER_LOCAL.get(name) : why;
+        });
         return reason.map(r -> ConditionEvaluationResult.disabled("not over the network: " + r))
                 .orElse(ConditionEvaluationResult.enabled("carries over to remote ends"));
     }

@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Channels for the core's contract suites whose ends live in other nodes than the home: a
- * home node hosts each channel; the remote ends are connected from a second node. (Both ends
- * remote is not run: the core matches no foreign reader with a foreign writer, PROTOCOL.md.)
- * One set of nodes per mode is shared by
+ * home node hosts each channel; the remote ends are connected from a second node, or, with both
+ * ends remote, the readers from a second node and the writers from a third (the home relays
+ * between them, docs/PROTOCOL.md). One set of nodes per mode is shared by
  * every suite of the run ({@link #shared}) and closed at the end of the run by
  * {@link OverTheNetwork} through {@link #closeAll}. Any thread may call it.
  */
@@ -25,7 +25,9 @@ final class RemoteKind implements AutoCloseable {
     /** Which ends of a contract channel are remote. */
     enum Mode {
         WRITER_REMOTE,
-        READER_REMOTE
+        READER_REMOTE,
+        /** Readers on one node, writers on another, the home a third. */
+        BOTH_REMOTE
     }
 
     /** The contract sends Integer and String: one tag byte, then the value. */
@@ -45,11 +47,13 @@ final class RemoteKind implements AutoCloseable {
     private final Mode mode;
     private final Node home;
     private final Node remote;
+    private final Node writers; // BOTH_REMOTE: where the writer ends live; else null
 
-    private RemoteKind(Mode mode, Node home, Node remote) {
+    private RemoteKind(Mode mode, Node home, Node remote, Node writers) {
         this.mode = mode;
         this.home = home;
         this.remote = remote;
+        this.writers = writers;
     }
 
     /** @return the nodes of {@code mode}, started on first use */
@@ -69,11 +73,14 @@ final class RemoteKind implements AutoCloseable {
 
     private static RemoteKind start(Mode mode) {
         Node home = node();
+        Node remote = null;
         try {
-            return new RemoteKind(mode, home, node());
+            remote = node();
+            return new RemoteKind(mode, home, remote, mode == Mode.BOTH_REMOTE ? node() : null);
         } catch (RuntimeException e) {
-            home.close();
-            throw e;
+            try (Node h = home; Node r = remote) {
+                throw e; // both closed, also if closing one throws
+            }
         }
     }
 
@@ -86,7 +93,11 @@ final class RemoteKind implements AutoCloseable {
         Codec<T> codec = (Codec<T>) INT_OR_STRING;
         Channel<T> local = capacity == 0 ? home.channel(name, codec) : home.bufferedChannel(name, capacity, codec);
         Channel<T> in = mode == Mode.WRITER_REMOTE ? local : connect(remote, name, codec);
-        Channel<T> out = mode == Mode.READER_REMOTE ? local : connect(remote, name, codec);
+        Channel<T> out = switch (mode) {
+            case READER_REMOTE -> local;
+            case WRITER_REMOTE -> connect(remote, name, codec);
+            case BOTH_REMOTE -> connect(writers, name, codec);
+        };
         return new Channel<>() {
             @Override
             public String name() {
@@ -112,8 +123,8 @@ final class RemoteKind implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Node h = home; Node r = remote) {
-            // both closed, the remote node first, also if closing one throws
+        try (Node h = home; Node r = remote; Node w = writers) {
+            // all closed, the remote nodes first, also if closing one throws
         }
     }
 }

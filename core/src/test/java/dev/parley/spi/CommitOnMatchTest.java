@@ -1,0 +1,129 @@
+package dev.parley.spi;
+
+import dev.parley.Channel;
+import dev.parley.ChannelInput;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Foreign writers that commit on match (a transport's unconditional writes, which it accepts
+ * whatever happens): the channel completes with them at once, as with local writers, and tells
+ * them afterwards; everything else still waits for the party's answer.
+ */
+class CommitOnMatchTest {
+
+    private final List<Channel<?>> channels = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        channels.forEach(c -> c.writer().poison());
+        for (Thread t : threads) {
+            t.interrupt();
+            assertTrue(t.join(Duration.ofSeconds(10)), t + " still running");
+        }
+    }
+
+    private Channel<String> channel(int capacity) {
+        Channel<String> c = capacity == 0 ? Channel.create("commit-" + channels.size())
+                : Channel.buffered("commit-" + channels.size(), capacity);
+        channels.add(c);
+        return c;
+    }
+
+    /** @param commits whether the channel may commit with the party at the match */
+    private static RelayTest.Party party(boolean commits) {
+        return new RelayTest.Party(new Object(), commits);
+    }
+
+    private static Offer enroll(Object end, ForeignParty party, Object value) {
+        return ForeignPartyTest.enroll(ForeignPartyTest.port(end), party, value);
+    }
+
+    @Test
+    void aZeroTimeoutLocalReadTakesAtOnceFromAWriterThatCommitsOnMatchAndTheWriterIsToldAfter() throws Exception {
+        Channel<String> c = channel(0);
+        RelayTest.Party writer = party(true);
+        enroll(c.writer(), writer, "at once");
+        assertEquals(Optional.of("at once"), c.reader().read(Duration.ZERO));
+        Proposal told = writer.nextProposal();
+        assertNull(told.value(), "a writer receives nothing");
+        told.accept();
+    }
+
+    @Test
+    void aWriterThatMustBeAskedIsNotTakenByAZeroTimeoutRead() throws Exception {
+        Channel<String> c = channel(0);
+        RelayTest.Party writer = party(false);
+        enroll(c.writer(), writer, "ask me");
+        assertEquals(Optional.empty(), c.reader().read(Duration.ZERO));
+        assertNull(writer.proposals.poll(30, TimeUnit.MILLISECONDS), "nobody waited to be proposed to it");
+    }
+
+    @Test
+    void aWaitingLocalReaderCompletesAsSuchAWriterArrivesWithoutWaitingForItsAnswer() throws Exception {
+        Channel<String> c = channel(0);
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<String> read = new CompletableFuture<>();
+        Thread t = Thread.ofVirtual().start(() -> read.complete(in.read()));
+        threads.add(t);
+        while (t.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        RelayTest.Party writer = party(true);
+        enroll(c.writer(), writer, "no round trip");
+        assertEquals("no round trip", read.get(10, TimeUnit.SECONDS), "completed before the proposal was answered");
+        writer.nextProposal().accept();
+    }
+
+    @Test
+    void anOlderWriterThatMustBeAskedIsServedFirst() throws Exception {
+        Channel<String> c = channel(0);
+        RelayTest.Party asked = party(false);
+        RelayTest.Party commits = party(true);
+        enroll(c.writer(), asked, "older");
+        enroll(c.writer(), commits, "younger");
+        ChannelInput<String> in = c.reader();
+        CompletableFuture<String> read = new CompletableFuture<>();
+        threads.add(Thread.ofVirtual().start(() -> read.complete(in.read())));
+        Proposal p = asked.nextProposal(); // the older writer is asked, although the younger could commit at once
+        assertNull(commits.proposals.poll(30, TimeUnit.MILLISECONDS));
+        p.accept();
+        assertEquals("older", read.get(10, TimeUnit.SECONDS));
+        assertEquals(Optional.of("younger"), in.read(Duration.ZERO));
+        commits.nextProposal().accept();
+    }
+
+    @Test
+    void aBufferedChannelStoresSuchAWritersMessageAtOnce() throws Exception {
+        Channel<String> c = channel(2);
+        RelayTest.Party writer = party(true);
+        enroll(c.writer(), writer, "stored");
+        writer.nextProposal().accept(); // told it is stored, before any reader came
+        assertEquals(Optional.of("stored"), c.reader().read(Duration.ZERO));
+    }
+
+    @Test
+    void aRelayProposesSuchAWritersValueToAForeignReaderWithoutWaitingForAHoldAnswer() throws Exception {
+        Channel<String> c = channel(0);
+        RelayTest.Party reader = party(false);
+        RelayTest.Party writer = party(true);
+        enroll(c.reader(), reader, null);
+        enroll(c.writer(), writer, "relayed at once");
+        assertNotNull(writer.holds.poll(10, TimeUnit.SECONDS), "the writer is still told it is held");
+        assertEquals("relayed at once", reader.nextProposal().value());
+    }
+}
