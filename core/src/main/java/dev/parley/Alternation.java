@@ -5,6 +5,7 @@ import dev.parley.spi.Decision;
 import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
 import dev.parley.spi.Port;
+import dev.parley.spi.SpinBudget;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,6 +52,7 @@ public final class Alternation {
     private static final int SCAN_LIMIT = 8;
 
     private final Guard[] guards;
+    private final SpinBudget spinBudget = new SpinBudget();
     private int lastFair = -1;
 
     /** @param guards the guards, in priority order for {@link #priSelect()}; at least one */
@@ -192,7 +194,7 @@ public final class Alternation {
             unlockAll(offers, count, sortedLocks);
         }
 
-        Decision.Outcome outcome = decision.await();
+        Decision.Outcome outcome = decision.await(spinBudget);
 
         // Phase 3, withdraw.
         for (int k = 0; k < count; k++) {

@@ -10,6 +10,7 @@ import dev.parley.spi.Offer;
 import dev.parley.spi.OfferQueue;
 import dev.parley.spi.Port;
 import dev.parley.spi.Proposal;
+import dev.parley.spi.SpinBudget;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -64,6 +65,7 @@ final class LocalChannel<T> implements Channel<T> {
     private final ArrayDeque<Object> buffer;
     private final ReaderPort readerPort = new ReaderPort();
     private final WriterPort writerPort = new WriterPort();
+    private final SpinBudget spinBudget = new SpinBudget(); // for plain reads and writes of either side
 
     // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
     private int readerEnds;
@@ -301,7 +303,7 @@ final class LocalChannel<T> implements Channel<T> {
      * @return the value received (a reader), Boolean.TRUE (a writer), or null when timed out
      */
     private Object awaitPlain(Decision decision, Offer offer) {
-        Decision.Outcome outcome = decision.await();
+        Decision.Outcome outcome = decision.await(spinBudget);
         if (outcome != Decision.Outcome.DONE) {
             offer.port().withdraw(offer);
             if (outcome == Decision.Outcome.INTERRUPTED) {

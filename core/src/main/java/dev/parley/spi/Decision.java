@@ -39,6 +39,29 @@ import static dev.parley.internal.SeededBug.WITHDRAWN_OFFER_MATCHED;
  *       again ({@link Port#rematch()}), because partners that arrived during the hold passed it
  *       over.</li>
  * </ol>
+ *
+ * <h2>Implementation note: waiting</h2>
+ * The owner publishes itself in {@code waiter} (a volatile write) before it first reads the
+ * state to decide whether to park, and a holder reads {@code waiter} after its volatile write of
+ * the new state: one of the two sees the other's write, so a holder that finds no waiter may skip
+ * the unpark, and an owner that was not yet parking sees the new state. Skipping it matters
+ * with more than one carrier: unparking a parked virtual thread queues it on the unparker's
+ * carrier and wakes an idle carrier to take it.
+ *
+ * <p>{@link #await(SpinBudget)} lets a virtual thread first spin up to {@code SPINS}
+ * {@link Thread#onSpinWait()} calls (about 2 us on the 2-core machine of docs/BENCHMARKS.md)
+ * while its partner may be running on another carrier, as {@code java.util.concurrent}'s
+ * synchronous queues do. It never spins where it cannot win: on one processor, with one carrier,
+ * or on a platform thread (whose park the model checks exercise). A spinner must not hold its
+ * carrier while the partner it needs is queued behind it on the same carrier, and the most likely
+ * such partner is the one it unparked itself: so each thread that unparks an owner remembers that
+ * decision (in a small table striped by thread id, so that a million threads allocate nothing),
+ * the owner clears {@code waiter} once it runs again, and a spin stops as soon as it sees that the
+ * partner it woke has not run yet. The table may hold a completed decision, and so its received
+ * value, until the next wait of a thread with the same stripe. A spin that runs out makes the
+ * next spins at the same place ({@link SpinBudget}) wait, so that a loaded machine, where spins
+ * rarely win, soon stops spinning. A blocked party with no partner always parks after its spin:
+ * idle processes cost no CPU.
  */
 public final class Decision {
 
@@ -56,17 +79,21 @@ public final class Decision {
     public enum Outcome { DONE, TIMED_OUT, INTERRUPTED }
 
     private static final VarHandle STATE;
+    private static final VarHandle WAITER;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Decision.class, "state", int.class);
+            WAITER = MethodHandles.lookup().findVarHandle(Decision.class, "waiter", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private volatile int state = OPEN;
-    private final Thread owner;
+    // The owner while it waits to be unparked: set before it first decides to park, cleared (in
+    // order, not as a fence) once it runs again with the decision done. See the implementation note.
+    private volatile Thread waiter;
     // Written by the holder before the volatile write of DONE, read by the owner after reading DONE.
     private int index = -1;
     // The value received, or a Failure holding what the owner throws: one field, not two, keeps a
@@ -79,7 +106,6 @@ public final class Decision {
 
     /** Makes an open decision owned by the calling thread. */
     public Decision() {
-        this.owner = Thread.currentThread();
     }
 
     /** @return the current state (a snapshot) */
@@ -231,7 +257,7 @@ public final class Decision {
     public void releaseQuietly() {
         checkHeld("release");
         state = OPEN;
-        LockSupport.unpark(owner);
+        unparkWaiter(); // it re-checks its deadline
     }
 
     /**
@@ -252,12 +278,17 @@ public final class Decision {
      * @return DONE, or TIMED_OUT / INTERRUPTED if the decision was withdrawn
      */
     public Outcome await() {
+        if (state == DONE) {
+            return Outcome.DONE;
+        }
         long deadlineNs = this.deadlineNs;
         boolean interrupted = false;
+        waiter = Thread.currentThread(); // before reading the state again: see the implementation note
         try {
             while (true) {
                 int s = state;
                 if (s == DONE) {
+                    WAITER.setOpaque(this, null); // tells a spinning partner that this owner runs again
                     return Outcome.DONE;
                 }
                 if (Thread.interrupted()) {
@@ -281,6 +312,93 @@ public final class Decision {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Like {@link #await()}, but a virtual thread may first spin briefly, on a machine and
+     * scheduler with more than one processor and carrier, if {@code budget} allows it; see the
+     * implementation note. The outcome is the same as {@link #await()}'s: the spin only saves a park
+     * when a partner commits within it. An interrupt or a deadline that passes during the spin is
+     * seen when it ends, at most about 2 us later.
+     *
+     * @param budget where this wait learns whether spinning pays: one per channel or alternation
+     * @return DONE, or TIMED_OUT / INTERRUPTED if the decision was withdrawn
+     */
+    public Outcome await(SpinBudget budget) {
+        if (SPIN_ALLOWED && state != DONE && Thread.currentThread().isVirtual() && budget.trySpin()) {
+            int spin = spin();
+            if (spin == SPUN_TO_DONE) {
+                budget.succeeded();
+                return Outcome.DONE;
+            }
+            if (spin == SPUN_OUT) {
+                budget.ranOut();
+            }
+        }
+        return await();
+    }
+
+    /** At most this many {@link Thread#onSpinWait()} calls in one spin: about 2 us here. */
+    static final int SPINS = 64;
+
+    private static final int SPUN_TO_DONE = 0;
+    private static final int SPUN_OUT = 1;
+    private static final int SPIN_CUT_SHORT = 2;
+
+    /** True where a spin can win: more than one processor, and more than one carrier. */
+    private static final boolean SPIN_ALLOWED = Runtime.getRuntime().availableProcessors() > 1 && carriers() > 1;
+
+    /** Stripes of {@link #WOKEN}, a power of two; each owns a 64-byte line of references. */
+    private static final int STRIPES = 64;
+    private static final int STRIDE = 16;
+    /** The decision whose owner each stripe's thread unparked last, if it has not waited since. */
+    private static final Decision[] WOKEN = new Decision[STRIPES * STRIDE];
+
+    /** @return the virtual-thread scheduler's parallelism, as the JDK reads it, or the processors */
+    private static int carriers() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        String parallelism = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        if (parallelism == null) {
+            return processors;
+        }
+        try {
+            return Integer.parseInt(parallelism.trim());
+        } catch (NumberFormatException e) {
+            return processors;
+        }
+    }
+
+    private static int stripe(Thread thread) {
+        return (int) (thread.threadId() & (STRIPES - 1)) * STRIDE;
+    }
+
+    /** Spins until done, until it runs out, or until the partner this thread woke last is seen queued. */
+    private int spin() {
+        int slot = stripe(Thread.currentThread());
+        Decision woken = WOKEN[slot];
+        if (woken != null) {
+            WOKEN[slot] = null;
+        }
+        for (int i = 0; i < SPINS; i++) {
+            if (state == DONE) {
+                return SPUN_TO_DONE;
+            }
+            if (woken != null && woken.waiter != null) {
+                return SPIN_CUT_SHORT; // it is likely queued behind us on this carrier: give the carrier up
+            }
+            Thread.onSpinWait();
+        }
+        return state == DONE ? SPUN_TO_DONE : SPUN_OUT;
+    }
+
+    /** Unparks the owner if it published itself as waiting. @return true if it did */
+    private boolean unparkWaiter() {
+        Thread w = waiter;
+        if (w == null) {
+            return false; // still spinning or about to look: it will see the new state
+        }
+        LockSupport.unpark(w);
+        return true;
     }
 
     /** @return the guard index that completed the decision; valid once DONE */
@@ -308,7 +426,12 @@ public final class Decision {
         this.value = received;
         state = DONE;
         if (SeededBug.is(LOST_WAKEUP)) { return; }
-        LockSupport.unpark(owner);
+        if (unparkWaiter() && SPIN_ALLOWED) {
+            Thread current = Thread.currentThread();
+            if (current.isVirtual()) {
+                WOKEN[stripe(current)] = this; // a hint for this thread's next spin: see the implementation note
+            }
+        }
     }
 
     private void checkHeld(String action) {
@@ -319,6 +442,7 @@ public final class Decision {
 
     @Override
     public String toString() {
-        return "Decision[" + state() + ", owner=" + owner.getName() + "]";
+        Thread w = waiter;
+        return "Decision[" + state() + (w != null ? ", waiter=" + w.getName() : "") + "]";
     }
 }

@@ -88,4 +88,41 @@ class DecisionTest {
             owner.join(TimeUnit.SECONDS.toMillis(WAIT_S));
         }
     }
+
+    @Test
+    void aVirtualThreadWaitingWithASpinBudgetAndNoPartnerParksAfterItsSpin() throws Exception {
+        CompletableFuture<Decision> made = new CompletableFuture<>();
+        CompletableFuture<Decision.Outcome> outcome = new CompletableFuture<>();
+        Thread owner = Thread.ofVirtual().start(() -> {
+            Decision d = new Decision();
+            made.complete(d);
+            outcome.complete(d.await(new SpinBudget()));
+        });
+        try {
+            Decision d = made.get(WAIT_S, TimeUnit.SECONDS);
+            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            while (owner.getState() != Thread.State.WAITING && System.nanoTime() < deadlineNs) {
+                Thread.sleep(1);
+            }
+            assertEquals(Thread.State.WAITING, owner.getState(), "a wait with no partner must end its spin and park");
+            assertFalse(outcome.isDone());
+            assertTrue(d.tryClaim(0, "late"));
+            assertEquals(Decision.Outcome.DONE, outcome.get(WAIT_S, TimeUnit.SECONDS), "the commit unparks it");
+            assertEquals("late", d.value());
+        } finally {
+            owner.interrupt();
+            owner.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+        }
+    }
+
+    @Test
+    void aDecisionDoneBeforeItsOwnerWaitsIsDoneAtOnceWithOrWithoutASpin() {
+        Decision plain = new Decision();
+        assertTrue(plain.tryClaim(1, "early"));
+        assertEquals(Decision.Outcome.DONE, plain.await());
+        Decision spinning = new Decision();
+        assertTrue(spinning.tryClaim(1, "early"));
+        assertEquals(Decision.Outcome.DONE, spinning.await(new SpinBudget()));
+        assertEquals("early", spinning.value());
+    }
 }
