@@ -38,7 +38,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *       decision until a partner claims it or the earliest timeout guard's deadline passes.</li>
  *   <li><b>withdraw</b>: remove every offer that did not fire.</li>
  * </ol>
- * The decision admits one commit only, so exactly one guard fires; a partner that finds a decision
+ * A remote guard's port knows only after a round trip whether its partner is ready, so its poll
+ * never completes. Where that matters (a priority or fair order, or a skip guard that would fire
+ * for want of a ready guard) the selection first runs a <b>probe</b> phase without locks: it visits
+ * the guards before the skip guard in order, one at a time and each port once (for its first
+ * guard), asking each remote port to offer its guard for that moment only ({@link Port#probe}, a
+ * round trip each) and polling each local port alone, and fires the first that completes. Only then does it go on to the three phases (whose
+ * poll looks at the local ports again). A selection of local guards only, or a random one without
+ * a skip guard, has no probe phase.
+ *
+ * <p>The decision admits one commit only, so exactly one guard fires; a partner that finds a decision
  * already taken passes over its offer, so nothing is taken and dropped.
  *
  * <p>A selection allocates its decision, one offer per enabled channel guard, the array that
@@ -173,10 +182,18 @@ public final class Alternation {
         if (SeededBug.is(SeededBug.TIMEOUT_FIRES_EARLY) && timeoutIndex >= 0) { deadlineNs -= timeoutNs / 2; }
         decision.setDeadline(deadlineNs); // before any offer is published: holders elsewhere bound a hold by it
 
+        int polled = skipAt >= 0 ? skipAt : count; // the offers visited before a skip guard fires
+        // Phase 0, probe: only where a remote port must say now whether it is ready.
+        if ((kind != Order.RANDOM || skipAt >= 0) && anyProbes(offers, polled) && probeInOrder(offers, polled)) {
+            // Done, or withdrawn by a probe that its deadline or an interrupt cut short.
+            Decision.Outcome probed = decision.state() == Decision.State.DONE ? Decision.Outcome.DONE
+                    : Thread.currentThread().isInterrupted() ? Decision.Outcome.INTERRUPTED : Decision.Outcome.TIMED_OUT;
+            return selected(probed, decision, timeoutIndex);
+        }
+
         // Phase 1, poll; phase 2, enroll: both under every lock.
         Port[] sortedLocks = lockAll(offers, count);
         try {
-            int polled = skipAt >= 0 ? skipAt : count;
             for (int k = 0; k < polled; k++) {
                 if (offers[k].port().poll(offers[k])) {
                     if (SeededBug.is(SeededBug.ALTERNATION_COMMITS_TWO_GUARDS)) { continue; }
@@ -200,11 +217,72 @@ public final class Alternation {
         for (int k = 0; k < count; k++) {
             offers[k].port().withdraw(offers[k]);
         }
+        return selected(outcome, decision, timeoutIndex);
+    }
+
+    private Selected selected(Decision.Outcome outcome, Decision decision, int timeoutIndex) {
         return switch (outcome) {
             case DONE -> result(decision);
             case TIMED_OUT -> new Selected(timeoutIndex, guards[timeoutIndex], null);
             case INTERRUPTED -> throw new ChannelInterruptedException("an alternation of " + guards.length + " guards");
         };
+    }
+
+    /** @return true if a port of {@code offers[0, polled)} is probed rather than polled */
+    private static boolean anyProbes(Offer[] offers, int polled) {
+        for (int k = 0; k < polled; k++) {
+            if (offers[k].port().probes()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Phase 0: visits {@code offers[0, polled)} in order, one at a time, probing a port that
+     * probes and polling any other under its own lock, until one completes the decision. The
+     * decision has no offer published in between, so polling a local port alone is safe. A port
+     * is visited for its first guard only: a partner that came after that guard was found not
+     * ready would have to fire that first guard, not a later one, so the later ones wait for the
+     * enroll phase, where the first guard's offer is queued first.
+     *
+     * @return true if the decision is final: done (by a guard, or failed through one), or
+     *     withdrawn by a probe cut short by the deadline or an interrupt
+     */
+    private static boolean probeInOrder(Offer[] offers, int polled) {
+        for (int k = 0; k < polled; k++) {
+            Offer offer = offers[k];
+            Port port = offer.port();
+            if (visitedBefore(offers, k, port)) {
+                continue;
+            }
+            if (port.probes()) {
+                port.probe(offer);
+                if (offer.decision().isFinal()) {
+                    return true;
+                }
+                continue;
+            }
+            port.lock();
+            try {
+                if (port.poll(offer)) {
+                    return true;
+                }
+            } finally {
+                port.unlock();
+            }
+        }
+        return false;
+    }
+
+    /** @return true if a guard of {@code offers[0, k)} has {@code port} */
+    private static boolean visitedBefore(Offer[] offers, int k, Port port) {
+        for (int j = 0; j < k; j++) {
+            if (offers[j].port() == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Selected result(Decision decision) {

@@ -11,6 +11,9 @@ package dev.parley.spi;
  * the decision still private; if none completes, {@link #enroll} every guard's offer; unlock; wait
  * on the decision; then {@link #withdraw} every offer that did not fire.
  *
+ * <p>A port that {@link #probes()} is asked first, one guard at a time and without locks,
+ * when the selection needs to know whether it is ready now: see {@link #probe}.
+ *
  * <p>A local channel's port lock is reentrant: a transport may {@link #lock()}, read
  * {@link Offer#isQueued()} to learn whether its foreign offer is still waiting (not yet
  * proposed), {@link #withdraw} it and {@link #unlock()}, all as one step.
@@ -66,6 +69,34 @@ public interface Port {
      * @param offer an offer enrolled here earlier
      */
     void withdraw(Offer offer);
+
+    /**
+     * @return true if this port learns whether a partner is ready only by asking elsewhere (a
+     *     remote end, whose partners wait a round trip away): its {@link #poll} then never
+     *     completes, and a selection that must know at the moment of selection whether the guard
+     *     is ready (a priority order, or a skip guard after it) calls {@link #probe} instead.
+     *     Local channels return false.
+     */
+    default boolean probes() {
+        return false;
+    }
+
+    /**
+     * Without any lock, with {@code offer}'s decision open and none of its offers published:
+     * offers {@code offer} for this moment only, so that a partner ready now completes the
+     * decision (as it would complete an enrolled offer) and no partner arriving later finds it.
+     * Returns once that is settled: the decision is then done (by this offer, or failed through
+     * it), or open with nothing of this offer left anywhere, so that the selection may go on as if
+     * it had not been made. The decision's deadline, or an interrupt (whose status is kept), may
+     * end the wait sooner: the port then withdraws the decision ({@link Decision#tryWithdraw()}),
+     * so that a partner that answers the probe later finds it final.
+     *
+     * @param offer the guard's offer
+     * @throws UnsupportedOperationException if {@link #probes()} is false
+     */
+    default void probe(Offer offer) {
+        throw new UnsupportedOperationException(describe() + " is polled, not probed");
+    }
 
     /** Without the lock: matches waiting parties again, after a held decision was released. */
     void rematch();

@@ -81,8 +81,8 @@ import javax.crypto.spec.SecretKeySpec;
  *                                      +-------------------------------+
  *                                      |  value bytes (writers) ...    |
  *                                      +-------------------------------+
- *   C = conditional (an alternation's guard); I = immediate (a read with no time left: the home
- *   matches it on arrival or answers WITHDRAWN). A reader's offer has value length 0. The party
+ *   C = conditional (an alternation's guard); I = immediate (a read with no time left, or a
+ *   guard's probe, C set: the home matches it on arrival or answers WITHDRAWN). A reader's offer has value length 0. The party
  *   id is the same for every guard of one alternation (never relayed to itself), 0 for a plain
  *   read or write.
  *

@@ -21,8 +21,9 @@ import java.util.Map;
  *   QUEUED --WITHDRAW (remote), a proposal is coming--&gt; WITHDRAW_PENDING --proposed--&gt; answered
  *             DECLINE, WITHDRAWN sent, gone; but an unconditional writer's proposal is ACCEPTED and
  *             TAKEN sent (the channel matched it before the WITHDRAW came)
- *   (OFFER, immediate: a read with no time left) --&gt; QUEUED, and withdrawn at once unless the
- *             channel matched it on arrival: WITHDRAWN sent, gone
+ *   (OFFER, immediate: a read with no time left, or an alternation's probe) --&gt; QUEUED, and
+ *             withdrawn at once unless the channel matched it on arrival: WITHDRAWN sent, gone; so
+ *             too each time it is QUEUED again (after DECLINE BUSY or a RELEASE)
  *   QUEUED / WITHDRAW_PENDING --terminated (binding)--&gt; TERMINATED sent, gone
  *   QUEUED --peer silent (timer)--&gt; withdrawn (or WITHDRAW_PENDING), ABORTED(not done) sent
  *   PROPOSED --peer silent, or the held partner's deadline plus a peer timeout passed (timer)--&gt;
@@ -65,9 +66,10 @@ import java.util.Map;
  *   <li><b>matched-before-withdrawn</b>: an unconditional write that the channel matched before its
  *       WITHDRAW arrived (the binding reports the proposal later) happened: the home decides those
  *       writes, at the match. So a remote write with a zero timeout meets a reader already waiting.</li>
- *   <li><b>immediate-now-or-never</b>: an immediate read (its time was up as it was offered) is
- *       withdrawn right after it was queued unless the channel matched it on arrival; a proposal
- *       then made goes to the reader, which accepts it (it sent no WITHDRAW).</li>
+ *   <li><b>immediate-now-or-never</b>: an immediate offer (a read whose time was up as it was
+ *       offered, or an alternation's probe of a guard, reader or writer) is withdrawn right after it
+ *       was queued, each time it is queued, unless the channel matched it then; a proposal then
+ *       made goes to the remote end, which answers it (it sent no WITHDRAW).</li>
  *   <li><b>withdraw-is-decline</b>: a WITHDRAW arriving while a proposal is out declines it,
  *       because the remote end accepts nothing after sending WITHDRAW.</li>
  *   <li><b>hold-bounded</b>: a partner held for a remote answer is resolved UNKNOWN only when
@@ -102,6 +104,7 @@ final class HomeSide {
         final EndKey end;
         final Frame.Side side;
         final boolean conditional;
+        final boolean immediate; // for this moment only: a read with no time left, or a guard's probe
         final long party;
         final byte[] value;
         State state = State.QUEUED;
@@ -111,12 +114,13 @@ final class HomeSide {
         long sinceNs;
         long partnerDeadlineNs = ProtocolNode.NO_DEADLINE; // of the partner held while PROPOSED
 
-        Foreign(OfferKey key, EndKey end, Frame.Side side, boolean conditional, long party, byte[] value,
-                long nowNs) {
+        Foreign(OfferKey key, EndKey end, Frame.Side side, boolean conditional, boolean immediate, long party,
+                byte[] value, long nowNs) {
             this.key = key;
             this.end = end;
             this.side = side;
             this.conditional = conditional;
+            this.immediate = immediate;
             this.party = party;
             this.value = value;
             this.sinceNs = nowNs;
@@ -174,18 +178,31 @@ final class HomeSide {
             links.send(peer, new Frame.Aborted(o.opId(), false), nowNs); // never leave the remote end waiting
             return Rejection.UNKNOWN_REFERENCE;
         }
-        Foreign f = new Foreign(key, end, side, o.conditional(), o.party(), o.value(), nowNs);
+        Foreign f = new Foreign(key, end, side, o.conditional(), o.immediate(), o.party(), o.value(), nowNs);
         offers.put(key, f);
-        offerAtHome(f);
-        if (o.immediate() && !f.writer() && home.withdraw(key)) {
-            offers.remove(key); // invariant immediate-now-or-never: nothing matched it on arrival
-            links.send(peer, new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
-        }
+        queueAtHome(f, nowNs);
         return null;
     }
 
-    private void offerAtHome(Foreign f) {
+    /**
+     * Queues {@code f} at its home channel, on arrival or again after a declined proposal or a
+     * released hold, unless its end has retired since (then it is dropped, and ABORTED(not
+     * done) tells its node). An immediate offer is withdrawn at once unless the channel matched
+     * it meanwhile (invariant immediate-now-or-never).
+     */
+    private void queueAtHome(Foreign f, long nowNs) {
+        if (!ends.containsKey(f.end)) {
+            // Its end retired meanwhile: its node gave up on the offer (say UNKNOWN, while a relay
+            // held it) and then retired the end. Nothing is queued through a retired end.
+            offers.remove(f.key);
+            links.send(f.key.peer(), new Frame.Aborted(f.key.opId(), false), nowNs);
+            return;
+        }
         home.offer(f.key, f.end, f.party, f.conditional, f.writer() ? f.value : null);
+        if (f.immediate && home.withdraw(f.key)) {
+            offers.remove(f.key);
+            links.send(f.key.peer(), new Frame.Withdrawn(f.key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
+        }
     }
 
     private Rejection accepted(OfferKey key, long proposalId, long nowNs) {
@@ -220,7 +237,7 @@ final class HomeSide {
         if (d.reason() == Frame.DeclineReason.BUSY) {
             f.state = State.QUEUED;
             f.sinceNs = nowNs;
-            offerAtHome(f);
+            queueAtHome(f, nowNs);
         } else {
             offers.remove(key);
             links.send(key.peer(), new Frame.Withdrawn(key.opId(), Frame.WithdrawResult.WITHDRAWN), nowNs);
@@ -388,7 +405,7 @@ final class HomeSide {
             }
             f.state = State.QUEUED;
             f.sinceNs = nowNs;
-            offerAtHome(f);
+            queueAtHome(f, nowNs);
             return;
         }
         offers.remove(key);

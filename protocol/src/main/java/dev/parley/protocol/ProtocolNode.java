@@ -283,13 +283,36 @@ public final class ProtocolNode {
      * @param party the offering party's id, unique within this node incarnation, or 0 for none
      */
     public long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, long nowNs) {
+        return offer("offer", endId, value, conditional, false, party, deadlineNs, nowNs);
+    }
+
+    private long offer(String what, long endId, byte[] value, boolean conditional, boolean probe, long party,
+            long deadlineNs, long nowNs) {
         if (value != null && value.length > codec.maxValueBytes()) {
             throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
                     + codec.maxValueBytes());
         }
-        checkNotInCallback("offer");
+        checkNotInCallback(what);
         byte[] copy = value == null ? null : value.clone();
-        return call(nowNs, () -> remote.offer(endId, copy, conditional, party, deadlineNs, nowNs));
+        return call(nowNs, () -> remote.offer(endId, copy, conditional, probe, party, deadlineNs, nowNs));
+    }
+
+    /**
+     * Offers an alternation's guard for this moment only (the core's {@code Port.probe}): a
+     * conditional offer that the home matches on arrival, asking {@link RemoteEnds#askHold} as
+     * for any guard, or else withdraws at once and answers WITHDRAWN, which ends it NOT_DONE. It
+     * ends in exactly one {@link RemoteEnds#completed}. {@link #withdraw} it only if its
+     * alternation stops waiting for the answer (its deadline passed, or it was interrupted), so
+     * that the WITHDRAW reaches the home before anything the end sends later.
+     *
+     * @param value the value to write, or null to read
+     * @param party as for {@link #offer(long, byte[], boolean, long, long, long)}
+     * @param ownerDeadlineNs the alternation's deadline, or {@link #NO_DEADLINE}: bounds a hold
+     * @return the operation's id
+     * @throws IllegalArgumentException as {@link #offer(long, byte[], boolean, long, long)} does
+     */
+    public long probe(long endId, byte[] value, long party, long ownerDeadlineNs, long nowNs) {
+        return offer("probe", endId, value, true, true, party, ownerDeadlineNs, nowNs);
     }
 
     /** Withdraws an offer (its alternation is done, or its caller gave up); its completion follows. */

@@ -20,7 +20,8 @@ import java.util.Map;
  *   AWAIT_TAKEN --RELEASE (home: its relay's reader declined)--&gt; OFFERED (holdReleased)
  *   ASKING  --BUSY (binding)-------------&gt; OFFERED, DECLINE(BUSY) sent
  *   ASKING  --FINAL (binding)------------&gt; WITHDRAWING, DECLINE(FINAL) sent (already ended)
- *   OFFERED --WITHDRAWN (home), an immediate read (no time left when offered)--&gt; ended NOT_DONE
+ *   OFFERED --WITHDRAWN (home), an immediate offer (a read with no time left when offered, or an
+ *             alternation's probe)--&gt; ended NOT_DONE
  *   OFFERED --deadline (unconditional, not immediate) or withdraw (this node)--&gt; WITHDRAWING, WITHDRAW sent; a
  *             reader or a conditional offer ends NOT_DONE at once, an unconditional writer waits
  *             for the home
@@ -111,7 +112,7 @@ final class RemoteSide {
         final long id;
         final End end;
         final boolean conditional;
-        final boolean immediate; // a read with no time left: the home answers at once, no WITHDRAW
+        final boolean immediate; // a read with no time left, or a probe: the home answers at once, no WITHDRAW
         final long deadlineNs;
         State state = State.OFFERED;
         long sinceNs;
@@ -192,7 +193,9 @@ final class RemoteSide {
         return e != null && e.lost;
     }
 
-    long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, long nowNs) {
+    /** @param probe a conditional offer for this moment only (an alternation's probe, so conditional): immediate */
+    long offer(long endId, byte[] value, boolean conditional, boolean probe, long party, long deadlineNs,
+            long nowNs) {
         End e = ends.get(endId);
         if (e == null) {
             throw new IllegalArgumentException("no open end with endId=" + endId);
@@ -201,7 +204,7 @@ final class RemoteSide {
             throw new IllegalArgumentException("a writer's offer needs a value and a reader's has none: endId="
                     + endId + ", side=" + e.side + ", value=" + (value == null ? "null" : value.length + " bytes"));
         }
-        boolean immediate = !conditional && value == null && deadlineNs != ProtocolNode.NO_DEADLINE
+        boolean immediate = probe || !conditional && value == null && deadlineNs != ProtocolNode.NO_DEADLINE
                 && deadlineNs - nowNs <= 0;
         Op op = new Op(nextId++, e, conditional, immediate, deadlineNs, nowNs);
         ops.put(op.id, op);
@@ -220,11 +223,13 @@ final class RemoteSide {
 
     void withdraw(long opId, long nowNs) {
         Op op = ops.get(opId);
-        if (op != null && op.state == State.OFFERED && !op.immediate) {
+        if (op != null && op.state == State.OFFERED && (!op.immediate || op.conditional)) {
             startWithdraw(op, nowNs);
         }
         // ASKING: the hold answer (FINAL) ends it; AWAIT_TAKEN: the decision is held, not withdrawable;
         // an immediate read: the home answers it at once, and withdrawing would only lose what it took.
+        // A probe (immediate, conditional) is withdrawn when its alternation gave up on it early: this
+        // node decides conditional offers, and its WITHDRAW then reaches the home before a later RETIRE.
     }
 
     void holdAnswered(long opId, HoldAnswer answer, long nowNs) {

@@ -109,6 +109,72 @@ class OperationProtocolTest extends TwoNodes {
     }
 
     @Test
+    void aProbedReadGuardTakesWhatTheHomeHasOnArrivalAndOtherwiseEndsNotDoneWithoutAWithdraw() {
+        long r = end(Frame.Side.READ);
+        fixedDelay(2 * MS);
+        SimNet.Alt alt = new SimNet.Alt();
+        remote.alts.put(remote.probe(r, null, results::add), alt);
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals(Outcome.NOT_DONE, only(results).outcome(), "nothing was there on arrival");
+        assertEquals(SimNet.Alt.State.OPEN, alt.state, "the decision was never asked");
+        assertEquals(0, home.node.inFlight()[1], "the home keeps nothing of it");
+        assertEquals(0, chan.foreignReaders.size());
+        home.localWrite(chan, bytes("waiting"), homeResults::add);
+        List<SimNet.Result> second = new ArrayList<>();
+        SimNet.Alt secondAlt = new SimNet.Alt();
+        remote.alts.put(remote.probe(r, null, second::add), secondAlt);
+        net.runUntil(net.nowNs + 20 * MS);
+        assertEquals(SimNet.Alt.State.HELD, secondAlt.state, "held, as any guard, before it took the value");
+        assertEquals("waiting", text(only(second).value()));
+        assertEquals(Outcome.DONE, only(homeResults).outcome());
+    }
+
+    @Test
+    void aProbedWriteGuardMeetsAWaitingHomeReaderOrIsWithdrawnAtOnce() {
+        long w = end(Frame.Side.WRITE);
+        SimNet.Alt alt = new SimNet.Alt();
+        remote.alts.put(remote.probe(w, bytes("nobody"), results::add), alt);
+        settle();
+        assertEquals(Outcome.NOT_DONE, only(results).outcome());
+        assertEquals(0, chan.foreignWriters.size(), "withdrawn at the home at once");
+        home.localRead(chan, homeResults::add);
+        settle();
+        assertTrue(homeResults.isEmpty(), "the withdrawn value was never delivered");
+        List<SimNet.Result> second = new ArrayList<>();
+        SimNet.Alt secondAlt = new SimNet.Alt();
+        remote.alts.put(remote.probe(w, bytes("taken"), second::add), secondAlt);
+        settle();
+        assertEquals(Outcome.DONE, only(second).outcome());
+        assertEquals("taken", text(only(homeResults).value()));
+    }
+
+    @Test
+    void aProbedGuardWhoseDecisionIsFinalIsDeclinedAndTheHomePartnerWaitsOn() {
+        long w = end(Frame.Side.WRITE);
+        home.localRead(chan, homeResults::add);
+        SimNet.Alt alt = new SimNet.Alt();
+        alt.state = SimNet.Alt.State.DONE; // the alternation is done by the time the home asks
+        remote.alts.put(remote.probe(w, bytes("late"), results::add), alt);
+        settle();
+        assertNotDoneAndTheHomeReaderWaitsOn();
+    }
+
+    private void assertNotDoneAndTheHomeReaderWaitsOn() {
+        assertEquals(Outcome.NOT_DONE, only(results).outcome());
+        assertTrue(homeResults.isEmpty());
+        assertEquals(1, chan.readers.size(), "the home reader was declined and waits on");
+        assertEquals(0, home.node.inFlight()[1]);
+    }
+
+    @Test
+    void aProbedValueOverTheMessageLimitIsRefusedAtOnce() {
+        long w = end(Frame.Side.WRITE);
+        assertThrows(IllegalArgumentException.class,
+                () -> remote.node.probe(w, new byte[remote.node.maxValueBytes() + 1], 0, ProtocolNode.NO_DEADLINE,
+                        net.nowNs));
+    }
+
+    @Test
     void aConditionalWriteAsksItsDecisionAndCommitsOnlyAfterTheHomeConfirms() {
         long w = end(Frame.Side.WRITE);
         SimNet.Alt alt = new SimNet.Alt();
@@ -133,10 +199,7 @@ class OperationProtocolTest extends TwoNodes {
         assertTrue(results.isEmpty() && homeResults.isEmpty(), "busy: asked again and again, nothing committed");
         alt.state = SimNet.Alt.State.DONE; // the alternation chose another guard
         settle();
-        assertEquals(Outcome.NOT_DONE, only(results).outcome());
-        assertTrue(homeResults.isEmpty());
-        assertEquals(1, chan.readers.size(), "the home reader was declined and waits on");
-        assertEquals(0, home.node.inFlight()[1]);
+        assertNotDoneAndTheHomeReaderWaitsOn();
     }
 
     @Test

@@ -97,8 +97,11 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
         return node.openEnd(home, channelId, writer ? Frame.Side.WRITE : Frame.Side.READ, sim.nowNs());
     }
 
-    long offer(long endId, byte[] value, boolean conditional, long party, long deadlineNs, RemoteOp op) {
-        long id = node.offer(endId, value, conditional, party, deadlineNs, sim.nowNs());
+    /** @param probe an alternation's probe (conditional, immediate): see {@link ProtocolNode#probe} */
+    long offer(long endId, byte[] value, boolean conditional, boolean probe, long party, long deadlineNs,
+            RemoteOp op) {
+        long id = probe ? node.probe(endId, value, party, deadlineNs, sim.nowNs())
+                : node.offer(endId, value, conditional, party, deadlineNs, sim.nowNs());
         Outcome done = early.remove(id);
         if (done != null) {
             sim.soon(() -> op.completed(done, null));

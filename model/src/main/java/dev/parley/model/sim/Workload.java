@@ -255,7 +255,7 @@ final class Workload {
                 java.util.function.BiConsumer<Ending, String> then) {
             History.Op op = begin(c.name, value, deadlineNs);
             byte[] bytes = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-            node.offer(end, bytes, false, 0, deadlineNs, new SimNode.RemoteOp() {
+            node.offer(end, bytes, false, false, 0, deadlineNs, new SimNode.RemoteOp() {
                 @Override
                 public HoldAnswer askHold(long opId, byte[] v) {
                     sim.violation("protocol", "askHold for the unconditional opId=" + opId + " of " + name);
@@ -452,7 +452,8 @@ final class Workload {
 
     /**
      * Runs OPS alternations, each of a timeout and two or more of: a remote write guard, a
-     * remote read guard, a local read guard and a local write guard on its own node's channel.
+     * remote read guard, a local read guard and a local write guard on its own node's channel;
+     * or, one in four, a probe of one remote guard (an immediate offer) followed by a skip.
      */
     private final class Alternator extends RemoteProc {
         private final Chan own;
@@ -460,7 +461,14 @@ final class Workload {
         private final Chan in;
         private long outEnd;
         private long inEnd;
+        private long outConnectedNs; // when outEnd was opened; connectedNs is inEnd's
         private int i;
+
+        /** Either end may be stale: the older one decides. */
+        @Override
+        boolean staleAfterHeal() {
+            return Math.min(outConnectedNs, connectedNs) < resumeNs && sim.nowNs() >= resumeNs;
+        }
 
         Alternator(SimNode node, Chan own, Chan out, Chan in) {
             super(node, "alt", out);
@@ -473,6 +481,7 @@ final class Workload {
         void start() {
             connect(out, true, e -> {
                 outEnd = e;
+                outConnectedNs = connectedNs;
                 connect(in, false, e2 -> {
                     inEnd = e2;
                     later(think(100), this::alternate);
@@ -491,8 +500,12 @@ final class Workload {
                 }
                 return;
             }
-            int drawn = 0;
-            while (Integer.bitCount(drawn) < 2) {
+            // One selection in four is a probe of one remote guard before a skip guard, as a
+            // priSelect of [remote guard, skip] makes: an immediate offer, and the skip if it is
+            // not taken at once.
+            boolean probe = sim.workload.nextInt(4) == 0;
+            int drawn = probe ? 1 << sim.workload.nextInt(2) : 0;
+            while (!probe && Integer.bitCount(drawn) < 2) {
                 drawn = sim.workload.nextInt(16);
             }
             int mask = drawn;
@@ -514,16 +527,17 @@ final class Workload {
                 if (g >= 2) {
                     node.channel(own.name).local(decision[0], g, values[g]);
                 } else {
-                    opIds[g] = guard(decision[0], party, g, g == 0 ? outEnd : inEnd, values[g]);
+                    opIds[g] = guard(decision[0], party, g, g == 0 ? outEnd : inEnd, values[g], probe);
                 }
             }
             sim.at(deadline, decision[0]::timeout);
             i++;
         }
 
-        private long guard(Decision d, long party, int g, long end, String value) {
+        /** @param probe an immediate offer, whose NOT_DONE ends the selection as its skip guard would */
+        private long guard(Decision d, long party, int g, long end, String value, boolean probe) {
             Object[] key = new Object[1];
-            long id = node.offer(end, value == null ? null : value.getBytes(StandardCharsets.UTF_8), true,
+            long id = node.offer(end, value == null ? null : value.getBytes(StandardCharsets.UTF_8), true, probe,
                     party, d.deadlineNs, new SimNode.RemoteOp() { // the owner's deadline bounds a held write's wait
                         @Override
                         public HoldAnswer askHold(long opId, byte[] v) {
@@ -552,6 +566,9 @@ final class Workload {
                                 sim.violation("protocol", "conditional op of " + name + " ended DONE without a hold");
                             } else if (outcome != Outcome.NOT_DONE) {
                                 d.fail(null, g, ending(outcome)); // tryFail of an open decision
+                            }
+                            if (probe && outcome == Outcome.NOT_DONE) {
+                                d.timeout(); // not taken: the skip guard fires (an open decision ends NOT_DONE)
                             }
                         }
                     });

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,8 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Implementation note</h2>
  * A guard's port never completes at poll time (whether the home has a partner is known only
- * after a round trip), so {@code priSelect} treats a remote guard as not ready at the moment
- * of selection. Enroll and withdraw only submit to the node's thread, whose FIFO order makes
+ * after a round trip); where a selection must know it now (a priority or fair order, or a skip
+ * guard), it probes the port first: an immediate conditional offer, which the home matches on
+ * arrival or withdraws at once, and the selection's thread waits for that answer. Enroll and
+ * withdraw only submit to the node's thread, whose FIFO order makes
  * a withdraw follow its enroll. A decision held for a conditional write stays held until the
  * home confirms (TAKEN), the home falls silent for the peer timeout, or the alternation's
  * deadline plus one peer timeout passes (the guard's offer carries that deadline).
@@ -255,11 +259,14 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final class Guarded {
         final Offer offer;
         final End end;
+        /** For a probe: completed once its outcome has reached the decision; null for an enrolled guard. */
+        final CompletableFuture<Void> probed;
         boolean held;
 
-        Guarded(Offer offer, End end) {
+        Guarded(Offer offer, End end, CompletableFuture<Void> probed) {
             this.offer = offer;
             this.end = end;
+            this.probed = probed;
         }
 
         void completed(Outcome outcome, byte[] value) {
@@ -275,6 +282,13 @@ public final class RemoteEndpoints implements RemoteEnds {
             } else if (failure != null) {
                 d.tryFail(offer.index(), failure);
             }
+            settle();
+        }
+
+        private void settle() {
+            if (probed != null) {
+                probed.complete(null);
+            }
         }
 
         void stopped(NodeStopped cause) {
@@ -285,6 +299,7 @@ public final class RemoteEndpoints implements RemoteEnds {
             } else {
                 d.tryFail(offer.index(), cause.asIllegalState());
             }
+            settle();
         }
     }
 
@@ -317,7 +332,76 @@ public final class RemoteEndpoints implements RemoteEnds {
         @Override
         public boolean poll(Offer offer) {
             end.checkNotRetired();
-            return false; // readiness at the home is known only after a round trip
+            return false; // readiness at the home is known only after a round trip: see probe
+        }
+
+        @Override
+        public boolean probes() {
+            return true;
+        }
+
+        /**
+         * Makes the guard's offer immediate (the home matches it on arrival or withdraws it at
+         * once) and waits until its outcome has reached the decision: a round trip, or up to one
+         * peer timeout if the home is silent. The alternation's deadline, or an interrupt, ends
+         * the wait sooner by withdrawing the decision, unless the home holds it then (the hold is
+         * bounded): the immediate offer may still be out, and a late proposal for it finds the
+         * decision final and is declined.
+         */
+        @Override
+        public void probe(Offer offer) {
+            end.checkNotRetired();
+            Decision decision = offer.decision();
+            byte[] value = offer.value() == null ? null : end.encode(offer.value());
+            long deadlineNs = decision.deadlineNs(); // Long.MAX_VALUE (NO_DEADLINE) for none
+            CompletableFuture<Void> probed = waitedOn(new CompletableFuture<>());
+            long[] opId = new long[1]; // set on the node's thread once offered
+            loop.submit(() -> {
+                if (!probed.isDone()) { // else failed by the node's stop before this task ran
+                    offerGuard(offer, value, deadlineNs, opId, probed);
+                }
+            });
+            boolean interrupted = Thread.interrupted();
+            boolean waitForTheEnd = false; // the decision is held or done: only the outcome can end the wait
+            try {
+                while (true) {
+                    if ((interrupted || !waitForTheEnd && deadlineNs != Long.MAX_VALUE
+                            && System.nanoTime() - deadlineNs >= 0) && !probed.isDone()) {
+                        if (decision.tryWithdraw()) {
+                            loop.submit(() -> { // after the offer's task, and before any later RETIRE of the end
+                                if (opId[0] != 0) {
+                                    loop.node().withdraw(opId[0], System.nanoTime());
+                                }
+                            });
+                            return;
+                        }
+                        waitForTheEnd = true;
+                    }
+                    try {
+                        if (waitForTheEnd || deadlineNs == Long.MAX_VALUE) {
+                            probed.get();
+                        } else {
+                            probed.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        }
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (TimeoutException e) {
+                        // the deadline passed: withdraw, at the top of the loop
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof NodeStopped stopped)) {
+                            throw new IllegalStateException("a probe of a remote guard failed inside the node",
+                                    e.getCause());
+                        }
+                        decision.tryFail(offer.index(), stopped.asIllegalState());
+                        return;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         @Override
@@ -329,7 +413,7 @@ public final class RemoteEndpoints implements RemoteEnds {
             enrolling.add(offer);
             loop.submit(() -> {
                 if (enrolling.remove(offer)) { // else failed by the stop hook (not while the thread runs tasks)
-                    offerGuard(offer, value, ownerDeadlineNs, opId);
+                    offerGuard(offer, value, ownerDeadlineNs, opId, null);
                 }
             });
             if (loop.stopped() && enrolling.remove(offer)) {
@@ -342,9 +426,16 @@ public final class RemoteEndpoints implements RemoteEnds {
          * restart of its home, re-opens the end first on a thread of its own (a lookup takes a
          * round trip) and then offers through the new end, unless the alternation withdrew the
          * guard meanwhile. A re-open that fails fails the guard as the operation would fail.
+         *
+         * @param opId where the operation's id goes, once offered
+         * @param probed a probe's completion (see {@link #probe}); null for an enrolled guard
          */
-        private void offerGuard(Offer offer, byte[] value, long ownerDeadlineNs, long[] opId) {
-            if (!opIds.containsKey(offer)) {
+        private void offerGuard(Offer offer, byte[] value, long ownerDeadlineNs, long[] opId,
+                CompletableFuture<Void> probed) {
+            if (probed == null ? !opIds.containsKey(offer) : offer.decision().isFinal()) {
+                if (probed != null) {
+                    probed.complete(null);
+                }
                 return; // withdrawn while its end was re-opened
             }
             long endId = end.endId;
@@ -352,18 +443,24 @@ public final class RemoteEndpoints implements RemoteEnds {
                 Thread.ofVirtual().name("parley-reopen-guard").start(() -> {
                     try {
                         if (end.reopen(endId, ownerDeadlineNs)) {
-                            loop.submit(() -> offerGuard(offer, value, ownerDeadlineNs, opId));
+                            loop.submit(() -> offerGuard(offer, value, ownerDeadlineNs, opId, probed));
+                        } else if (probed != null) {
+                            probed.complete(null); // the owner's deadline passed: its timeout guard fires
                         } // else the owner's deadline passed: its timeout guard fires, and it withdraws this one
                     } catch (RuntimeException e) {
                         offer.decision().tryFail(offer.index(), e);
+                        if (probed != null) {
+                            probed.complete(null);
+                        }
                     }
                 });
                 return;
             }
             long party = parties.computeIfAbsent(offer.decision(), d -> nextParty++);
-            long id = loop.node().offer(endId, value, true, party, ownerDeadlineNs, System.nanoTime());
+            long id = probed != null ? loop.node().probe(endId, value, party, ownerDeadlineNs, System.nanoTime())
+                    : loop.node().offer(endId, value, true, party, ownerDeadlineNs, System.nanoTime());
             opId[0] = id;
-            Guarded g = new Guarded(offer, end);
+            Guarded g = new Guarded(offer, end, probed);
             CompletableFuture<Ended> early = ops.remove(id);
             if (early != null && early.isDone()) {
                 Ended e = early.join(); // completed inside offer() (a poisoned side, say)

@@ -16,6 +16,7 @@ import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.RetiredException;
 import dev.parley.Selected;
+import dev.parley.SkipGuard;
 import dev.parley.TimeoutGuard;
 import dev.parley.protocol.Counters;
 import dev.parley.protocol.ProtocolConfig;
@@ -606,6 +607,64 @@ class LoopbackBindingTest {
         }
         assertFalse(j.writer().write("for nobody", Duration.ofMillis(200)),
                 "the interrupted read's offer was withdrawn before it returned, so it took nothing");
+    }
+
+    @Test
+    void aPriSelectProbesARemoteOutputGuardSoAWaitingHomeReaderTakesItsValueBeforeASkipGuard() throws Exception {
+        Channel<String> p = hosted(homeChannels, Channel.create("P"));
+        ChannelOutput<String> remoteOut = remoteWriter("P", ValueCodec.utf8());
+        ChannelInput<String> homeIn = p.reader();
+        Alternation alt = new Alternation(new OutputGuard<>(remoteOut, "probed"), new SkipGuard());
+        assertEquals(1, alt.priSelect().index(), "no reader at the home: the probe finds none, the skip fires");
+        assertEquals(0, homeForeignOffers(), "the probe left nothing at the home");
+        String[] got = new String[1];
+        Thread reader = Thread.ofVirtual().start(() -> got[0] = homeIn.read());
+        try {
+            while (reader.getState() == Thread.State.RUNNABLE || reader.getState() == Thread.State.NEW) {
+                Thread.sleep(1);
+            }
+            assertEquals(0, alt.priSelect().index(), "a reader waits at the home: the probe meets it");
+        } finally {
+            reader.join(TIMEOUT.toMillis());
+        }
+        assertEquals("probed", got[0]);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aProbeToASilentHomeEndsAtTheAlternationsDeadlineAndOnAnInterruptNotAtThePeerTimeout() throws Exception {
+        hosted(homeChannels, Channel.create("Q"));
+        ChannelInput<String> remoteIn = remoteReader("Q", ValueCodec.utf8());
+        net.unregister("home"); // the home dies: it hears nothing and says nothing
+        home.close();
+        Selected timedOut = new Alternation(new InputGuard<>(remoteIn), new TimeoutGuard(Duration.ofMillis(30)))
+                .priSelect();
+        assertEquals(1, timedOut.index(), "the timeout guard fired; the guard did not wait to fail at the peer timeout");
+        RuntimeException[] thrown = new RuntimeException[1];
+        boolean[] statusKept = new boolean[1];
+        Thread selecting = Thread.ofVirtual().start(() -> {
+            try {
+                new Alternation(new InputGuard<>(remoteIn), new SkipGuard()).priSelect();
+            } catch (RuntimeException e) {
+                thrown[0] = e;
+                statusKept[0] = Thread.currentThread().isInterrupted();
+            }
+        });
+        try {
+            Thread.sleep(50); // the probe is out, and no answer comes
+            selecting.interrupt();
+        } finally {
+            selecting.join(TIMEOUT.toMillis());
+        }
+        assertTrue(thrown[0] instanceof ChannelInterruptedException, "interrupted: " + thrown[0]);
+        assertTrue(statusKept[0], "interrupt status kept");
+    }
+
+    /** @return the foreign offers the home node holds now, asked on its thread */
+    private int homeForeignOffers() throws Exception {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        home.submit(() -> count.complete(home.node().foreignOffers()));
+        return count.get();
     }
 
     /** Waits until the home node holds a foreign offer: a remote operation is in flight. */

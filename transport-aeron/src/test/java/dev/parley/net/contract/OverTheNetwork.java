@@ -25,8 +25,6 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
 
     private static final String ZERO_TO_REMOTE_READER = "a remote reader decides its read, so a local write with "
             + "a zero timeout cannot learn in time whether the reader took it";
-    private static final String PRI = "binding gap (docs/PROTOCOL.md): a remote input guard is never ready at poll "
-            + "time, so priSelect cannot see it ready at the moment of selection";
 
     /** Exclusions when the readers are remote and the writers local: test method name to reason. */
     static final Map<String, String> EXCLUDED_READER_REMOTE_WRITER_LOCAL = Map.of(
@@ -34,9 +32,6 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
 
     /** Exclusions when the readers are remote: test method name to reason. */
     static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of(
-            "priSelectTakesAReadyGuardOrASkipBeforeAPoisonedOrRetiredOne", PRI,
-            "priSelectWithAReadyInputBeforeASkipGuardAlwaysTakesTheInput", PRI,
-            "aSupplierPreconditionIsEvaluatedAtEachSelection", PRI,
             "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue",
             "its reads wait at most 0.3 ms, less than a remote round trip (0.7 ms p50, docs/NETWORK.md), so they "
                     + "end empty while the home's buffer still holds messages, and the readers stop too early");
