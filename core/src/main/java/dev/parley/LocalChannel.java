@@ -2,6 +2,8 @@ package dev.parley;
 
 import dev.parley.internal.SeededBug;
 import dev.parley.spi.AbandonableEnd;
+import dev.parley.spi.Credit;
+import dev.parley.spi.CreditHolder;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
@@ -36,8 +38,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>no-ready-pair</b>: when the lock is free, no OPEN local reader and OPEN local writer
  *       wait together on a rendezvous channel, no OPEN local reader waits while the buffer holds a
  *       message that is not in flight, and no OPEN local writer waits while the buffer has room;</li>
- *   <li><b>buffer-bound</b>: buffered messages plus slots reserved for foreign writers never
- *       exceed the capacity;</li>
+ *   <li><b>buffer-bound</b>: buffered messages plus slots reserved for foreign writers (for one
+ *       proposal, or under a {@link Credit}) never exceed the capacity, except for messages stored
+ *       under a credit whose slots were released before they arrived ({@link Credit#store});</li>
+ *   <li><b>credit-drains</b>: after a writer-side poison or retire, readers are failed only once
+ *       the buffer is empty and no slot is reserved under a credit; a reader-side termination
+ *       drops every credit's slots at once;</li>
  *   <li><b>terminated-is-quiet</b>: once terminated, no offer waits, except that readers may
  *       still drain what writers buffered before a writer-side poison or retire;</li>
  *   <li><b>fifo</b>: waiting parties are matched oldest first, and buffered messages leave in the
@@ -76,6 +82,8 @@ final class LocalChannel<T> implements Channel<T> {
     private boolean headInFlight;
     private int foreignQueued;
     private HashSet<Offer> reserved; // foreign readers whose relay asks a foreign writer; made on first use
+    private int creditSlots; // the sum of every open credit's reserved slots
+    private ArrayList<SlotCredit> credits; // open credits; made on first use
     private Termination termination;
 
     /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
@@ -155,7 +163,7 @@ final class LocalChannel<T> implements Channel<T> {
                 return writer.value();
             }
         }
-        if (termination != null) {
+        if (termination != null && readersDone()) {
             throw termination.exception(name);
         }
         return NOTHING;
@@ -172,7 +180,7 @@ final class LocalChannel<T> implements Channel<T> {
             }
         }
         int limit = SeededBug.is(SeededBug.BUFFER_CAPACITY_OFF_BY_ONE) ? capacity + 1 : capacity;
-        if (buffer != null && buffer.size() + reservedSlots < limit) {
+        if (buffer != null && occupied() < limit) {
             buffer.add(message);
             matchForeign(); // a foreign reader may be waiting for the message
             return true;
@@ -188,9 +196,22 @@ final class LocalChannel<T> implements Channel<T> {
         return buffer == null || buffer.isEmpty() && reservedSlots == 0;
     }
 
+    /** @return the slots taken: messages buffered, and slots reserved for foreign writers */
+    private int occupied() {
+        return buffer.size() + reservedSlots + creditSlots;
+    }
+
+    /**
+     * After termination: true once readers have nothing more to receive, so that they are failed
+     * (invariant credit-drains).
+     */
+    private boolean readersDone() {
+        return buffer == null || buffer.isEmpty() && creditSlots == 0;
+    }
+
     /** Moves waiting writers' messages into the buffer while it has room. */
     private void refillBuffer() {
-        while (buffer.size() + reservedSlots < capacity) {
+        while (occupied() < capacity) {
             Offer writer = claimFirst(writers, null, null);
             if (writer == null) {
                 return;
@@ -285,6 +306,7 @@ final class LocalChannel<T> implements Channel<T> {
             decision.setOffer(offer);
             writers.add(offer);
             matchForeign();
+            askCreditsBack();
             if (SeededBug.is(SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK) && buffer == null) { return true; }
         } finally {
             lock.unlock();
@@ -365,9 +387,14 @@ final class LocalChannel<T> implements Channel<T> {
         if (buffer != null && !how.readersDrain()) {
             buffer.clear();
         }
+        if (credits != null) {
+            for (SlotCredit c : credits) {
+                c.terminatedLocked(how.readersDrain());
+            }
+        }
         failAll(writers);
         if (SeededBug.is(SeededBug.POISON_DOES_NOT_WAKE_READER) && how.poison()) { return; }
-        if (buffer == null || buffer.isEmpty()) {
+        if (readersDone()) {
             failAll(readers);
         }
     }
@@ -422,7 +449,7 @@ final class LocalChannel<T> implements Channel<T> {
         }
         if (termination != null) {
             failAll(writers);
-            if (buffer == null || buffer.isEmpty()) {
+            if (readersDone()) {
                 failAll(readers);
             }
         }
@@ -552,7 +579,7 @@ final class LocalChannel<T> implements Channel<T> {
                     continue; // as for readers: a later foreign writer may match
                 }
             }
-            if (buffer != null && buffer.size() + reservedSlots < capacity) {
+            if (buffer != null && occupied() < capacity) {
                 dequeueForeign(writers, f);
                 if (commits) {
                     buffer.add(f.value()); // stored now; the party is told
@@ -861,6 +888,132 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Credits: buffer slots reserved for foreign writers that write ahead of their acknowledgements
+
+    /**
+     * A writer waits for a slot (lock held): every credit that holds slots is asked for them back,
+     * since a local party must not wait on slots that a writer elsewhere may not use.
+     */
+    private void askCreditsBack() {
+        if (creditSlots == 0 || occupied() < capacity) {
+            return;
+        }
+        for (SlotCredit c : credits) {
+            if (c.slots > 0) {
+                c.holder.wanted();
+            }
+        }
+    }
+
+    /** @return true if a writer, local or foreign, waits at this channel (lock held) */
+    private boolean writerWaits() {
+        for (Offer o = writers.first(); o != null; o = writers.after(o)) {
+            if (o.isForeign() || !o.decision().isFinal()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** See {@link Credit}; the channel's lock guards every field. */
+    private final class SlotCredit implements Credit {
+        private final CreditHolder holder;
+        private int slots;
+        private boolean closed;
+
+        SlotCredit(CreditHolder holder) {
+            this.holder = holder;
+        }
+
+        @Override
+        public int grant(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max=" + max + " must not be negative");
+            }
+            lock.lock();
+            try {
+                if (closed || termination != null || writerWaits()) {
+                    return 0;
+                }
+                int share = Math.max(1, capacity / credits.size());
+                int n = Math.min(max, Math.min(capacity - occupied(), share - slots));
+                if (n <= 0) {
+                    return 0;
+                }
+                slots += n;
+                creditSlots += n;
+                return n;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean store(Object message) {
+            Objects.requireNonNull(message, "message");
+            boolean[] stored = new boolean[1];
+            afterProposal(() -> {
+                if (slots > 0) {
+                    slots--;
+                    creditSlots--;
+                }
+                if (termination != null && !termination.readersDrain()) {
+                    return; // a reader poisoned the channel, or every reader retired: discarded
+                }
+                buffer.add(message); // matchLocked hands it to a waiting reader, in order
+                stored[0] = true;
+            }, null);
+            return stored[0];
+        }
+
+        @Override
+        public int release() {
+            int[] released = new int[1];
+            afterProposal(() -> released[0] = releaseLocked(), null);
+            return released[0];
+        }
+
+        private int releaseLocked() {
+            int n = slots;
+            slots = 0;
+            creditSlots -= n;
+            return n;
+        }
+
+        @Override
+        public int reserved() {
+            lock.lock();
+            try {
+                return slots;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            afterProposal(() -> {
+                if (!closed) {
+                    closed = true;
+                    releaseLocked();
+                    credits.remove(this);
+                }
+            }, null);
+        }
+
+        /** The channel terminated (lock held): slots are dropped unless readers drain, and the holder is told. */
+        void terminatedLocked(boolean readersDrain) {
+            if (slots == 0) {
+                return;
+            }
+            if (!readersDrain) {
+                releaseLocked(); // whatever arrives under them is discarded
+            }
+            holder.wanted();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Ports: the two sides of the channel as alternations and transports see them
 
     private abstract class Side implements Port {
@@ -883,7 +1036,7 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public void enroll(Offer offer) {
-            if (termination != null && !(this == readerPort && buffer != null && !buffer.isEmpty())) {
+            if (termination != null && !(this == readerPort && !readersDone())) {
                 // Terminated while the party was enrolling elsewhere: fail this guard instead.
                 if (offer.isForeign()) {
                     offer.foreign().terminated(termination.exception(name));
@@ -897,6 +1050,9 @@ final class LocalChannel<T> implements Channel<T> {
                 foreignQueued++;
             }
             matchForeign();
+            if (this == writerPort) {
+                askCreditsBack();
+            }
         }
 
         @Override
@@ -958,6 +1114,23 @@ final class LocalChannel<T> implements Channel<T> {
         @Override
         public boolean poll(Offer offer) {
             return putNow(offer.decision(), offer.value()) && offer.decision().tryClaim(offer.index(), null);
+        }
+
+        @Override
+        public Credit openCredit(CreditHolder holder) {
+            Objects.requireNonNull(holder, "holder");
+            if (buffer == null) {
+                return null;
+            }
+            lock.lock();
+            try {
+                SlotCredit credit = new SlotCredit(holder);
+                credits = credits == null ? new ArrayList<>() : credits;
+                credits.add(credit);
+                return credit;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override

@@ -98,6 +98,18 @@ public interface Port {
         throw new UnsupportedOperationException(describe() + " is polled, not probed");
     }
 
+    /**
+     * Opens a {@link Credit} on this port: buffer slots reserved for a foreign writer that writes
+     * ahead of its acknowledgements. Any thread, without the lock.
+     *
+     * @param holder told when the channel wants the slots back
+     * @return the credit, or null if this port is not the writer side of a buffered channel (the
+     *     default)
+     */
+    default Credit openCredit(CreditHolder holder) {
+        return null;
+    }
+
     /** Without the lock: matches waiting parties again, after a held decision was released. */
     void rematch();
 
