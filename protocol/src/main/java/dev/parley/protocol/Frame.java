@@ -82,9 +82,24 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
         public FrameType type() { return FrameType.LOOKUP_REPLY; }
     }
 
-    /** A remote end now exists on the sender, on this side of the home's channel; it counts for retire. */
-    public record OpenEnd(long endId, long channelId, Side side) implements Body {
-        public OpenEnd { Objects.requireNonNull(side, "side"); }
+    /**
+     * A remote end now exists on the sender, on this side of the home's channel; it counts for
+     * retire. A writer end that may {@code writeAhead} takes credits (CREDIT) on a buffered
+     * channel and writes under them with STORE.
+     */
+    public record OpenEnd(long endId, long channelId, Side side, boolean writeAhead) implements Body {
+        public OpenEnd {
+            Objects.requireNonNull(side, "side");
+            if (writeAhead && side != Side.WRITE) {
+                throw new IllegalArgumentException("only a writer end writes ahead: endId=" + endId);
+            }
+        }
+
+        /** An end that does not write ahead. */
+        public OpenEnd(long endId, long channelId, Side side) {
+            this(endId, channelId, side, false);
+        }
+
         public FrameType type() { return FrameType.OPEN_END; }
     }
 
@@ -173,6 +188,36 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
     /** A remote end retires from the home's channel; the home answers APPLIED for {@code opId}. */
     public record Retire(long opId, long endId) implements Body {
         public FrameType type() { return FrameType.RETIRE; }
+    }
+
+    /**
+     * The home reserved {@code slots} more buffer slots for a remote writer end that writes
+     * ahead: the end may send that many more STOREs without waiting.
+     */
+    public record Credit(long endId, int slots) implements Body {
+        public Credit {
+            if (slots <= 0) {
+                throw new IllegalArgumentException("slots=" + slots + " must be positive");
+            }
+        }
+
+        public FrameType type() { return FrameType.CREDIT; }
+    }
+
+    /** A remote writer end writes {@code value} into one of the slots its credits reserved. */
+    public record Store(long endId, byte[] value) implements Body {
+        public Store { Objects.requireNonNull(value, "value"); }
+        public FrameType type() { return FrameType.STORE; }
+    }
+
+    /** The home wants the end's reserved slots back: it answers REVOKED once its STOREs are sent. */
+    public record Revoke(long endId) implements Body {
+        public FrameType type() { return FrameType.REVOKE; }
+    }
+
+    /** The answer to REVOKE: every STORE under the end's credits was sent before; the rest is given back. */
+    public record Revoked(long endId) implements Body {
+        public FrameType type() { return FrameType.REVOKED; }
     }
 
     /** What the home did with a POISON or RETIRE. */

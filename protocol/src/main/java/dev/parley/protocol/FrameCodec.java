@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  * no corrupted frame is taken for a good one. One instance per thread (it keeps a
  * {@link Mac}).
  *
- * <h2>Wire format, version 3</h2>
+ * <h2>Wire format, version 4</h2>
  * All integers are big-endian (network byte order); {@code u8}, {@code u16}, {@code u32} are
  * unsigned, {@code i64} is a two's-complement 64-bit integer. Every frame starts with this
  * 40-byte envelope:
@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  * +---------------+---------------+---------------+-----------+-+-+
- * |  magic 0x50   |  version = 3  |   type (u8)   | reserved 0|C|M|
+ * |  magic 0x50   |  version = 4  |   type (u8)   | reserved 0|C|M|
  * +---------------+---------------+---------------+-----------+-+-+
  * |                     body length in bytes (u32)                |
  * +---------------------------------------------------------------+
@@ -73,18 +73,18 @@ import javax.crypto.spec.SecretKeySpec;
  * +-------------------------------+    +-------------------------------+
  * |        channel id (i64)       |    |          end id (i64)         |
  * +---------------+---------------+    +-------------------------------+
- * | side u8 0=R,1=W|                   |   party id (i64), 0 = none    |
- *                                      +-------------+-+---------------+
- *                                      | reserved 0 |I|C| (u8)         |
- *                                      +-------------+-+---------------+
+ * |side 0=R,1=W u8|res. 0 |A| u8 |    |   party id (i64), 0 = none    |
+ * +---------------+---------------+    +-------------+-+---------------+
+ *   A = writes ahead (writers only:    | reserved 0 |I|C| (u8)         |
+ *   it takes CREDIT, writes STORE)     +-------------+-+---------------+
  *                                      |     value length (u32)        |
  *                                      +-------------------------------+
  *                                      |  value bytes (writers) ...    |
  *                                      +-------------------------------+
  *   C = conditional (an alternation's guard); I = immediate (a read with no time left, or a
- *   guard's probe, C set: the home matches it on arrival or answers WITHDRAWN). A reader's offer has value length 0. The party
- *   id is the same for every guard of one alternation (never relayed to itself), 0 for a plain
- *   read or write.
+ *   guard's probe, C set: the home matches it on arrival or answers WITHDRAWN). A reader's
+ *   offer has value length 0. The party id is the same for every guard of one alternation
+ *   (never relayed to itself), 0 for a plain read or write.
  *
  * PROPOSE (21), ACCEPT (23), RELEASE (33) DELIVER (22)
  * +-------------------------------+    +-------------------------------+
@@ -108,11 +108,24 @@ import javax.crypto.spec.SecretKeySpec;
  * +-------------------------------+      TERMINATED: 0 = retired, 1 = poisoned
  * |          end id (i64)         |      ABORTED: 0 = not done, 1 = maybe done
  * +-------------------------------+      APPLIED: 0 = applied, 1 = no such end
+ *
+ * CREDIT (34)                          STORE (35)
+ * +-------------------------------+    +-------------------------------+
+ * |          end id (i64)         |    |          end id (i64)         |
+ * +-------------------------------+    +-------------------------------+
+ * |      slots (u32), &gt; 0         |    |     value length (u32)        |
+ * +-------------------------------+    +-------------------------------+
+ *                                      |        value bytes ...        |
+ * REVOKE (36), REVOKED (37)            +-------------------------------+
+ * +-------------------------------+
+ * |          end id (i64)         |
+ * +-------------------------------+
  * </pre>
  * Version 2 differed from version 1 in POISON and RETIRE, which carry an operation id, and in
  * APPLIED, their answer. Version 3 adds the party id of OFFER and the type RELEASE, for the
- * home's relay between a remote writer and a remote reader. Nodes of other versions are
- * rejected as UNKNOWN_VERSION.
+ * home's relay between a remote writer and a remote reader. Version 4 adds the A flag of
+ * OPEN_END and the types CREDIT, STORE, REVOKE and REVOKED, for writes ahead into a buffered
+ * channel's reserved slots. Nodes of other versions are rejected as UNKNOWN_VERSION.
  *
  * <h2>Implementation note</h2>
  * Invariant <b>decode-total</b>: {@link #decode} returns a {@link Decoded} for every input
@@ -128,7 +141,7 @@ public final class FrameCodec {
     /** An OFFER's bytes before its value: operation id, end id, party id, flags, value length. */
     private static final int OFFER_FIXED_BYTES = 29;
     /** The wire version this codec writes and reads. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** The envelope's length in bytes. */
     public static final int HEADER_BYTES = 40;
     /** The MAC's length in bytes. */
@@ -141,6 +154,7 @@ public final class FrameCodec {
     private static final int FLAG_CRC = 2;
     private static final int FLAG_CONDITIONAL = 1;
     private static final int FLAG_IMMEDIATE = 2;
+    private static final int FLAG_WRITE_AHEAD = 1;
     private static final int MAX_NAME_BYTES = 0xFFFF;
 
     private final int maxFrameBytes;
@@ -233,8 +247,8 @@ public final class FrameCodec {
                 yield buffer(10 + name.length).putLong(l.lookupId()).putShort((short) name.length).put(name).array();
             }
             case Frame.LookupReply r -> buffer(16).putLong(r.lookupId()).putLong(r.channelId()).array();
-            case Frame.OpenEnd o -> buffer(17).putLong(o.endId()).putLong(o.channelId())
-                    .put((byte) o.side().ordinal()).array();
+            case Frame.OpenEnd o -> buffer(18).putLong(o.endId()).putLong(o.channelId())
+                    .put((byte) o.side().ordinal()).put((byte) (o.writeAhead() ? FLAG_WRITE_AHEAD : 0)).array();
             case Frame.Offer o -> buffer(OFFER_FIXED_BYTES + o.value().length).putLong(o.opId()).putLong(o.endId())
                     .putLong(o.party())
                     .put((byte) ((o.conditional() ? FLAG_CONDITIONAL : 0) | (o.immediate() ? FLAG_IMMEDIATE : 0)))
@@ -255,6 +269,11 @@ public final class FrameCodec {
             case Frame.Poison p -> buffer(16).putLong(p.opId()).putLong(p.endId()).array();
             case Frame.Retire r -> buffer(16).putLong(r.opId()).putLong(r.endId()).array();
             case Frame.Applied a -> buffer(9).putLong(a.opId()).put((byte) a.result().ordinal()).array();
+            case Frame.Credit c -> buffer(12).putLong(c.endId()).putInt(c.slots()).array();
+            case Frame.Store st -> buffer(12 + st.value().length).putLong(st.endId()).putInt(st.value().length)
+                    .put(st.value()).array();
+            case Frame.Revoke r -> buffer(8).putLong(r.endId()).array();
+            case Frame.Revoked r -> buffer(8).putLong(r.endId()).array();
         };
     }
 
@@ -369,7 +388,11 @@ public final class FrameCodec {
                 long end = in.getLong();
                 long channel = in.getLong();
                 int side = in.get();
-                yield side == 0 || side == 1 ? new Frame.OpenEnd(end, channel, Frame.Side.values()[side]) : null;
+                int flags = in.get();
+                if ((side != 0 && side != 1) || (flags & ~FLAG_WRITE_AHEAD) != 0 || (flags != 0 && side != 1)) {
+                    yield null;
+                }
+                yield new Frame.OpenEnd(end, channel, Frame.Side.values()[side], flags == FLAG_WRITE_AHEAD);
             }
             case OFFER -> {
                 long op = in.getLong();
@@ -418,6 +441,14 @@ public final class FrameCodec {
                 int result = in.get();
                 yield result == 0 || result == 1 ? new Frame.Applied(op, Frame.ApplyResult.values()[result]) : null;
             }
+            case CREDIT -> {
+                long end = in.getLong();
+                int slots = in.getInt();
+                yield slots > 0 ? new Frame.Credit(end, slots) : null;
+            }
+            case STORE -> new Frame.Store(in.getLong(), bytes(in, in.getInt()));
+            case REVOKE -> new Frame.Revoke(in.getLong());
+            case REVOKED -> new Frame.Revoked(in.getLong());
         };
     }
 

@@ -25,7 +25,11 @@ public enum FrameType {
     POISON(30, true),
     RETIRE(31, true),
     APPLIED(32, true),
-    RELEASE(33, true);
+    RELEASE(33, true),
+    CREDIT(34, true),
+    STORE(35, true),
+    REVOKE(36, true),
+    REVOKED(37, true);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -66,6 +66,32 @@ public interface HomeChannels {
     }
 
     /**
+     * Reserves buffer slots for a remote writer end that writes ahead, as the core's
+     * {@code Credit.grant} does. Home channels that grant none (the default: no channel is
+     * buffered, or writes ahead are not wanted) are never asked to store or release.
+     *
+     * @param end a writer end opened to write ahead
+     * @param max the most slots wanted
+     * @return how many slots were reserved, 0 or more
+     */
+    default int grant(EndKey end, int max) {
+        return 0;
+    }
+
+    /**
+     * Stores a value that the end wrote under its slots: into a reserved slot, or beyond the
+     * capacity when its slots were released meanwhile; discarded if a reader poisoned the channel
+     * or every reader retired. Never blocks.
+     */
+    default void store(EndKey end, byte[] value) {
+        throw new UnsupportedOperationException("these home channels grant no slots, so nothing is stored: " + end);
+    }
+
+    /** Releases every slot reserved for the end and not used (its REVOKED came, or it fell silent). */
+    default void releaseCredit(EndKey end) {
+    }
+
+    /**
      * A remote end poisoned its channel. The channel must be poisoned when this returns: the
      * node then confirms the poison to the remote end, whose {@code poison()} returns.
      */

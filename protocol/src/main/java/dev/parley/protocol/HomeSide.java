@@ -53,6 +53,20 @@ import java.util.Map;
  * A POISON or RETIRE from a remote end has no state here: it is applied to the home channel
  * on arrival and answered APPLIED at once.
  *
+ * <p>A remote writer end opened to write ahead (OPEN_END with A) gets a credit line: buffer
+ * slots of its channel reserved for it ({@link HomeChannels#grant}), told by CREDIT, into which
+ * its STOREs go without an answer ({@link HomeChannels#store}):
+ * <pre>
+ *   OPEN --an unconditional write of the end stored at the match, or a STORE, with at most half
+ *             the window outstanding--&gt; OPEN, more slots granted, CREDIT sent
+ *   OPEN --the channel wants the slots back (ProtocolNode.creditWanted)--&gt; REVOKING, REVOKE sent
+ *   OPEN / REVOKING --remote silent for the peer timeout--&gt; LAPSED: the slots released
+ *             (HomeChannels.releaseCredit), REVOKE sent if not yet; STOREs still due are stored
+ *             when they come, beyond the capacity if need be
+ *   REVOKING / LAPSED --REVOKED--&gt; OPEN, nothing outstanding, the slots released
+ *   any --RETIRE of the end, or its node restarted--&gt; gone (the binding closes the credit)
+ * </pre>
+ *
  * <h2>Implementation note</h2>
  * Invariants, by name:
  * <ul>
@@ -131,10 +145,21 @@ final class HomeSide {
         }
     }
 
+    /** The states of a write-ahead end's credit line; see the class comment. */
+    enum CreditState { OPEN, REVOKING, LAPSED }
+
+    private static final class CreditLine {
+        int outstanding; // slots granted whose STORE has not come yet
+        CreditState state = CreditState.OPEN;
+        long sinceNs; // the last grant or revoke
+    }
+
     private final Links links;
     private final HomeChannels home;
     private final Map<OfferKey, Foreign> offers = new LinkedHashMap<>();
     private final Map<EndKey, Frame.Side> ends = new LinkedHashMap<>();
+    /** The credit lines of write-ahead writer ends, by end. */
+    private final Map<EndKey, CreditLine> credits = new LinkedHashMap<>();
     private long nextProposalId = 1;
 
     HomeSide(Links links, HomeChannels home) {
@@ -158,6 +183,9 @@ final class HomeSide {
                     yield Rejection.UNKNOWN_REFERENCE; // its offers will be ABORTED
                 }
                 ends.put(key, o.side());
+                if (o.writeAhead() && links.config().creditWindow() > 0) {
+                    credits.put(key, new CreditLine());
+                }
                 yield null;
             }
             case Frame.Offer o -> offered(peer, incarnation, o, nowNs);
@@ -166,6 +194,8 @@ final class HomeSide {
             case Frame.Withdraw w -> withdrawRequested(new OfferKey(peer, incarnation, w.opId()), nowNs);
             case Frame.Poison p -> endAction(new EndKey(peer, incarnation, p.endId()), p.opId(), false, nowNs);
             case Frame.Retire r -> endAction(new EndKey(peer, incarnation, r.endId()), r.opId(), true, nowNs);
+            case Frame.Store st -> stored(new EndKey(peer, incarnation, st.endId()), st.value(), nowNs);
+            case Frame.Revoked r -> creditReturned(new EndKey(peer, incarnation, r.endId()));
             default -> Rejection.MALFORMED; // a remote-bound body sent to the home side
         };
     }
@@ -302,6 +332,7 @@ final class HomeSide {
         }
         if (retire) {
             ends.remove(end);
+            credits.remove(end); // every STORE came before the RETIRE; the binding closes the credit
             home.retire(end);
         } else {
             home.poison(end);
@@ -332,6 +363,7 @@ final class HomeSide {
             home.answer(key, ProposalAnswer.ACCEPT);
             if (f.then != Then.NOTHING) { // NOTHING: its node restarted, the operation is gone there
                 links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
+                grant(f.end, nowNs); // a writer end that writes ahead may write its next ones so
             }
             return;
         }
@@ -431,10 +463,72 @@ final class HomeSide {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Credits of write-ahead writer ends
+
+    /** Reserves more slots for a write-ahead end once at most half its window is outstanding. */
+    private void grant(EndKey end, long nowNs) {
+        CreditLine line = credits.get(end);
+        int window = links.config().creditWindow();
+        if (line == null || line.state != CreditState.OPEN || line.outstanding > window / 2) {
+            return;
+        }
+        int slots = home.grant(end, window - line.outstanding);
+        if (slots > 0) {
+            line.outstanding += slots;
+            line.sinceNs = nowNs;
+            links.send(end.peer(), new Frame.Credit(end.endId(), slots), nowNs);
+        }
+    }
+
+    private Rejection stored(EndKey end, byte[] value, long nowNs) {
+        CreditLine line = credits.get(end);
+        if (line == null || line.outstanding == 0) {
+            return Rejection.UNKNOWN_REFERENCE; // no slot was granted for it: never stored
+        }
+        line.outstanding--;
+        home.store(end, value);
+        grant(end, nowNs);
+        return null;
+    }
+
+    private Rejection creditReturned(EndKey end) {
+        CreditLine line = credits.get(end);
+        if (line == null || line.state == CreditState.OPEN) {
+            return Rejection.UNKNOWN_REFERENCE; // REVOKED answers a REVOKE only
+        }
+        if (line.state == CreditState.REVOKING) {
+            home.releaseCredit(end);
+        }
+        line.outstanding = 0;
+        line.state = CreditState.OPEN;
+        return null;
+    }
+
+    /** The channel wants the slots of a write-ahead end back: a writer waits, or it ended. */
+    void creditWanted(EndKey end, long nowNs) {
+        CreditLine line = credits.get(end);
+        if (line != null && line.state == CreditState.OPEN && line.outstanding > 0) {
+            line.state = CreditState.REVOKING;
+            line.sinceNs = nowNs;
+            links.send(end.peer(), new Frame.Revoke(end.endId()), nowNs);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Timers and peers
 
     void tick(long nowNs) {
         ProtocolConfig config = links.config();
+        for (Map.Entry<EndKey, CreditLine> e : credits.entrySet()) {
+            CreditLine line = e.getValue();
+            if (line.outstanding > 0 && line.state != CreditState.LAPSED && silent(e.getKey(), line, nowNs)) {
+                home.releaseCredit(e.getKey()); // a writer gone silent holds no slot
+                if (line.state == CreditState.OPEN) {
+                    links.send(e.getKey().peer(), new Frame.Revoke(e.getKey().endId()), nowNs);
+                }
+                line.state = CreditState.LAPSED;
+            }
+        }
         for (Foreign f : new ArrayList<>(offers.values())) {
             long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
             boolean silent = nowNs - Math.max(heard, f.sinceNs) >= config.peerTimeoutNs();
@@ -452,9 +546,21 @@ final class HomeSide {
         }
     }
 
+    private boolean silent(EndKey end, CreditLine line, long nowNs) {
+        long heard = links.session(end.peer(), nowNs).lastHeardNs();
+        return nowNs - Math.max(heard, line.sinceNs) >= links.config().peerTimeoutNs();
+    }
+
     long nextTimerNs(long nowNs) {
         ProtocolConfig config = links.config();
         long next = Long.MAX_VALUE;
+        for (Map.Entry<EndKey, CreditLine> e : credits.entrySet()) {
+            CreditLine line = e.getValue();
+            if (line.outstanding > 0 && line.state != CreditState.LAPSED) {
+                long heard = links.session(e.getKey().peer(), nowNs).lastHeardNs();
+                next = Math.min(next, Math.max(heard, line.sinceNs) + config.peerTimeoutNs());
+            }
+        }
         for (Foreign f : offers.values()) {
             if (f.state == State.WITHDRAW_PENDING || f.state == State.HELD) {
                 continue;
@@ -488,6 +594,7 @@ final class HomeSide {
         for (EndKey end : new ArrayList<>(ends.keySet())) {
             if (end.peer().equals(peer) && end.incarnation() == oldIncarnation) {
                 ends.remove(end);
+                credits.remove(end); // the binding closes the credit
                 home.abandon(end); // invariant restart-abandons
             }
         }

@@ -17,9 +17,12 @@ import java.time.Duration;
  * @param receiveWindow how far ahead of the next expected sequence number a frame is kept
  * @param lookupRetryNs how long a lookup waits before asking again for a channel not hosted yet
  * @param maxFrameBytes the largest frame, envelope and MAC included
+ * @param creditWindow how many buffer slots a home reserves at most for one remote writer end
+ *     that writes ahead (CREDIT); 0: a home grants none, and every remote buffered write waits
+ *     for the home to store it
  */
 public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long initialRtoNs, long minRtoNs,
-        long maxRtoNs, int sendWindow, int receiveWindow, long lookupRetryNs, int maxFrameBytes) {
+        long maxRtoNs, int sendWindow, int receiveWindow, long lookupRetryNs, int maxFrameBytes, int creditWindow) {
 
     public ProtocolConfig {
         positive("peerTimeoutNs", peerTimeoutNs);
@@ -39,7 +42,23 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
             throw new IllegalArgumentException("windows must be positive: sendWindow=" + sendWindow
                     + ", receiveWindow=" + receiveWindow);
         }
+        if (creditWindow < 0) {
+            throw new IllegalArgumentException("creditWindow=" + creditWindow + " must not be negative");
+        }
     }
+
+    /** As the canonical constructor, with the default credit window of {@value #DEFAULT_CREDIT_WINDOW} slots. */
+    public ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long initialRtoNs, long minRtoNs,
+            long maxRtoNs, int sendWindow, int receiveWindow, long lookupRetryNs, int maxFrameBytes) {
+        this(peerTimeoutNs, heartbeatIntervalNs, initialRtoNs, minRtoNs, maxRtoNs, sendWindow, receiveWindow,
+                lookupRetryNs, maxFrameBytes, DEFAULT_CREDIT_WINDOW);
+    }
+
+    /**
+     * The default credit window: enough for a writer end to keep a loopback or LAN round trip
+     * full of small messages, small beside the send window.
+     */
+    public static final int DEFAULT_CREDIT_WINDOW = 64;
 
     /**
      * @return when an operation with {@code deadlineNs} (or a hold of a partner with it) ends at
@@ -66,7 +85,8 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
     /**
      * @return settings for a LAN or loopback: peer timeout 5 s, heartbeat 500 ms, RTO from
      *     1 ms to 1 s starting at 50 ms, windows of 1024 frames, lookups retried every 50 ms,
-     *     frames up to 64 KiB (Aeron's limit for a 512 KiB term is term / 8)
+     *     frames up to 64 KiB (Aeron's limit for a 512 KiB term is term / 8), credits of up to
+     *     {@value #DEFAULT_CREDIT_WINDOW} slots
      */
     public static ProtocolConfig defaults() {
         return new ProtocolConfig(ms(5000), ms(500), ms(50), ms(1), ms(1000), 1024, 1024, ms(50), 64 * 1024);
@@ -76,7 +96,13 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
     public ProtocolConfig withPeerTimeout(Duration timeout) {
         long ns = timeout.toNanos();
         return new ProtocolConfig(ns, Math.max(1, ns / 10), initialRtoNs, minRtoNs, maxRtoNs, sendWindow,
-                receiveWindow, lookupRetryNs, maxFrameBytes);
+                receiveWindow, lookupRetryNs, maxFrameBytes, creditWindow);
+    }
+
+    /** @return these settings with another credit window (0: no writes ahead) */
+    public ProtocolConfig withCreditWindow(int slots) {
+        return new ProtocolConfig(peerTimeoutNs, heartbeatIntervalNs, initialRtoNs, minRtoNs, maxRtoNs, sendWindow,
+                receiveWindow, lookupRetryNs, maxFrameBytes, slots);
     }
 
     private static long ms(long millis) {

@@ -235,13 +235,50 @@ public final class ProtocolNode {
      * @return the end's id
      */
     public long openEnd(String peer, long channelId, Frame.Side side, long nowNs) {
+        return openEnd(peer, channelId, side, false, nowNs);
+    }
+
+    /**
+     * As {@link #openEnd(String, long, Frame.Side, long)}, for a writer that may write ahead: if
+     * the channel is buffered, its home reserves slots for it ({@link RemoteEnds#credited}), and
+     * the binding writes under them with {@link #store} instead of offering.
+     *
+     * @param writeAhead true for a writer end that takes credits; false as the other overload
+     * @throws IllegalArgumentException for a reader that would write ahead
+     */
+    public long openEnd(String peer, long channelId, Frame.Side side, boolean writeAhead, long nowNs) {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(side, "side");
         if (channelId <= 0) {
             throw new IllegalArgumentException("channelId=" + channelId + " must be positive (from a lookup)");
         }
+        if (writeAhead && side != Frame.Side.WRITE) {
+            throw new IllegalArgumentException("only a writer end writes ahead: side=" + side);
+        }
         checkNotInCallback("openEnd");
-        return call(nowNs, () -> remote.openEnd(peer, channelId, side, nowNs));
+        return call(nowNs, () -> remote.openEnd(peer, channelId, side, writeAhead, nowNs));
+    }
+
+    /**
+     * Writes a value through a write-ahead end under one of the slots its home reserved for it
+     * ({@link RemoteEnds#credited}): a STORE, which the session delivers and the home stores on
+     * arrival, with no answer. The write is done for the caller as this returns. The binding must
+     * count its writes against the slots it was credited, less those it gave back through
+     * {@link RemoteEnds#creditTakenBack}, and hand each one it counted to this method.
+     *
+     * @throws IllegalArgumentException for an end that does not write ahead, or a value larger
+     *     than {@link #maxValueBytes()}
+     * @param value the encoded value, which the node keeps: the caller must not change it
+     * @throws IllegalStateException for a store beyond the slots granted (a binding bug)
+     */
+    public void store(long endId, byte[] value, long nowNs) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > codec.maxValueBytes()) {
+            throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
+                    + codec.maxValueBytes());
+        }
+        checkNotInCallback("store");
+        run(nowNs, () -> remote.store(endId, value, nowNs));
     }
 
     /**
@@ -397,6 +434,15 @@ public final class ProtocolNode {
         run(nowNs, () -> home.holdEnded(offer, outcome, nowNs));
     }
 
+    /**
+     * The home channel wants back the slots reserved for a write-ahead end (the core's
+     * {@code CreditHolder.wanted}): a writer waits for one, or the channel was poisoned or retired.
+     */
+    public void creditWanted(EndKey end, long nowNs) {
+        Objects.requireNonNull(end, "end");
+        run(nowNs, () -> home.creditWanted(end, nowNs));
+    }
+
     /** The home channel was poisoned or retired while the foreign offer was queued. */
     public void terminated(OfferKey offer, boolean poison, long nowNs) {
         Objects.requireNonNull(offer, "offer");
@@ -523,7 +569,7 @@ public final class ProtocolNode {
         @Override
         public void delivered(Session s, Frame.Body body, long nowNs) {
             Rejection r = switch (body.type()) {
-                case LOOKUP, OPEN_END, OFFER, ACCEPT, DECLINE, WITHDRAW, POISON, RETIRE ->
+                case LOOKUP, OPEN_END, OFFER, ACCEPT, DECLINE, WITHDRAW, POISON, RETIRE, STORE, REVOKED ->
                         home.receive(s.peer(), s.peerIncarnation(), body, nowNs);
                 default -> remote.receive(s.peer(), body, nowNs);
             };

@@ -46,6 +46,28 @@ public interface RemoteEnds {
     }
 
     /**
+     * The home reserved {@code slots} more buffer slots for a writer end opened to write ahead:
+     * the binding may make that many more writes through {@link ProtocolNode#store} without
+     * waiting. Only ends opened to write ahead are credited.
+     */
+    default void credited(long endId, int slots) {
+        throw new UnsupportedOperationException("endId=" + endId + " was credited, but these remote ends open "
+                + "none that writes ahead");
+    }
+
+    /**
+     * The node takes back the slots of a write-ahead end that the binding has not used (the home
+     * asked for them, the home fell silent, or the end retires): from now on the binding stores
+     * under them no more, until it is credited again. Writes it counted against the slots before
+     * this call must still reach {@link ProtocolNode#store}.
+     *
+     * @return how many slots the binding had not used
+     */
+    default int creditTakenBack(long endId) {
+        throw new UnsupportedOperationException("endId=" + endId + " does not write ahead here");
+    }
+
+    /**
      * Reports how a lookup ended; exactly once per lookup.
      *
      * @param lookupId the lookup

@@ -41,6 +41,18 @@ import java.util.Map;
  *   (retire of an end retired already, or lost to a restart) --&gt; ended DONE at once
  *   (poison of an end retired already) --&gt; ended NOT_DONE at once; (of a lost end) OUTCOME_UNKNOWN
  * </pre>
+ * A writer end opened to write ahead holds credits: slots the home reserved in a buffered
+ * channel. The binding writes under them ({@link ProtocolNode#store}, a STORE each) without
+ * waiting for an answer; the home grants them with CREDIT and asks for them back with REVOKE:
+ * <pre>
+ *   CREDIT (home) --&gt; granted += slots; RemoteEnds.credited
+ *   REVOKE (home) --&gt; the binding gives back what it has not used (RemoteEnds.creditTakenBack);
+ *             REVOKED sent once every STORE under the rest was sent
+ *   home silent for the peer timeout --&gt; the binding gives back what it has not used; a REVOKE
+ *             is answered when the home is heard again
+ *   retire of such an end --&gt; the binding gives back what it has not used; RETIRE sent once every
+ *             STORE under the rest was sent (so it follows them, and the home releases the rest)
+ * </pre>
  *
  * <h2>Implementation note</h2>
  * Who decides: for a read and for every conditional offer, this node decides, and the order
@@ -71,6 +83,10 @@ import java.util.Map;
  *       discards the buffer; or an operation on that side was TERMINATED by poison), every
  *       later offer on that side through any of its ends ends POISONED at once, without a
  *       frame, as a local end would. The knowledge is dropped when the home restarts.</li>
+ *   <li><b>credit-respected</b>: an end sends at most as many STOREs as it was granted slots,
+ *       less those given back; REVOKED and a write-ahead end's RETIRE follow every STORE made
+ *       under the slots they give back, so the home never receives a STORE it reserved no slot
+ *       for, except after it let the slots lapse (then it stores the late arrivals anyway).</li>
  *   <li><b>released-stands</b>: a RELEASE moves a writer from AWAIT_TAKEN back to OFFERED only
  *       for the proposal it accepted; its offer stands again and a conditional one's decision is
  *       no longer held ({@link RemoteEnds#holdReleased}), so it may still withdraw or be proposed
@@ -90,13 +106,21 @@ final class RemoteSide {
         final String peer;
         final long channelId;
         final Frame.Side side;
+        final boolean writeAhead;
         boolean lost;
+        long granted; // slots granted and not given back: the STOREs this end may send in all
+        long stored; // STOREs sent (or dropped, once the end is lost)
+        boolean creditHeld; // the binding may hold unused slots
+        long creditSinceNs; // when the last CREDIT came
+        boolean revokeOwed; // a REVOKE came: REVOKED once stored == granted
+        EndAction retireAfterStores; // a retire whose RETIRE waits until stored == granted
 
-        End(long id, String peer, long channelId, Frame.Side side) {
+        End(long id, String peer, long channelId, Frame.Side side, boolean writeAhead) {
             this.id = id;
             this.peer = peer;
             this.channelId = channelId;
             this.side = side;
+            this.writeAhead = writeAhead;
         }
 
         PoisonedSide poisonedSide() {
@@ -158,6 +182,8 @@ final class RemoteSide {
     private final Links links;
     private final RemoteEnds remote;
     private final Map<Long, End> ends = new LinkedHashMap<>();
+    /** Retired write-ahead ends whose RETIRE waits for STOREs still to come from the binding. */
+    private final Map<Long, End> draining = new LinkedHashMap<>();
     private final Map<Long, Op> ops = new LinkedHashMap<>();
     private final Map<Long, Lookup> lookups = new LinkedHashMap<>();
     /** POISON and RETIRE sent and not answered yet (state APPLYING), by operation id. */
@@ -180,11 +206,56 @@ final class RemoteSide {
         return l.id;
     }
 
-    long openEnd(String peer, long channelId, Frame.Side side, long nowNs) {
-        End e = new End(nextId++, peer, channelId, side);
+    long openEnd(String peer, long channelId, Frame.Side side, boolean writeAhead, long nowNs) {
+        End e = new End(nextId++, peer, channelId, side, writeAhead);
         ends.put(e.id, e);
-        links.send(peer, new Frame.OpenEnd(e.id, channelId, side), nowNs);
+        links.send(peer, new Frame.OpenEnd(e.id, channelId, side, writeAhead), nowNs);
         return e.id;
+    }
+
+    /** A write under the end's credit (invariant credit-respected); see the class comment. */
+    void store(long endId, byte[] value, long nowNs) {
+        End e = ends.get(endId);
+        e = e != null ? e : draining.get(endId);
+        if (e == null || !e.writeAhead) {
+            throw new IllegalArgumentException("no end that writes ahead with endId=" + endId);
+        }
+        if (e.stored >= e.granted) {
+            throw new IllegalStateException("a store beyond the credit: endId=" + endId + ", granted=" + e.granted
+                    + ", stored=" + e.stored);
+        }
+        e.stored++;
+        if (!e.lost) {
+            links.send(e.peer, new Frame.Store(e.id, value), nowNs); // else it went with the home's old incarnation
+        }
+        afterStores(e, nowNs);
+    }
+
+    /** Takes back from the binding the slots it has not used: it writes under them no more. */
+    private void takeBackCredit(End e) {
+        if (e.creditHeld) {
+            e.creditHeld = false;
+            e.granted -= remote.creditTakenBack(e.id);
+        }
+    }
+
+    /** Sends what waited for every STORE under the end's remaining slots: REVOKED, a RETIRE. */
+    private void afterStores(End e, long nowNs) {
+        if (e.stored < e.granted) {
+            return;
+        }
+        if (e.revokeOwed) {
+            e.revokeOwed = false;
+            links.send(e.peer, new Frame.Revoked(e.id), nowNs);
+        }
+        EndAction retire = e.retireAfterStores;
+        if (retire != null) {
+            e.retireAfterStores = null;
+            draining.remove(e.id);
+            if (!e.lost) {
+                links.send(e.peer, new Frame.Retire(retire.id, e.id), nowNs); // also when a timeout ended it: resent
+            }
+        }
     }
 
     /** @return true if the end is open here and its home restarted since it was opened */
@@ -273,7 +344,19 @@ final class RemoteSide {
 
     /** @return the retire's operation id; it ends in {@link RemoteEnds#completed} */
     long retire(long endId, long nowNs) {
-        return endAction(ends.remove(endId), true, nowNs);
+        End e = ends.remove(endId);
+        if (e != null && e.writeAhead && !e.lost) {
+            takeBackCredit(e);
+            if (e.stored < e.granted) {
+                // Writes under the credit are still on their way from the binding: RETIRE follows them.
+                long id = nextId++;
+                e.retireAfterStores = new EndAction(id, e, true, nowNs);
+                actions.put(id, e.retireAfterStores);
+                draining.put(e.id, e);
+                return id;
+            }
+        }
+        return endAction(e, true, nowNs);
     }
 
     private long endAction(End e, boolean retire, long nowNs) {
@@ -311,8 +394,41 @@ final class RemoteSide {
             case Frame.Aborted a -> endFromHome(peer, a.opId(),
                     a.maybeDone() ? Outcome.OUTCOME_UNKNOWN : Outcome.PEER_UNREACHABLE);
             case Frame.Applied a -> applied(peer, a);
+            case Frame.Credit c -> credited(peer, c, nowNs);
+            case Frame.Revoke r -> revokeAsked(peer, r, nowNs);
             default -> Rejection.MALFORMED; // a home-bound body sent to the remote side
         };
+    }
+
+    private Rejection credited(String peer, Frame.Credit c, long nowNs) {
+        End e = ends.get(c.endId());
+        if (e == null && draining.containsKey(c.endId())) {
+            return null; // retired meanwhile: its RETIRE gives these back too
+        }
+        if (e == null || !e.peer.equals(peer) || !e.writeAhead || e.revokeOwed) {
+            return Rejection.UNKNOWN_REFERENCE; // no grant comes between a REVOKE and its REVOKED
+        }
+        if (!e.lost) {
+            e.granted += c.slots();
+            e.creditHeld = true;
+            e.creditSinceNs = nowNs;
+            remote.credited(e.id, c.slots());
+        }
+        return null;
+    }
+
+    private Rejection revokeAsked(String peer, Frame.Revoke r, long nowNs) {
+        End e = ends.get(r.endId());
+        if (e == null && draining.containsKey(r.endId())) {
+            return null; // its RETIRE, which follows every STORE, answers this
+        }
+        if (e == null || !e.peer.equals(peer) || !e.writeAhead) {
+            return Rejection.UNKNOWN_REFERENCE;
+        }
+        takeBackCredit(e);
+        e.revokeOwed = true;
+        afterStores(e, nowNs);
+        return null;
     }
 
     private Rejection lookupReplied(Frame.LookupReply r, long nowNs) {
@@ -470,6 +586,12 @@ final class RemoteSide {
                 }
             }
         }
+        for (End e : ends.values()) {
+            long heardNs = links.session(e.peer, nowNs).lastHeardNs();
+            if (e.creditHeld && nowNs - Math.max(heardNs, e.creditSinceNs) >= timeout) {
+                takeBackCredit(e); // no more writes ahead into a home that fell silent
+            }
+        }
         for (EndAction a : new ArrayList<>(actions.values())) {
             if (nowNs - Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) >= timeout) {
                 actions.remove(a.id); // invariant bounded-life: it may have been applied, or be later
@@ -503,6 +625,11 @@ final class RemoteSide {
         for (EndAction a : actions.values()) {
             next = Math.min(next, Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) + timeout);
         }
+        for (End e : ends.values()) {
+            if (e.creditHeld) {
+                next = Math.min(next, Math.max(links.session(e.peer, nowNs).lastHeardNs(), e.creditSinceNs) + timeout);
+            }
+        }
         for (Lookup l : lookups.values()) {
             next = Math.min(next, Math.min(l.deadlineNs, l.retryAtNs));
         }
@@ -515,6 +642,13 @@ final class RemoteSide {
         for (End e : ends.values()) {
             if (e.peer.equals(peer)) {
                 e.lost = true;
+                takeBackCredit(e); // the slots went with the home's old incarnation
+                e.revokeOwed = false;
+            }
+        }
+        for (End e : draining.values()) {
+            if (e.peer.equals(peer)) {
+                e.lost = true; // its RETIRE is not sent: the restart retired the end (DONE below)
             }
         }
         for (Op op : new ArrayList<>(ops.values())) {

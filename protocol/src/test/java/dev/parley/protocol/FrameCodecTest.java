@@ -43,7 +43,12 @@ class FrameCodecTest {
                 new Frame(7, 9, 13, 1, new Frame.Aborted(100, true)),
                 new Frame(7, 9, 14, 1, new Frame.Poison(101, 11)),
                 new Frame(7, 9, 15, 1, new Frame.Applied(101, Frame.ApplyResult.NO_SUCH_END)),
-                new Frame(7, 9, Long.MAX_VALUE, Long.MAX_VALUE, new Frame.Retire(102, 11)));
+                new Frame(7, 9, Long.MAX_VALUE, Long.MAX_VALUE, new Frame.Retire(102, 11)),
+                new Frame(7, 9, 18, 1, new Frame.OpenEnd(12, 42, Frame.Side.WRITE, true)),
+                new Frame(7, 9, 19, 1, new Frame.Credit(12, 64)),
+                new Frame(7, 9, 20, 1, new Frame.Store(12, v)),
+                new Frame(7, 9, 21, 1, new Frame.Revoke(12)),
+                new Frame(7, 9, 22, 1, new Frame.Revoked(12)));
     }
 
     /** Frames hold byte arrays, which records compare by reference: compare their encodings instead. */
@@ -104,7 +109,9 @@ class FrameCodecTest {
                 "version 1 (POISON and RETIRE without an operation id, no APPLIED) is no longer spoken");
         assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 2), 0, good.length).rejection(),
                 "version 2 (OFFER without a party id, no RELEASE) is no longer spoken");
-        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 4), 0, good.length).rejection());
+        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 3), 0, good.length).rejection(),
+                "version 3 (no credits for writes ahead) is no longer spoken");
+        assertEquals(Rejection.UNKNOWN_VERSION, codec.decode(with(good, 1, 5), 0, good.length).rejection());
         assertEquals(Rejection.UNKNOWN_TYPE, codec.decode(with(good, 2, 99), 0, good.length).rejection());
         assertEquals(Rejection.MALFORMED, codec.decode(with(good, 3, 4), 0, good.length).rejection());
         byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
@@ -117,6 +124,25 @@ class FrameCodecTest {
         // OFFER flags (after operation, end and party ids) with an undefined bit, under a correct checksum.
         assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(good, 64, 4)), 0, good.length).rejection());
         assertEquals(Rejection.TRUNCATED, codec.decode(null, 0, 0).rejection());
+    }
+
+    @Test
+    void creditsOfNoSlotsAndWriteAheadReadersAreMalformed() {
+        FrameCodec codec = new FrameCodec(4096, null);
+        byte[] credit = codec.encode(new Frame(1, 2, 1, 0, new Frame.Credit(5, 1)));
+        int slots = FrameCodec.HEADER_BYTES + 8;
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(credit, slots + 3, 0)), 0, credit.length)
+                .rejection(), "zero slots");
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(credit, slots, 0x80)), 0, credit.length)
+                .rejection(), "a negative count");
+        byte[] open = codec.encode(new Frame(1, 2, 1, 0, new Frame.OpenEnd(5, 6, Frame.Side.WRITE, true)));
+        int side = FrameCodec.HEADER_BYTES + 16;
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(open, side, 0)), 0, open.length).rejection(),
+                "a reader that writes ahead");
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(open, side + 1, 2)), 0, open.length).rejection(),
+                "an undefined flag");
+        assertThrows(IllegalArgumentException.class, () -> new Frame.OpenEnd(5, 6, Frame.Side.READ, true));
+        assertThrows(IllegalArgumentException.class, () -> new Frame.Credit(5, 0));
     }
 
     @Test

@@ -86,13 +86,18 @@ final class SimNet {
 
     /** Looks {@code channel} up at {@code home} from {@code remote} and opens an end on it; fails if not found. */
     long openEnd(SimNode remote, String home, String channel, Frame.Side side) {
+        return openEnd(remote, home, channel, side, false);
+    }
+
+    /** As {@link #openEnd(SimNode, String, String, Frame.Side)}, for a writer that may write ahead. */
+    long openEnd(SimNode remote, String home, String channel, Frame.Side side, boolean writeAhead) {
         long[] id = {0};
         remote.lookup(home, channel, nowNs + 100 * MS, found -> id[0] = found);
         runUntil(nowNs + 10 * MS);
         if (id[0] <= 0) {
             throw new AssertionError("lookup of " + channel + " at " + home + " found nothing");
         }
-        return remote.node.openEnd(home, id[0], side, nowNs);
+        return remote.node.openEnd(home, id[0], side, writeAhead, nowNs);
     }
 
     private void transmit(String from, String to, byte[] frame) {
@@ -189,6 +194,13 @@ final class SimNet {
         final List<EndKey> retiredEnds = new ArrayList<>();
         final List<EndKey> abandonedEnds = new ArrayList<>();
         final Map<OfferKey, Held> held = new HashMap<>();
+        /** Unconditional foreign writes a buffered channel stored at once: their ACCEPT needs no partner. */
+        final Set<OfferKey> storedOffers = new HashSet<>();
+        /** Write-ahead ends: the slots each holds and has not used (the binding's count). */
+        final Map<Long, Integer> credits = new HashMap<>();
+        /** Every STORE made through {@link #write}, and every slot released at the home, for the tests. */
+        int stores;
+        int releases;
         /** Every answer to a proposal of this node's home channels, with how long its partner was held. */
         final List<Answered> answered = new ArrayList<>();
 
@@ -239,6 +251,44 @@ final class SimNet {
         }
 
         @Override
+        public void credited(long endId, int slots) {
+            credits.merge(endId, slots, Integer::sum);
+        }
+
+        @Override
+        public int creditTakenBack(long endId) {
+            Integer unused = credits.remove(endId);
+            return unused == null ? 0 : unused;
+        }
+
+        /**
+         * A plain write through a write-ahead end, as the binding makes it: under a slot it holds
+         * (a STORE, done at once), else an unconditional offer.
+         *
+         * @return true if it went under a slot
+         */
+        boolean write(long endId, byte[] value, Consumer<Result> done) {
+            if (takeSlot(endId)) {
+                node.store(endId, value, nowNs);
+                stores++;
+                done.accept(new Result(Outcome.DONE, null, nowNs));
+                return true;
+            }
+            offer(endId, value, false, ProtocolNode.NO_DEADLINE, done);
+            return false;
+        }
+
+        /** Counts one write against the end's slots, as the binding does before it hands it to the node. */
+        boolean takeSlot(long endId) {
+            int held = credits.getOrDefault(endId, 0);
+            if (held == 0) {
+                return false;
+            }
+            credits.put(endId, held - 1);
+            return true;
+        }
+
+        @Override
         public void lookedUp(long lookupId, Outcome outcome, long channelId) {
             Consumer<Long> done = lookups.remove(lookupId);
             at(nowNs, () -> done.accept(outcome == Outcome.DONE ? channelId : -1L));
@@ -280,9 +330,37 @@ final class SimNet {
         // ---- HomeChannels
 
         Chan host(String channelName) {
-            Chan c = new Chan(channels.size() + 1L, channelName);
+            return host(channelName, 0);
+        }
+
+        /** Hosts a channel with a buffer of {@code capacity} (0: rendezvous) for remote writers. */
+        Chan host(String channelName, int capacity) {
+            Chan c = new Chan(channels.size() + 1L, channelName, capacity);
             channels.put(channelName, c);
             return c;
+        }
+
+        @Override
+        public int grant(EndKey end, int max) {
+            Chan c = ends.get(end);
+            int n = Math.min(max, c.free());
+            if (n > 0) {
+                c.reserved.merge(end, n, Integer::sum);
+            }
+            return Math.max(0, n);
+        }
+
+        @Override
+        public void store(EndKey end, byte[] value) {
+            Chan c = ends.get(end);
+            c.reserved.computeIfPresent(end, (e, n) -> n > 1 ? n - 1 : null);
+            c.buffer.add(value);
+        }
+
+        @Override
+        public void releaseCredit(EndKey end) {
+            releases++;
+            ends.get(end).reserved.remove(end);
         }
 
         @Override
@@ -309,6 +387,12 @@ final class SimNet {
                 node.terminated(offer, true, nowNs);
                 return;
             }
+            if (value != null && !conditional && c.free() > 0) {
+                c.buffer.add(value); // a buffered channel stores an unconditional write at the match
+                storedOffers.add(offer);
+                node.proposed(offer, null, ProtocolNode.NO_DEADLINE, nowNs);
+                return;
+            }
             (value == null ? c.foreignReaders : c.foreignWriters).add(new Foreign(offer, value));
             match(c);
         }
@@ -326,6 +410,9 @@ final class SimNet {
 
         @Override
         public void answer(OfferKey offer, ProposalAnswer answer) {
+            if (storedOffers.remove(offer)) {
+                return; // stored at the match, whatever the answer
+            }
             Held h = held.remove(offer);
             if (h == null) {
                 throw new AssertionError("answer without a proposal: " + offer + " " + answer);
@@ -361,15 +448,20 @@ final class SimNet {
 
         @Override
         public void retire(EndKey end) {
-            ends.remove(end);
+            Chan c = ends.remove(end);
+            if (c != null) {
+                c.reserved.remove(end); // as the binding closes the end's credit
+            }
             retiredEnds.add(end);
         }
 
         @Override
         public void abandon(EndKey end) {
-            if (ends.remove(end) == null) {
+            Chan c = ends.remove(end);
+            if (c == null) {
                 throw new AssertionError("abandoned an end the home does not count: " + end);
             }
+            c.reserved.remove(end);
             abandonedEnds.add(end);
         }
 
@@ -476,15 +568,28 @@ final class SimNet {
     static final class Chan {
         final long id;
         final String name;
+        final int capacity; // 0: rendezvous
+        final List<byte[]> buffer = new ArrayList<>();
+        final Map<EndKey, Integer> reserved = new HashMap<>();
         boolean poisoned;
         final ArrayDeque<Foreign> foreignReaders = new ArrayDeque<>();
         final ArrayDeque<Foreign> foreignWriters = new ArrayDeque<>();
         final ArrayDeque<LocalReader> readers = new ArrayDeque<>();
         final ArrayDeque<LocalWriter> writers = new ArrayDeque<>();
 
-        Chan(long id, String name) {
+        Chan(long id, String name, int capacity) {
             this.id = id;
             this.name = name;
+            this.capacity = capacity;
+        }
+
+        /** @return the buffer slots neither holding a message nor reserved */
+        int free() {
+            int taken = buffer.size();
+            for (int n : reserved.values()) {
+                taken += n;
+            }
+            return capacity - taken;
         }
     }
 

@@ -123,7 +123,7 @@ public final class Node implements AutoCloseable {
         ProtocolConfig d = ProtocolConfig.defaults().withPeerTimeout(config.peerTimeout());
         int maxFrame = EmbeddedDriver.TERM_BYTES / 8 - ENVELOPE_BYTES;
         return new ProtocolConfig(d.peerTimeoutNs(), d.heartbeatIntervalNs(), d.initialRtoNs(), d.minRtoNs(),
-                d.maxRtoNs(), d.sendWindow(), d.receiveWindow(), d.lookupRetryNs(), maxFrame);
+                d.maxRtoNs(), d.sendWindow(), d.receiveWindow(), d.lookupRetryNs(), maxFrame, d.creditWindow());
     }
 
     private static int messageLimit(NodeConfig config, int transportLimit) {
