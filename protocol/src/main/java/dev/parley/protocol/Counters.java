@@ -24,7 +24,13 @@ public final class Counters {
         OPERATIONS_PEER_UNREACHABLE,
         OPERATIONS_TERMINATED,
         /** This node was called late for its timers (it was stopped or paused); see ProtocolNode. */
-        STALLS_EXCUSED
+        STALLS_EXCUSED,
+        /** Writes this node's writer ends made ahead, under slots their homes reserved (STORE sent). */
+        WRITES_AHEAD,
+        /** Writes ahead that this node's channels stored (STORE received). */
+        STORES_RECEIVED,
+        /** Times this node's channels asked a writer end for its reserved slots back (REVOKE sent). */
+        CREDITS_REVOKED
     }
 
     private final AtomicLongArray events = new AtomicLongArray(Event.values().length);

@@ -362,8 +362,8 @@ final class HomeSide {
             offers.remove(key);
             home.answer(key, ProposalAnswer.ACCEPT);
             if (f.then != Then.NOTHING) { // NOTHING: its node restarted, the operation is gone there
+                grant(f.end, nowNs); // before the TAKEN, so that the writer's next write finds the slots
                 links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
-                grant(f.end, nowNs); // a writer end that writes ahead may write its next ones so
             }
             return;
         }
@@ -487,6 +487,7 @@ final class HomeSide {
         }
         line.outstanding--;
         home.store(end, value);
+        links.counters().add(Counters.Event.STORES_RECEIVED);
         grant(end, nowNs);
         return null;
     }
@@ -511,6 +512,7 @@ final class HomeSide {
             line.state = CreditState.REVOKING;
             line.sinceNs = nowNs;
             links.send(end.peer(), new Frame.Revoke(end.endId()), nowNs);
+            links.counters().add(Counters.Event.CREDITS_REVOKED);
         }
     }
 
@@ -525,6 +527,7 @@ final class HomeSide {
                 home.releaseCredit(e.getKey()); // a writer gone silent holds no slot
                 if (line.state == CreditState.OPEN) {
                     links.send(e.getKey().peer(), new Frame.Revoke(e.getKey().endId()), nowNs);
+                    links.counters().add(Counters.Event.CREDITS_REVOKED);
                 }
                 line.state = CreditState.LAPSED;
             }

@@ -227,6 +227,7 @@ final class RemoteSide {
         e.stored++;
         if (!e.lost) {
             links.send(e.peer, new Frame.Store(e.id, value), nowNs); // else it went with the home's old incarnation
+            links.counters().add(Counters.Event.WRITES_AHEAD);
         }
         afterStores(e, nowNs);
     }

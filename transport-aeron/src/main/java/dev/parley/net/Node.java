@@ -85,7 +85,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, List<AutoCloseable> started) {
         this.config = config;
         this.started = started;
-        this.remote = new RemoteEndpoints(config.connectTimeout());
+        this.remote = new RemoteEndpoints(config.connectTimeout(), config.writeAhead());
         String dir = config.aeronDirectory();
         if (dir == null) {
             EmbeddedDriver driver = EmbeddedDriver.start();
@@ -123,7 +123,7 @@ public final class Node implements AutoCloseable {
         ProtocolConfig d = ProtocolConfig.defaults().withPeerTimeout(config.peerTimeout());
         int maxFrame = EmbeddedDriver.TERM_BYTES / 8 - ENVELOPE_BYTES;
         return new ProtocolConfig(d.peerTimeoutNs(), d.heartbeatIntervalNs(), d.initialRtoNs(), d.minRtoNs(),
-                d.maxRtoNs(), d.sendWindow(), d.receiveWindow(), d.lookupRetryNs(), maxFrame, d.creditWindow());
+                d.maxRtoNs(), d.sendWindow(), d.receiveWindow(), d.lookupRetryNs(), maxFrame, config.creditWindow());
     }
 
     private static int messageLimit(NodeConfig config, int transportLimit) {

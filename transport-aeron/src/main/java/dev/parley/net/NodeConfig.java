@@ -1,5 +1,6 @@
 package dev.parley.net;
 
+import dev.parley.protocol.ProtocolConfig;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -27,9 +28,14 @@ import java.util.Objects;
  *     or the host peers must send to, with {@code advertisedPort}: see
  *     {@link #withAdvertisedAddress}
  * @param advertisedPort the port peers must send to, or 0 with a null {@code advertisedHost}
+ * @param creditWindow the most buffer slots a buffered channel hosted here reserves for one
+ *     remote writer end that writes ahead (see {@link #withWriteAhead}); 0: none
+ * @param writeAhead whether this node's remote writer ends write ahead into buffered channels
+ *     whose homes grant them slots (see {@link #withWriteAhead})
  */
 public record NodeConfig(String host, int port, String aeronDirectory, byte[] secret, Duration peerTimeout,
-        Duration connectTimeout, int maxMessageBytes, String advertisedHost, int advertisedPort) {
+        Duration connectTimeout, int maxMessageBytes, String advertisedHost, int advertisedPort, int creditWindow,
+        boolean writeAhead) {
 
     public NodeConfig {
         Objects.requireNonNull(host, "host");
@@ -46,6 +52,9 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
         }
         if (maxMessageBytes < 0) {
             throw new IllegalArgumentException("maxMessageBytes=" + maxMessageBytes + " must not be negative");
+        }
+        if (creditWindow < 0) {
+            throw new IllegalArgumentException("creditWindow=" + creditWindow + " must not be negative");
         }
         if (advertisedHost != null) {
             checkAdvertised(advertisedHost, advertisedPort);
@@ -85,39 +94,44 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
         }
     }
 
-    /** @return defaults at {@code host:port}: embedded driver, no secret, peer timeout 5 s, connect 10 s */
+    /**
+     * @return defaults at {@code host:port}: embedded driver, no secret, peer timeout 5 s, connect
+     *     10 s; remote writer ends that do not write ahead, and hosted buffered channels that grant
+     *     up to {@value ProtocolConfig#DEFAULT_CREDIT_WINDOW} slots to those that do
+     */
     public static NodeConfig of(String host, int port) {
-        return new NodeConfig(host, port, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10), 0, null, 0);
+        return new NodeConfig(host, port, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10), 0, null, 0,
+                ProtocolConfig.DEFAULT_CREDIT_WINDOW, false);
     }
 
     /** @return this config using the external media driver whose directory is {@code dir} */
     public NodeConfig withAeronDirectory(String dir) {
         return new NodeConfig(host, port, dir, secret, peerTimeout, connectTimeout, maxMessageBytes, advertisedHost,
-                advertisedPort);
+                advertisedPort, creditWindow, writeAhead);
     }
 
     /** @return this config authenticating every frame with {@code sharedSecret} */
     public NodeConfig withSecret(byte[] sharedSecret) {
         return new NodeConfig(host, port, aeronDirectory, sharedSecret, peerTimeout, connectTimeout, maxMessageBytes,
-                advertisedHost, advertisedPort);
+                advertisedHost, advertisedPort, creditWindow, writeAhead);
     }
 
     /** @return this config with another peer timeout */
     public NodeConfig withPeerTimeout(Duration timeout) {
         return new NodeConfig(host, port, aeronDirectory, secret, timeout, connectTimeout, maxMessageBytes,
-                advertisedHost, advertisedPort);
+                advertisedHost, advertisedPort, creditWindow, writeAhead);
     }
 
     /** @return this config with another default connect timeout */
     public NodeConfig withConnectTimeout(Duration timeout) {
         return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, timeout, maxMessageBytes,
-                advertisedHost, advertisedPort);
+                advertisedHost, advertisedPort, creditWindow, writeAhead);
     }
 
     /** @return this config with a lower limit on encoded messages */
     public NodeConfig withMaxMessageBytes(int bytes) {
         return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, connectTimeout, bytes, advertisedHost,
-                advertisedPort);
+                advertisedPort, creditWindow, writeAhead);
     }
 
     /**
@@ -136,7 +150,42 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
     public NodeConfig withAdvertisedAddress(String host, int port) {
         Objects.requireNonNull(host, "host");
         return new NodeConfig(this.host, this.port, aeronDirectory, secret, peerTimeout, connectTimeout,
-                maxMessageBytes, host, port);
+                maxMessageBytes, host, port, creditWindow, writeAhead);
+    }
+
+    /**
+     * Makes this node's remote writer ends write ahead into buffered channels: the home of such a
+     * channel reserves slots of its buffer for each such end (at most its credit window), and a
+     * write under a reserved slot returns as soon as it is handed to this node, without the round
+     * trip to the home; the home stores the writes, in order per end, as they arrive. A write that
+     * finds no slot reserved waits for the home as any remote write does. Rendezvous channels are
+     * not affected.
+     *
+     * <p>What this gives up: a write ahead is in the home's buffer about one network latency
+     * after it returned, not when it returns, so a party at the home that the writer told by
+     * another way may not find it yet; and it is lost if this node stops before the message
+     * arrived (a {@link Node#close} first waits for it, bounded), or if the home restarts (whose
+     * buffer is lost then too). Off by default: every remote buffered write returns once its
+     * home has stored it.
+     *
+     * @return this config with writer ends that write ahead
+     */
+    public NodeConfig withWriteAhead() {
+        return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, connectTimeout, maxMessageBytes,
+                advertisedHost, advertisedPort, creditWindow, true);
+    }
+
+    /**
+     * Sets how many slots of a buffered channel hosted here one remote writer end that writes
+     * ahead may hold (see {@link #withWriteAhead}); 0 grants none, so that every remote write
+     * to this node's channels waits until it is stored.
+     *
+     * @param slots at least 0
+     * @return this config with that credit window
+     */
+    public NodeConfig withCreditWindow(int slots) {
+        return new NodeConfig(host, port, aeronDirectory, secret, peerTimeout, connectTimeout, maxMessageBytes,
+                advertisedHost, advertisedPort, slots, writeAhead);
     }
 
     @Override
@@ -149,6 +198,7 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
         return "NodeConfig[host=" + host + ", port=" + port + ", aeronDirectory=" + aeronDirectory + ", secret="
                 + (secret == null ? "none" : "set") + ", peerTimeout=" + peerTimeout + ", connectTimeout="
                 + connectTimeout + ", maxMessageBytes=" + maxMessageBytes + ", advertised="
-                + (advertisedHost == null ? "bind address" : advertisedHost + ":" + advertisedPort) + "]";
+                + (advertisedHost == null ? "bind address" : advertisedHost + ":" + advertisedPort) + ", creditWindow="
+                + creditWindow + ", writeAhead=" + writeAhead + "]";
     }
 }

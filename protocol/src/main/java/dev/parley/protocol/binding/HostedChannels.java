@@ -11,6 +11,7 @@ import dev.parley.protocol.HomeChannels;
 import dev.parley.protocol.OfferKey;
 import dev.parley.protocol.ProposalAnswer;
 import dev.parley.spi.AbandonableEnd;
+import dev.parley.spi.Credit;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.GuardableEnd;
@@ -48,6 +49,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #holdAnswered}), the reader is proposed the value as any reader, and the writer's party is
  * told how the relay ended, which the node turns into TAKEN, RELEASE or ABORTED. Holds still
  * asked when the node stops are refused (nothing was delivered).
+ *
+ * <p>A remote writer end that writes ahead into a buffered channel holds a core
+ * {@link Credit} on its local end's port, opened at its first grant; when the channel wants the
+ * slots back, the credit's holder submits that to the node's thread, which asks the remote end
+ * (REVOKE). The credit is closed when the end retires or is abandoned, and when the node stops,
+ * so that no slot stays reserved for a writer that can no longer use it.
  */
 public final class HostedChannels implements HomeChannels {
 
@@ -63,6 +70,7 @@ public final class HostedChannels implements HomeChannels {
     private final Map<OfferKey, Offer> offers = new ConcurrentHashMap<>();
     private final Map<OfferKey, Proposal> proposals = new ConcurrentHashMap<>();
     private final Map<OfferKey, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<EndKey, Credit> credits = new ConcurrentHashMap<>();
     private volatile NodeLoop loop;
 
     /** Binds to the loop that runs the node; call once, before the first frame arrives. */
@@ -81,6 +89,16 @@ public final class HostedChannels implements HomeChannels {
         }
         for (OfferKey key : holds.keySet()) {
             refuseStopped(key);
+        }
+        for (EndKey key : credits.keySet()) {
+            closeCredit(key);
+        }
+    }
+
+    private void closeCredit(EndKey end) {
+        Credit c = credits.remove(end);
+        if (c != null) {
+            c.close();
         }
     }
 
@@ -218,6 +236,37 @@ public final class HostedChannels implements HomeChannels {
     }
 
     @Override
+    public int grant(EndKey end, int max) {
+        RemoteEnd e = ends.get(end);
+        if (e == null) {
+            return 0;
+        }
+        Credit c = credits.computeIfAbsent(end, key -> e.port.openCredit(() -> {
+            NodeLoop l = loop; // under the channel's lock: hand it to the node's thread
+            l.submit(() -> l.node().creditWanted(key, System.nanoTime()));
+        }));
+        return c == null ? 0 : c.grant(max); // null: not a buffered channel
+    }
+
+    @Override
+    public void store(EndKey end, byte[] value) {
+        RemoteEnd e = ends.get(end);
+        Credit c = credits.get(end);
+        if (e == null || c == null) {
+            throw new IllegalStateException("a store through " + end + ", which holds no credit");
+        }
+        c.store(e.hosted.codec.decode(value));
+    }
+
+    @Override
+    public void releaseCredit(EndKey end) {
+        Credit c = credits.get(end);
+        if (c != null) {
+            c.release();
+        }
+    }
+
+    @Override
     public void poison(EndKey end) {
         RemoteEnd e = ends.get(end);
         if (e != null) {
@@ -227,6 +276,7 @@ public final class HostedChannels implements HomeChannels {
 
     @Override
     public void retire(EndKey end) {
+        closeCredit(end);
         RemoteEnd e = ends.remove(end);
         if (e != null) {
             e.end.retire();
@@ -235,6 +285,7 @@ public final class HostedChannels implements HomeChannels {
 
     @Override
     public void abandon(EndKey end) {
+        closeCredit(end);
         RemoteEnd e = ends.remove(end);
         if (e != null) {
             ((AbandonableEnd) e.end).abandon();

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -67,6 +68,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * is then offered through the new end unless the alternation withdrew it meanwhile, and a
  * re-open that fails fails the guard. Poison and retire do not re-open.
  *
+ * <p>A writer end writes ahead when its home grants it slots of a buffered channel (the
+ * protocol's credits): the node tells the slots to {@link #credited}, which adds them to the
+ * end's count; a write takes one from the count with a compare-and-set on its own thread and
+ * hands the value to the node's thread ({@link ProtocolNode#store}) without waiting for it, so
+ * it returns at once. When the node takes the slots back ({@link #creditTakenBack}) it zeroes
+ * the count and learns how many were unused; every write that took one before is already in the
+ * node's queue, or about to be (a write never waits between its compare-and-set and its
+ * submit), and the node sends what waits for them only after their STOREs.
+ *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
  * was delivered at most once), a pending connect or end creation, and every operation started
@@ -97,23 +107,34 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     /** Guard offers whose enroll task has not run yet. */
     private final Set<Offer> enrolling = ConcurrentHashMap.newKeySet();
+    /** The slots each write-ahead end holds and has not used, by end id (see the class comment). */
+    private final Map<Long, AtomicInteger> slots = new ConcurrentHashMap<>();
     private volatile NodeLoop loop;
     private final Duration reopenTimeout;
+    private final boolean writeAhead;
 
     /**
      * @param reopenTimeout how long an untimed operation on an end lost to its home's restart
      *     waits for the channel to be found again at the new incarnation (see the class comment)
+     * @param writeAhead whether writer ends take the slots a buffered home grants and write
+     *     ahead under them; false: every remote write waits until its home stored or delivered it
      */
-    public RemoteEndpoints(Duration reopenTimeout) {
+    public RemoteEndpoints(Duration reopenTimeout, boolean writeAhead) {
         if (reopenTimeout.isNegative()) {
             throw new IllegalArgumentException("reopenTimeout=" + reopenTimeout + " is negative");
         }
         this.reopenTimeout = reopenTimeout;
+        this.writeAhead = writeAhead;
     }
 
-    /** With a re-open timeout of {@value #DEFAULT_REOPEN_SECONDS} s. */
+    /** Writer ends that do not write ahead. */
+    public RemoteEndpoints(Duration reopenTimeout) {
+        this(reopenTimeout, false);
+    }
+
+    /** Writer ends that do not write ahead, with a re-open timeout of {@value #DEFAULT_REOPEN_SECONDS} s. */
     public RemoteEndpoints() {
-        this(Duration.ofSeconds(DEFAULT_REOPEN_SECONDS));
+        this(Duration.ofSeconds(DEFAULT_REOPEN_SECONDS), false);
     }
 
     private static final long DEFAULT_REOPEN_SECONDS = 10;
@@ -210,9 +231,44 @@ public final class RemoteEndpoints implements RemoteEnds {
     }
 
     private long open(String peer, long channelId, Frame.Side side) {
+        boolean ahead = writeAhead && side == Frame.Side.WRITE;
         CompletableFuture<Long> end = waitedOn(new CompletableFuture<>());
-        loop.submit(() -> end.complete(loop.node().openEnd(peer, channelId, side, System.nanoTime())));
+        loop.submit(() -> end.complete(loop.node().openEnd(peer, channelId, side, ahead, System.nanoTime())));
         return await(end, "openEnd");
+    }
+
+    @Override
+    public void credited(long endId, int granted) {
+        slots.computeIfAbsent(endId, id -> new AtomicInteger()).addAndGet(granted);
+    }
+
+    @Override
+    public int creditTakenBack(long endId) {
+        AtomicInteger held = slots.remove(endId);
+        return held == null ? 0 : held.getAndSet(0);
+    }
+
+    /**
+     * Writes {@code value} ahead under one of the end's slots, if it holds one: the node sends it
+     * after every task submitted before, and the write is done.
+     *
+     * @return true if written so; false if the end holds no slot (the caller offers instead)
+     */
+    private boolean writeAhead(End end, byte[] value) {
+        long endId = end.endId;
+        AtomicInteger held = slots.get(endId);
+        if (held == null || loop.stopped()) {
+            return false;
+        }
+        int n;
+        do {
+            n = held.get();
+            if (n == 0) {
+                return false;
+            }
+        } while (!held.compareAndSet(n, n - 1));
+        loop.submit(() -> loop.node().store(endId, value, System.nanoTime())); // nothing between: see class comment
+        return true;
     }
 
     // ---- RemoteEnds, on the node's thread
@@ -910,16 +966,19 @@ public final class RemoteEndpoints implements RemoteEnds {
         public void write(T message) {
             Objects.requireNonNull(message, "message");
             checkNotRetired();
-            check(operate(this, codec.encode(message), ProtocolNode.NO_DEADLINE), name,
-                    Thread.currentThread().isInterrupted());
+            byte[] value = codec.encode(message);
+            if (!writeAhead(this, value)) {
+                check(operate(this, value, ProtocolNode.NO_DEADLINE), name, Thread.currentThread().isInterrupted());
+            }
         }
 
         @Override
         public boolean write(T message, Duration timeout) {
             Objects.requireNonNull(message, "message");
             checkNotRetired();
-            return check(operate(this, codec.encode(message), deadline(timeout)), name,
-                    Thread.currentThread().isInterrupted());
+            byte[] value = codec.encode(message);
+            return writeAhead(this, value)
+                    || check(operate(this, value, deadline(timeout)), name, Thread.currentThread().isInterrupted());
         }
     }
 }

@@ -27,7 +27,9 @@ final class RemoteKind implements AutoCloseable {
         WRITER_REMOTE,
         READER_REMOTE,
         /** Readers on one node, writers on another, the home a third. */
-        BOTH_REMOTE
+        BOTH_REMOTE,
+        /** As WRITER_REMOTE, with a remote node whose writer ends write ahead into buffered channels. */
+        WRITE_AHEAD
     }
 
     /** The contract sends Integer and String: one tag byte, then the value. */
@@ -75,7 +77,7 @@ final class RemoteKind implements AutoCloseable {
         Node home = node();
         Node remote = null;
         try {
-            remote = node();
+            remote = mode == Mode.WRITE_AHEAD ? Node.start(config().withWriteAhead()) : node();
             return new RemoteKind(mode, home, remote, mode == Mode.BOTH_REMOTE ? node() : null);
         } catch (RuntimeException e) {
             try (Node h = home; Node r = remote) {
@@ -85,17 +87,22 @@ final class RemoteKind implements AutoCloseable {
     }
 
     private static Node node() {
-        return Node.start(NodeConfig.of("127.0.0.1", 0).withPeerTimeout(PEER_TIMEOUT));
+        return Node.start(config());
+    }
+
+    private static NodeConfig config() {
+        return NodeConfig.of("127.0.0.1", 0).withPeerTimeout(PEER_TIMEOUT);
     }
 
     @SuppressWarnings("unchecked")
     <T> Channel<T> channel(String name, int capacity) {
         Codec<T> codec = (Codec<T>) INT_OR_STRING;
         Channel<T> local = capacity == 0 ? home.channel(name, codec) : home.bufferedChannel(name, capacity, codec);
-        Channel<T> in = mode == Mode.WRITER_REMOTE ? local : connect(remote, name, codec);
+        boolean readersLocal = mode == Mode.WRITER_REMOTE || mode == Mode.WRITE_AHEAD;
+        Channel<T> in = readersLocal ? local : connect(remote, name, codec);
         Channel<T> out = switch (mode) {
             case READER_REMOTE -> local;
-            case WRITER_REMOTE -> connect(remote, name, codec);
+            case WRITER_REMOTE, WRITE_AHEAD -> connect(remote, name, codec);
             case BOTH_REMOTE -> connect(writers, name, codec);
         };
         return new Channel<>() {
