@@ -8,6 +8,7 @@ import dev.parley.Spawn;
 import dev.parley.net.Codec;
 import dev.parley.net.EmbeddedDriver;
 import dev.parley.net.Node;
+import dev.parley.net.NodeConfig;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
@@ -32,10 +33,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       round trip needs two network round trips.</li>
  *   <li>Throughput: raw Aeron offer/poll of {@code 20 x rounds} messages, against a buffered
  *       remote channel (capacity {@value #BUFFER}) fed by {@value #WRITERS} remote writers, each
- *       on its own end, and drained by a reader at the home; and by one remote writer.</li>
+ *       on its own end, and drained by a reader at the home; and by one remote writer; each
+ *       with writes that wait until stored (the default) and with writes ahead
+ *       ({@code NodeConfig.withWriteAhead}).</li>
  * </ul>
- * Prints p50 and p99, messages per second and the ratios. A measurement on a shared machine,
- * not a test; run it on the main thread.
+ * Prints p50 and p99, messages per second and the ratios. With a second argument
+ * {@code throughput}, only the throughput part runs. A measurement on a shared machine, not a
+ * test; run it on the main thread.
  */
 public final class NetworkRoundTrip {
 
@@ -48,16 +52,16 @@ public final class NetworkRoundTrip {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        if (args.length > 1 && args[1].equals("throughput")) {
+            throughput(rounds);
+            return;
+        }
         long[] rawDense = raw(rounds, 0);
         long[] rawSparse = raw(rounds / 5, SPARSE_GAP_NS);
         long[] pingPongDense = parleyPingPong(rounds, 0);
         long[] pingPongSparse = parleyPingPong(rounds / 5, SPARSE_GAP_NS);
         long[] parleyDense = parley(rounds, 0);
         long[] parleySparse = parley(rounds / 5, SPARSE_GAP_NS);
-        int messages = 20 * rounds;
-        double rawRate = rawThroughput(messages);
-        double bufferedRate = parleyThroughput(messages, WRITERS);
-        double oneWriterRate = parleyThroughput(messages / 10, 1);
         System.out.printf("%-44s %10s %10s %12s%n", "round trip (us)", "p50", "p99", "ratio p50/p99");
         print("raw Aeron ping-pong, dense", rawDense, rawDense);
         print("remote rendezvous ping-pong, dense", pingPongDense, rawDense);
@@ -65,12 +69,27 @@ public final class NetworkRoundTrip {
         print("raw Aeron ping-pong, sparse 2 ms", rawSparse, rawSparse);
         print("remote rendezvous ping-pong, sparse 2 ms", pingPongSparse, rawSparse);
         print("remote write then remote read, sparse 2 ms", parleySparse, rawSparse);
-        System.out.printf("%-44s %12s %8s%n", "throughput (messages/s)", "rate", "ratio");
-        System.out.printf("%-44s %12.0f %8.3f%n", "raw Aeron offer/poll", rawRate, 1.0);
-        System.out.printf("%-44s %12.0f %8.3f%n", "buffered remote channel, " + WRITERS + " writers", bufferedRate,
-                bufferedRate / rawRate);
-        System.out.printf("%-44s %12.0f %8.3f%n", "buffered remote channel, 1 writer", oneWriterRate,
-                oneWriterRate / rawRate);
+        throughput(rounds);
+    }
+
+    /** Measures and prints raw Aeron's throughput and the buffered remote channel's, as fractions of it. */
+    private static void throughput(int rounds) throws Exception {
+        int messages = 20 * rounds;
+        double rawRate = rawThroughput(messages);
+        double bufferedRate = parleyThroughput(messages, WRITERS, false);
+        double oneWriterRate = parleyThroughput(messages / 10, 1, false);
+        double aheadRate = parleyThroughput(messages, WRITERS, true);
+        double oneAheadRate = parleyThroughput(messages, 1, true);
+        System.out.printf("%-50s %12s %8s%n", "throughput (messages/s)", "rate", "ratio");
+        System.out.printf("%-50s %12.0f %8.3f%n", "raw Aeron offer/poll", rawRate, 1.0);
+        row("buffered remote channel, " + WRITERS + " writers", bufferedRate, rawRate);
+        row("buffered remote channel, 1 writer", oneWriterRate, rawRate);
+        row("buffered remote channel, " + WRITERS + " writers ahead", aheadRate, rawRate);
+        row("buffered remote channel, 1 writer ahead", oneAheadRate, rawRate);
+    }
+
+    private static void row(String what, double rate, double rawRate) {
+        System.out.printf("%-50s %12.0f %8.3f%n", what, rate, rate / rawRate);
     }
 
     private static long[] raw(int rounds, long gapNs) throws Exception {
@@ -201,9 +220,14 @@ public final class NetworkRoundTrip {
         poller.join();
     }
 
-    /** @return messages per second through a buffered remote channel, {@code writers} remote writers */
-    private static double parleyThroughput(int messages, int writers) throws Exception {
-        try (Node home = Node.start("127.0.0.1", 0); Node remote = Node.start("127.0.0.1", 0)) {
+    /**
+     * @param ahead whether the writers write ahead under reserved slots
+     * @return messages per second through a buffered remote channel, {@code writers} remote writers
+     */
+    private static double parleyThroughput(int messages, int writers, boolean ahead) throws Exception {
+        NodeConfig writerConfig = NodeConfig.of("127.0.0.1", 0);
+        try (Node home = Node.start("127.0.0.1", 0);
+                Node remote = Node.start(ahead ? writerConfig.withWriteAhead() : writerConfig)) {
             ChannelInput<byte[]> in = home.bufferedChannel("q", BUFFER, Codec.bytes()).reader();
             dev.parley.Channel<byte[]> q = remote.connect("q", "127.0.0.1", port(home), Codec.bytes());
             List<ChannelOutput<byte[]>> outs = new ArrayList<>();

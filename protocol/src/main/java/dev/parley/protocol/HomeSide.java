@@ -469,7 +469,9 @@ final class HomeSide {
     private void grant(EndKey end, long nowNs) {
         CreditLine line = credits.get(end);
         int window = links.config().creditWindow();
-        if (line == null || line.state != CreditState.OPEN || line.outstanding > window / 2) {
+        boolean open = line != null && (line.state == CreditState.OPEN
+                || line.state == CreditState.REVOKING && links.bug(SeededBug.CREDIT_WHILE_REVOKING));
+        if (!open || line.outstanding > window / 2) {
             return;
         }
         int slots = home.grant(end, window - line.outstanding);
@@ -486,6 +488,9 @@ final class HomeSide {
             return Rejection.UNKNOWN_REFERENCE; // no slot was granted for it: never stored
         }
         line.outstanding--;
+        if (line.state == CreditState.LAPSED && links.bug(SeededBug.LAPSED_STORES_DROPPED)) {
+            return null;
+        }
         home.store(end, value);
         links.counters().add(Counters.Event.STORES_RECEIVED);
         grant(end, nowNs);

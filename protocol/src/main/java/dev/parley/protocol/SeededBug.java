@@ -37,5 +37,16 @@ public enum SeededBug {
      * of waiting for the relay's reader (breaks home-decides-unconditional-writes for relays: the
      * writer ends NOT_DONE while the reader may still take its value).
      */
-    RELAY_WITHDRAW_AT_ONCE
+    RELAY_WITHDRAW_AT_ONCE,
+    /**
+     * The home grants a write-ahead end more slots while its REVOKE is out (breaks
+     * credit-respected: the REVOKED that answers the REVOKE releases slots granted after it, and
+     * the end's writes under them find none).
+     */
+    CREDIT_WHILE_REVOKING,
+    /**
+     * The home drops the writes ahead that arrive after it let a silent writer's slots lapse,
+     * instead of storing them (breaks credit-respected: a write that returned DONE is lost).
+     */
+    LAPSED_STORES_DROPPED
 }
