@@ -35,7 +35,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       remote channel (capacity {@value #BUFFER}) fed by {@value #WRITERS} remote writers, each
  *       on its own end, and drained by a reader at the home; and by one remote writer; each
  *       with writes that wait until stored (the default) and with writes ahead
- *       ({@code NodeConfig.withWriteAhead}).</li>
+ *       ({@code NodeConfig.withWriteAhead}); and writes ahead into a buffer of capacity
+ *       {@value #LARGE_BUFFER}, since a buffer's capacity bounds how many writes are on their
+ *       way at once.</li>
  * </ul>
  * Prints p50 and p99, messages per second and the ratios. With a second argument
  * {@code throughput}, only the throughput part runs. A measurement on a shared machine, not a
@@ -45,6 +47,8 @@ public final class NetworkRoundTrip {
 
     private static final long SPARSE_GAP_NS = 2_000_000;
     private static final int BUFFER = 256;
+    /** A buffer as large as a write-ahead end's default window: four of them fill it. */
+    private static final int LARGE_BUFFER = 4096;
     private static final int WRITERS = 16;
 
     private NetworkRoundTrip() {
@@ -76,20 +80,24 @@ public final class NetworkRoundTrip {
     private static void throughput(int rounds) throws Exception {
         int messages = 20 * rounds;
         double rawRate = rawThroughput(messages);
-        double bufferedRate = parleyThroughput(messages, WRITERS, false);
-        double oneWriterRate = parleyThroughput(messages / 10, 1, false);
-        double aheadRate = parleyThroughput(messages, WRITERS, true);
-        double oneAheadRate = parleyThroughput(messages, 1, true);
-        System.out.printf("%-50s %12s %8s%n", "throughput (messages/s)", "rate", "ratio");
-        System.out.printf("%-50s %12.0f %8.3f%n", "raw Aeron offer/poll", rawRate, 1.0);
-        row("buffered remote channel, " + WRITERS + " writers", bufferedRate, rawRate);
-        row("buffered remote channel, 1 writer", oneWriterRate, rawRate);
-        row("buffered remote channel, " + WRITERS + " writers ahead", aheadRate, rawRate);
-        row("buffered remote channel, 1 writer ahead", oneAheadRate, rawRate);
+        double bufferedRate = parleyThroughput(messages, WRITERS, false, BUFFER);
+        double oneWriterRate = parleyThroughput(messages / 10, 1, false, BUFFER);
+        double aheadRate = parleyThroughput(messages, WRITERS, true, BUFFER);
+        double oneAheadRate = parleyThroughput(messages, 1, true, BUFFER);
+        double largeAheadRate = parleyThroughput(messages, WRITERS, true, LARGE_BUFFER);
+        double largeOneAheadRate = parleyThroughput(messages, 1, true, LARGE_BUFFER);
+        System.out.printf("%-54s %12s %8s%n", "throughput (messages/s)", "rate", "ratio");
+        System.out.printf("%-54s %12.0f %8.3f%n", "raw Aeron offer/poll", rawRate, 1.0);
+        row("buffered remote channel (" + BUFFER + "), " + WRITERS + " writers", bufferedRate, rawRate);
+        row("buffered remote channel (" + BUFFER + "), 1 writer", oneWriterRate, rawRate);
+        row("buffered remote channel (" + BUFFER + "), " + WRITERS + " writers ahead", aheadRate, rawRate);
+        row("buffered remote channel (" + BUFFER + "), 1 writer ahead", oneAheadRate, rawRate);
+        row("buffered remote channel (" + LARGE_BUFFER + "), " + WRITERS + " writers ahead", largeAheadRate, rawRate);
+        row("buffered remote channel (" + LARGE_BUFFER + "), 1 writer ahead", largeOneAheadRate, rawRate);
     }
 
     private static void row(String what, double rate, double rawRate) {
-        System.out.printf("%-50s %12.0f %8.3f%n", what, rate, rate / rawRate);
+        System.out.printf("%-54s %12.0f %8.3f%n", what, rate, rate / rawRate);
     }
 
     private static long[] raw(int rounds, long gapNs) throws Exception {
@@ -221,14 +229,16 @@ public final class NetworkRoundTrip {
     }
 
     /**
-     * @param ahead whether the writers write ahead under reserved slots
+     * @param ahead whether the writers write ahead under reserved slots (the default window)
+     * @param capacity the buffer's
      * @return messages per second through a buffered remote channel, {@code writers} remote writers
      */
-    private static double parleyThroughput(int messages, int writers, boolean ahead) throws Exception {
+    private static double parleyThroughput(int messages, int writers, boolean ahead, int capacity)
+            throws Exception {
         NodeConfig writerConfig = NodeConfig.of("127.0.0.1", 0);
         try (Node home = Node.start("127.0.0.1", 0);
                 Node remote = Node.start(ahead ? writerConfig.withWriteAhead() : writerConfig)) {
-            ChannelInput<byte[]> in = home.bufferedChannel("q", BUFFER, Codec.bytes()).reader();
+            ChannelInput<byte[]> in = home.bufferedChannel("q", capacity, Codec.bytes()).reader();
             dev.parley.Channel<byte[]> q = remote.connect("q", "127.0.0.1", port(home), Codec.bytes());
             List<ChannelOutput<byte[]>> outs = new ArrayList<>();
             for (int w = 0; w < writers; w++) {

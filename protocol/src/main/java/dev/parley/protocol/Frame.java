@@ -192,23 +192,45 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
 
     /**
      * The home reserved {@code slots} more buffer slots for a remote writer end that writes
-     * ahead: the end may send that many more STOREs without waiting.
+     * ahead (0: none now): the end may send that many more writes in STOREs without waiting.
+     * {@code stored} counts the end's writes ahead that the home has stored so far: the home
+     * answers every STORE with a CREDIT while the end's slots are not being revoked, so an end
+     * that has sent more writes than that knows that another answer (a CREDIT, or a REVOKE)
+     * is coming.
      */
-    public record Credit(long endId, int slots) implements Body {
+    public record Credit(long endId, int slots, long stored) implements Body {
         public Credit {
-            if (slots <= 0) {
-                throw new IllegalArgumentException("slots=" + slots + " must be positive");
+            if (slots < 0 || stored < 0) {
+                throw new IllegalArgumentException("slots=" + slots + " and stored=" + stored + " must not be negative");
             }
         }
 
         public FrameType type() { return FrameType.CREDIT; }
     }
 
-    /** A remote writer end writes {@code value} into one of the slots its credits reserved. */
-    public record Store(long endId, byte[] value) implements Body {
-        public Store { Objects.requireNonNull(value, "value"); }
+    /**
+     * A remote writer end writes {@code values}, in order, into as many of the slots its credits
+     * reserved: one or more writes ahead in one frame.
+     */
+    public record Store(long endId, java.util.List<byte[]> values) implements Body {
+        public Store {
+            values = java.util.List.copyOf(values);
+            if (values.isEmpty() || values.size() > MAX_STORE_VALUES) {
+                throw new IllegalArgumentException("a STORE carries 1 to " + MAX_STORE_VALUES + " values, not "
+                        + values.size());
+            }
+        }
+
+        /** One write ahead. */
+        public Store(long endId, byte[] value) {
+            this(endId, java.util.List.of(value));
+        }
+
         public FrameType type() { return FrameType.STORE; }
     }
+
+    /** The most values one STORE carries (its count is a u16). */
+    public static final int MAX_STORE_VALUES = 0xFFFF;
 
     /** The home wants the end's reserved slots back: it answers REVOKED once its STOREs are sent. */
     public record Revoke(long endId) implements Body {

@@ -112,10 +112,12 @@ import javax.crypto.spec.SecretKeySpec;
  * CREDIT (34)                          STORE (35)
  * +-------------------------------+    +-------------------------------+
  * |          end id (i64)         |    |          end id (i64)         |
- * +-------------------------------+    +-------------------------------+
- * |      slots (u32), &gt; 0         |    |     value length (u32)        |
- * +-------------------------------+    +-------------------------------+
- *                                      |        value bytes ...        |
+ * +-------------------------------+    +---------------+---------------+
+ * | more slots (u32), below 2^31  |    | count u16 &gt;= 1|
+ * +-------------------------------+    +---------------+---------------+
+ * | writes ahead stored (i64)     |    |      value length (u32)       |  \  count times,
+ * +-------------------------------+    +-------------------------------+   > in the order
+ *                                      |        value bytes ...        |  /  written
  * REVOKE (36), REVOKED (37)            +-------------------------------+
  * +-------------------------------+
  * |          end id (i64)         |
@@ -269,9 +271,18 @@ public final class FrameCodec {
             case Frame.Poison p -> buffer(16).putLong(p.opId()).putLong(p.endId()).array();
             case Frame.Retire r -> buffer(16).putLong(r.opId()).putLong(r.endId()).array();
             case Frame.Applied a -> buffer(9).putLong(a.opId()).put((byte) a.result().ordinal()).array();
-            case Frame.Credit c -> buffer(12).putLong(c.endId()).putInt(c.slots()).array();
-            case Frame.Store st -> buffer(12 + st.value().length).putLong(st.endId()).putInt(st.value().length)
-                    .put(st.value()).array();
+            case Frame.Credit c -> buffer(20).putLong(c.endId()).putInt(c.slots()).putLong(c.stored()).array();
+            case Frame.Store st -> {
+                int size = 10;
+                for (byte[] v : st.values()) {
+                    size += 4 + v.length;
+                }
+                ByteBuffer out = buffer(size).putLong(st.endId()).putShort((short) st.values().size());
+                for (byte[] v : st.values()) {
+                    out.putInt(v.length).put(v);
+                }
+                yield out.array();
+            }
             case Frame.Revoke r -> buffer(8).putLong(r.endId()).array();
             case Frame.Revoked r -> buffer(8).putLong(r.endId()).array();
         };
@@ -444,9 +455,21 @@ public final class FrameCodec {
             case CREDIT -> {
                 long end = in.getLong();
                 int slots = in.getInt();
-                yield slots > 0 ? new Frame.Credit(end, slots) : null;
+                long stored = in.getLong();
+                yield slots >= 0 && stored >= 0 ? new Frame.Credit(end, slots, stored) : null;
             }
-            case STORE -> new Frame.Store(in.getLong(), bytes(in, in.getInt()));
+            case STORE -> {
+                long end = in.getLong();
+                int count = in.getShort() & 0xFFFF;
+                if (count == 0) {
+                    yield null;
+                }
+                java.util.List<byte[]> values = new java.util.ArrayList<>(Math.min(count, 64));
+                for (int i = 0; i < count; i++) {
+                    values.add(bytes(in, in.getInt()));
+                }
+                yield new Frame.Store(end, values);
+            }
             case REVOKE -> new Frame.Revoke(in.getLong());
             case REVOKED -> new Frame.Revoked(in.getLong());
         };

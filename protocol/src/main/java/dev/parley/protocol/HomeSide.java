@@ -57,8 +57,12 @@ import java.util.Map;
  * slots of its channel reserved for it ({@link HomeChannels#grant}), told by CREDIT, into which
  * its STOREs go without an answer ({@link HomeChannels#store}):
  * <pre>
- *   OPEN --an unconditional write of the end stored at the match, or a STORE, with at most half
- *             the window outstanding--&gt; OPEN, more slots granted, CREDIT sent
+ *   OPEN --an unconditional write of the end stored at the match--&gt; OPEN, topped up to the
+ *             window as far as the channel grants, CREDIT sent if it granted any
+ *   OPEN --STORE--&gt; OPEN, topped up likewise, and CREDIT sent, of 0 slots if need be: every
+ *             STORE is answered while OPEN (with the count of writes ahead stored so far), so
+ *             that a writer out of slots knows whether more may come
+ *   REVOKING / LAPSED --STORE--&gt; stored, not answered: the REVOKE answers it
  *   OPEN --the channel wants the slots back (ProtocolNode.creditWanted)--&gt; REVOKING, REVOKE sent
  *   OPEN / REVOKING --remote silent for the peer timeout--&gt; LAPSED: the slots released
  *             (HomeChannels.releaseCredit), REVOKE sent if not yet; STOREs still due are stored
@@ -150,6 +154,7 @@ final class HomeSide {
 
     private static final class CreditLine {
         int outstanding; // slots granted whose STORE has not come yet
+        long stored; // writes ahead of the end received so far
         CreditState state = CreditState.OPEN;
         long sinceNs; // the last grant or revoke
     }
@@ -194,7 +199,7 @@ final class HomeSide {
             case Frame.Withdraw w -> withdrawRequested(new OfferKey(peer, incarnation, w.opId()), nowNs);
             case Frame.Poison p -> endAction(new EndKey(peer, incarnation, p.endId()), p.opId(), false, nowNs);
             case Frame.Retire r -> endAction(new EndKey(peer, incarnation, r.endId()), r.opId(), true, nowNs);
-            case Frame.Store st -> stored(new EndKey(peer, incarnation, st.endId()), st.value(), nowNs);
+            case Frame.Store st -> stored(new EndKey(peer, incarnation, st.endId()), st.values(), nowNs);
             case Frame.Revoked r -> creditReturned(new EndKey(peer, incarnation, r.endId()));
             default -> Rejection.MALFORMED; // a remote-bound body sent to the home side
         };
@@ -362,7 +367,7 @@ final class HomeSide {
             offers.remove(key);
             home.answer(key, ProposalAnswer.ACCEPT);
             if (f.then != Then.NOTHING) { // NOTHING: its node restarted, the operation is gone there
-                grant(f.end, nowNs); // before the TAKEN, so that the writer's next write finds the slots
+                grant(f.end, false, nowNs); // before the TAKEN, so that the writer's next write finds the slots
                 links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
             }
             return;
@@ -465,35 +470,42 @@ final class HomeSide {
     // ------------------------------------------------------------------------------------------
     // Credits of write-ahead writer ends
 
-    /** Reserves more slots for a write-ahead end once at most half its window is outstanding. */
-    private void grant(EndKey end, long nowNs) {
+    /**
+     * Tops the slots of a write-ahead end up to its window, as far as the channel grants them:
+     * after each of its stored writes and each STORE frame (which may carry many writes), so
+     * that a writer that keeps writing finds slots while its earlier writes are on their way.
+     */
+    private void grant(EndKey end, boolean answerStore, long nowNs) {
         CreditLine line = credits.get(end);
         int window = links.config().creditWindow();
         boolean open = line != null && (line.state == CreditState.OPEN
                 || line.state == CreditState.REVOKING && links.bug(SeededBug.CREDIT_WHILE_REVOKING));
-        if (!open || line.outstanding > window / 2) {
-            return;
+        if (!open) {
+            return; // a REVOKE was sent: it answers the STOREs
         }
-        int slots = home.grant(end, window - line.outstanding);
-        if (slots > 0) {
+        int slots = line.outstanding >= window ? 0 : home.grant(end, window - line.outstanding);
+        if (slots > 0 || answerStore) {
             line.outstanding += slots;
             line.sinceNs = nowNs;
-            links.send(end.peer(), new Frame.Credit(end.endId(), slots), nowNs);
+            links.send(end.peer(), new Frame.Credit(end.endId(), slots, line.stored), nowNs);
         }
     }
 
-    private Rejection stored(EndKey end, byte[] value, long nowNs) {
+    private Rejection stored(EndKey end, java.util.List<byte[]> values, long nowNs) {
         CreditLine line = credits.get(end);
-        if (line == null || line.outstanding == 0) {
-            return Rejection.UNKNOWN_REFERENCE; // no slot was granted for it: never stored
+        if (line == null || line.outstanding < values.size()) {
+            return Rejection.UNKNOWN_REFERENCE; // no slot was granted for them: none stored
         }
-        line.outstanding--;
+        line.outstanding -= values.size();
+        line.stored += values.size();
         if (line.state == CreditState.LAPSED && links.bug(SeededBug.LAPSED_STORES_DROPPED)) {
             return null;
         }
-        home.store(end, value);
-        links.counters().add(Counters.Event.STORES_RECEIVED);
-        grant(end, nowNs);
+        for (byte[] value : values) {
+            home.store(end, value);
+            links.counters().add(Counters.Event.STORES_RECEIVED);
+        }
+        grant(end, true, nowNs); // answered while OPEN: the writer may wait for this answer
         return null;
     }
 

@@ -55,10 +55,12 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
     }
 
     /**
-     * The default credit window: enough for a writer end to keep a loopback or LAN round trip
-     * full of small messages, small beside the send window.
+     * The default credit window: a writer end writes ahead at most this many messages per round
+     * trip, so about a million small messages a second over a loopback or LAN round trip of 1 ms
+     * (measured: docs/NETWORK.md); a channel's capacity, shared among its writer ends, bounds it
+     * further.
      */
-    public static final int DEFAULT_CREDIT_WINDOW = 64;
+    public static final int DEFAULT_CREDIT_WINDOW = 1024;
 
     /**
      * @return when an operation with {@code deadlineNs} (or a hold of a partner with it) ends at

@@ -3,6 +3,7 @@ package dev.parley.protocol;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -266,19 +267,41 @@ public final class ProtocolNode {
      * count its writes against the slots it was credited, less those it gave back through
      * {@link RemoteEnds#creditTakenBack}, and hand each one it counted to this method.
      *
+     * @param value the encoded value, which the node keeps: the caller must not change it
      * @throws IllegalArgumentException for an end that does not write ahead, or a value larger
      *     than {@link #maxValueBytes()}
-     * @param value the encoded value, which the node keeps: the caller must not change it
      * @throws IllegalStateException for a store beyond the slots granted (a binding bug)
      */
     public void store(long endId, byte[] value, long nowNs) {
-        Objects.requireNonNull(value, "value");
-        if (value.length > codec.maxValueBytes()) {
-            throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
-                    + codec.maxValueBytes());
+        store(endId, List.of(value), nowNs);
+    }
+
+    /**
+     * As {@link #store(long, byte[], long)}, for several writes of one end in one STORE, in
+     * order: a single value of up to {@link #maxValueBytes()}, or several whose lengths, plus 4
+     * bytes each, add up to at most {@link #maxValueBytes()} (see {@link #fitsOneStore}).
+     *
+     * @throws IllegalArgumentException if the values do not fit one STORE, or there are none
+     */
+    public void store(long endId, List<byte[]> values, long nowNs) {
+        if (values.isEmpty() || !fitsOneStore(values)) {
+            throw new IllegalArgumentException("values=" + values.size() + " do not fit one STORE of at most "
+                    + codec.maxValueBytes() + " bytes");
         }
         checkNotInCallback("store");
-        run(nowNs, () -> remote.store(endId, value, nowNs));
+        run(nowNs, () -> remote.store(endId, values, nowNs));
+    }
+
+    /** @return true if {@code values} fit one STORE; see {@link #store(long, List, long)} */
+    public boolean fitsOneStore(List<byte[]> values) {
+        if (values.size() == 1) {
+            return values.get(0).length <= codec.maxValueBytes();
+        }
+        long bytes = 0;
+        for (byte[] v : values) {
+            bytes += 4 + v.length;
+        }
+        return values.size() <= Frame.MAX_STORE_VALUES && bytes <= codec.maxValueBytes();
     }
 
     /**

@@ -56,6 +56,15 @@ public interface RemoteEnds {
     }
 
     /**
+     * The home has stored {@code stored} writes ahead of the end so far (its CREDIT says so). A
+     * binding that has handed the node more writes than that for the end may wait for the next
+     * CREDIT (more slots, perhaps) instead of offering, since the home answers every STORE while
+     * the end's slots are not taken back; {@link #creditTakenBack} ends such a wait.
+     */
+    default void storedAhead(long endId, long stored) {
+    }
+
+    /**
      * The node takes back the slots of a write-ahead end that the binding has not used (the home
      * asked for them, the home fell silent, or the end retires): from now on the binding stores
      * under them no more, until it is credited again. Writes it counted against the slots before

@@ -45,7 +45,7 @@ import java.util.Map;
  * channel. The binding writes under them ({@link ProtocolNode#store}, a STORE each) without
  * waiting for an answer; the home grants them with CREDIT and asks for them back with REVOKE:
  * <pre>
- *   CREDIT (home) --&gt; granted += slots; RemoteEnds.credited
+ *   CREDIT (home) --&gt; granted += slots; RemoteEnds.credited, RemoteEnds.storedAhead
  *   REVOKE (home) --&gt; the binding gives back what it has not used (RemoteEnds.creditTakenBack);
  *             REVOKED sent once every STORE under the rest was sent
  *   home silent for the peer timeout --&gt; the binding gives back what it has not used; a REVOKE
@@ -213,21 +213,23 @@ final class RemoteSide {
         return e.id;
     }
 
-    /** A write under the end's credit (invariant credit-respected); see the class comment. */
-    void store(long endId, byte[] value, long nowNs) {
+    /** Writes under the end's credit, in one STORE (invariant credit-respected); see the class comment. */
+    void store(long endId, List<byte[]> values, long nowNs) {
         End e = ends.get(endId);
         e = e != null ? e : draining.get(endId);
         if (e == null || !e.writeAhead) {
             throw new IllegalArgumentException("no end that writes ahead with endId=" + endId);
         }
-        if (e.stored >= e.granted) {
-            throw new IllegalStateException("a store beyond the credit: endId=" + endId + ", granted=" + e.granted
-                    + ", stored=" + e.stored);
+        if (e.stored + values.size() > e.granted) {
+            throw new IllegalStateException("stores beyond the credit: endId=" + endId + ", granted=" + e.granted
+                    + ", stored=" + e.stored + ", storing=" + values.size());
         }
-        e.stored++;
+        e.stored += values.size();
         if (!e.lost) {
-            links.send(e.peer, new Frame.Store(e.id, value), nowNs); // else it went with the home's old incarnation
-            links.counters().add(Counters.Event.WRITES_AHEAD);
+            links.send(e.peer, new Frame.Store(e.id, values), nowNs); // else they went with the home's old incarnation
+            for (int i = 0; i < values.size(); i++) {
+                links.counters().add(Counters.Event.WRITES_AHEAD);
+            }
         }
         afterStores(e, nowNs);
     }
@@ -410,10 +412,13 @@ final class RemoteSide {
             return Rejection.UNKNOWN_REFERENCE; // no grant comes between a REVOKE and its REVOKED
         }
         if (!e.lost) {
-            e.granted += c.slots();
-            e.creditHeld = true;
             e.creditSinceNs = nowNs;
-            remote.credited(e.id, c.slots());
+            if (c.slots() > 0) {
+                e.granted += c.slots();
+                e.creditHeld = true;
+                remote.credited(e.id, c.slots());
+            }
+            remote.storedAhead(e.id, c.stored());
         }
         return null;
     }

@@ -76,6 +76,21 @@ class CreditProtocolTest {
     }
 
     @Test
+    void everyStoreIsAnsweredWithACreditEvenWhenTheBufferHasNoSlotLeft() {
+        SimNet.Chan small = home.host("S", 3);
+        long w = net.openEnd(remote, "home", "S", Frame.Side.WRITE, true);
+        remote.write(w, bytes("s0"), results::add);
+        settle();
+        assertEquals(2, slotsAtRemote(w), "what the buffer had left");
+        assertTrue(remote.write(w, bytes("s1"), results::add));
+        assertTrue(remote.write(w, bytes("s2"), results::add));
+        settle();
+        assertEquals(3, small.buffer.size());
+        assertEquals(0, slotsAtRemote(w), "full: no slot to grant");
+        assertEquals(2L, remote.storedAhead.get(w), "answered all the same, with the count stored");
+    }
+
+    @Test
     void anEndThatDoesNotWriteAheadAndAZeroWindowGetNoCredit() {
         long plain = net.openEnd(remote, "home", "B", Frame.Side.WRITE, false);
         remote.offer(plain, bytes("plain"), false, ProtocolNode.NO_DEADLINE, results::add);

@@ -45,7 +45,7 @@ class FrameCodecTest {
                 new Frame(7, 9, 15, 1, new Frame.Applied(101, Frame.ApplyResult.NO_SUCH_END)),
                 new Frame(7, 9, Long.MAX_VALUE, Long.MAX_VALUE, new Frame.Retire(102, 11)),
                 new Frame(7, 9, 18, 1, new Frame.OpenEnd(12, 42, Frame.Side.WRITE, true)),
-                new Frame(7, 9, 19, 1, new Frame.Credit(12, 64)),
+                new Frame(7, 9, 19, 1, new Frame.Credit(12, 64, 3)),
                 new Frame(7, 9, 20, 1, new Frame.Store(12, v)),
                 new Frame(7, 9, 21, 1, new Frame.Revoke(12)),
                 new Frame(7, 9, 22, 1, new Frame.Revoked(12)));
@@ -127,22 +127,32 @@ class FrameCodecTest {
     }
 
     @Test
-    void creditsOfNoSlotsAndWriteAheadReadersAreMalformed() {
+    void negativeCreditsEmptyStoresAndWriteAheadReadersAreMalformed() {
         FrameCodec codec = new FrameCodec(4096, null);
-        byte[] credit = codec.encode(new Frame(1, 2, 1, 0, new Frame.Credit(5, 1)));
+        byte[] credit = codec.encode(new Frame(1, 2, 1, 0, new Frame.Credit(5, 0, 7)));
+        assertTrue(codec.decode(credit, 0, credit.length).ok(), "a CREDIT of no slots answers a STORE");
         int slots = FrameCodec.HEADER_BYTES + 8;
-        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(credit, slots + 3, 0)), 0, credit.length)
-                .rejection(), "zero slots");
         assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(credit, slots, 0x80)), 0, credit.length)
-                .rejection(), "a negative count");
+                .rejection(), "a negative count of slots");
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(credit, slots + 4, 0x80)), 0, credit.length)
+                .rejection(), "a negative count of writes stored");
         byte[] open = codec.encode(new Frame(1, 2, 1, 0, new Frame.OpenEnd(5, 6, Frame.Side.WRITE, true)));
         int side = FrameCodec.HEADER_BYTES + 16;
         assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(open, side, 0)), 0, open.length).rejection(),
                 "a reader that writes ahead");
         assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(open, side + 1, 2)), 0, open.length).rejection(),
                 "an undefined flag");
+        Frame many = new Frame(1, 2, 1, 0, new Frame.Store(5, List.of(new byte[] {1}, new byte[0], new byte[] {2, 3})));
+        byte[] store = codec.encode(many);
+        assertSameFrame(many, codec.decode(store, 0, store.length).frame());
+        int count = FrameCodec.HEADER_BYTES + 8;
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(with(store, count, 0), count + 1, 0)), 0,
+                store.length).rejection(), "a STORE of no value");
+        assertEquals(Rejection.MALFORMED, codec.decode(reseal(with(store, count + 1, 2)), 0, store.length).rejection(),
+                "fewer values than its count says it has leave bytes over");
+        assertThrows(IllegalArgumentException.class, () -> new Frame.Store(5, List.of()));
         assertThrows(IllegalArgumentException.class, () -> new Frame.OpenEnd(5, 6, Frame.Side.READ, true));
-        assertThrows(IllegalArgumentException.class, () -> new Frame.Credit(5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Frame.Credit(5, -1, 0));
     }
 
     @Test

@@ -255,6 +255,14 @@ final class SimNet {
             credits.merge(endId, slots, Integer::sum);
         }
 
+        /** The count of writes ahead each end's home last said it stored. */
+        final Map<Long, Long> storedAhead = new HashMap<>();
+
+        @Override
+        public void storedAhead(long endId, long stored) {
+            storedAhead.put(endId, stored);
+        }
+
         @Override
         public int creditTakenBack(long endId) {
             Integer unused = credits.remove(endId);
