@@ -201,7 +201,8 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
     public record Credit(long endId, int slots, long stored) implements Body {
         public Credit {
             if (slots < 0 || stored < 0) {
-                throw new IllegalArgumentException("slots=" + slots + " and stored=" + stored + " must not be negative");
+                throw new IllegalArgumentException("slots=" + slots + " and stored=" + stored
+                        + " must not be negative");
             }
         }
 
