@@ -950,18 +950,26 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public boolean store(Object message) {
-            Objects.requireNonNull(message, "message");
-            boolean[] stored = new boolean[1];
+            return storeAll(List.of(message)) == 1;
+        }
+
+        @Override
+        public int storeAll(List<?> messages) {
+            for (Object m : messages) {
+                Objects.requireNonNull(m, "message");
+            }
+            int[] stored = new int[1];
             afterProposal(() -> {
-                if (slots > 0) {
-                    slots--;
-                    creditSlots--;
+                for (Object message : messages) {
+                    if (slots > 0) {
+                        slots--;
+                        creditSlots--;
+                    }
+                    if (termination == null || termination.readersDrain()) {
+                        buffer.add(message); // matchLocked hands it to a waiting reader, in order
+                        stored[0]++;
+                    } // else a reader poisoned the channel, or every reader retired: discarded
                 }
-                if (termination != null && !termination.readersDrain()) {
-                    return; // a reader poisoned the channel, or every reader retired: discarded
-                }
-                buffer.add(message); // matchLocked hands it to a waiting reader, in order
-                stored[0] = true;
             }, null);
             return stored[0];
         }

@@ -31,7 +31,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>Remote write, then remote read: both channels hosted by one node, whose process reads
  *       the ping and writes the pong; the other node's write and read are both remote, so a
  *       round trip needs two network round trips.</li>
- *   <li>Throughput: raw Aeron offer/poll of {@code 20 x rounds} messages, against a buffered
+ *   <li>Throughput: raw Aeron offer/poll of {@code 300 x rounds} messages, against a buffered
  *       remote channel (capacity {@value #BUFFER}) fed by {@value #WRITERS} remote writers, each
  *       on its own end, and drained by a reader at the home; and by one remote writer; each
  *       with writes that wait until stored (the default) and with writes ahead
@@ -76,29 +76,48 @@ public final class NetworkRoundTrip {
         throughput(rounds);
     }
 
-    /** Measures and prints raw Aeron's throughput and the buffered remote channel's, as fractions of it. */
+    /**
+     * Measures and prints raw Aeron's throughput and the buffered remote channel's, as fractions
+     * of it: {@value #THROUGHPUT_ROUNDS} rounds, each measuring every variant once in turn (so
+     * that the machine's drift hits all alike), and the median of each variant's rounds; each
+     * measurement moves enough messages to take about a second here.
+     */
     private static void throughput(int rounds) throws Exception {
-        int messages = 20 * rounds;
-        double rawRate = rawThroughput(messages);
-        double bufferedRate = parleyThroughput(messages, WRITERS, false, BUFFER);
-        double oneWriterRate = parleyThroughput(messages / 10, 1, false, BUFFER);
-        double aheadRate = parleyThroughput(messages, WRITERS, true, BUFFER);
-        double oneAheadRate = parleyThroughput(messages, 1, true, BUFFER);
-        double largeAheadRate = parleyThroughput(messages, WRITERS, true, LARGE_BUFFER);
-        double largeOneAheadRate = parleyThroughput(messages, 1, true, LARGE_BUFFER);
-        System.out.printf("%-54s %12s %8s%n", "throughput (messages/s)", "rate", "ratio");
-        System.out.printf("%-54s %12.0f %8.3f%n", "raw Aeron offer/poll", rawRate, 1.0);
-        row("buffered remote channel (" + BUFFER + "), " + WRITERS + " writers", bufferedRate, rawRate);
-        row("buffered remote channel (" + BUFFER + "), 1 writer", oneWriterRate, rawRate);
-        row("buffered remote channel (" + BUFFER + "), " + WRITERS + " writers ahead", aheadRate, rawRate);
-        row("buffered remote channel (" + BUFFER + "), 1 writer ahead", oneAheadRate, rawRate);
-        row("buffered remote channel (" + LARGE_BUFFER + "), " + WRITERS + " writers ahead", largeAheadRate, rawRate);
-        row("buffered remote channel (" + LARGE_BUFFER + "), 1 writer ahead", largeOneAheadRate, rawRate);
+        String[] names = {
+            "raw Aeron offer/poll",
+            "buffered remote channel (" + BUFFER + "), " + WRITERS + " writers",
+            "buffered remote channel (" + BUFFER + "), 1 writer",
+            "buffered remote channel (" + BUFFER + "), " + WRITERS + " writers ahead",
+            "buffered remote channel (" + BUFFER + "), 1 writer ahead",
+            "buffered remote channel (" + LARGE_BUFFER + "), " + WRITERS + " writers ahead",
+            "buffered remote channel (" + LARGE_BUFFER + "), 1 writer ahead"};
+        double[][] rates = new double[names.length][THROUGHPUT_ROUNDS];
+        for (int r = 0; r < THROUGHPUT_ROUNDS; r++) {
+            rates[0][r] = rawThroughput(300 * rounds);
+            rates[1][r] = parleyThroughput(12 * rounds, WRITERS, false, BUFFER);
+            rates[2][r] = parleyThroughput(3 * rounds, 1, false, BUFFER);
+            rates[3][r] = parleyThroughput(60 * rounds, WRITERS, true, BUFFER);
+            rates[4][r] = parleyThroughput(60 * rounds, 1, true, BUFFER);
+            rates[5][r] = parleyThroughput(300 * rounds, WRITERS, true, LARGE_BUFFER);
+            rates[6][r] = parleyThroughput(300 * rounds, 1, true, LARGE_BUFFER);
+        }
+        double raw = median(rates[0]);
+        System.out.printf("%-54s %12s %8s  %s%n", "throughput (messages/s), median of " + THROUGHPUT_ROUNDS, "rate",
+                "ratio", "rounds");
+        for (int v = 0; v < names.length; v++) {
+            System.out.printf("%-54s %12.0f %8.3f  %s%n", names[v], median(rates[v]), median(rates[v]) / raw,
+                    Arrays.toString(Arrays.stream(rates[v]).mapToLong(Math::round).toArray()));
+        }
     }
 
-    private static void row(String what, double rate, double rawRate) {
-        System.out.printf("%-54s %12.0f %8.3f%n", what, rate, rate / rawRate);
+    private static final int THROUGHPUT_ROUNDS = 3;
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
+
 
     private static long[] raw(int rounds, long gapNs) throws Exception {
         try (EmbeddedDriver d1 = EmbeddedDriver.start(); EmbeddedDriver d2 = EmbeddedDriver.start();

@@ -45,6 +45,15 @@ public interface Credit {
     boolean store(Object message);
 
     /**
+     * Stores several messages written under this credit, in order, as {@link #store} does one
+     * by one, under one hold of the channel's lock.
+     *
+     * @param messages the messages, none null
+     * @return how many were stored; the others were discarded (see {@link #store})
+     */
+    int storeAll(java.util.List<?> messages);
+
+    /**
      * Gives back every slot this credit holds and has not used.
      *
      * @return how many slots were given back

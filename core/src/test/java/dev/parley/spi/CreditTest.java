@@ -211,6 +211,20 @@ class CreditTest {
     }
 
     @Test
+    void storeAllStoresInOrderUnderOneLockAndCountsWhatItStored() {
+        Channel<String> c = Channel.buffered("batch", 4);
+        Credit credit = open(c, new Holder());
+        assertEquals(3, credit.grant(3));
+        assertEquals(3, credit.storeAll(List.of("a", "b", "c")));
+        assertEquals(0, credit.reserved());
+        ChannelInput<String> in = c.reader();
+        assertEquals(List.of("a", "b", "c"), List.of(in.read(), in.read(), in.read()));
+        in.poison();
+        assertEquals(0, credit.storeAll(List.of("d", "e")), "discarded after a reader's poison");
+        assertThrows(NullPointerException.class, () -> credit.storeAll(java.util.Arrays.asList("f", null)));
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         Credit credit = open(Channel.buffered("bad", 1), new Holder());
         assertThrows(IllegalArgumentException.class, () -> credit.grant(-1));

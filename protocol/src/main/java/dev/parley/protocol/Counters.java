@@ -40,6 +40,10 @@ public final class Counters {
         events.incrementAndGet(event.ordinal());
     }
 
+    void add(Event event, long times) {
+        events.addAndGet(event.ordinal(), times);
+    }
+
     void reject(Rejection reason) {
         rejections.incrementAndGet(reason.ordinal());
     }

@@ -87,6 +87,16 @@ public interface HomeChannels {
         throw new UnsupportedOperationException("these home channels grant no slots, so nothing is stored: " + end);
     }
 
+    /**
+     * Stores several values that the end wrote under its slots, in order, as {@link #store} does
+     * one by one (the default does just that).
+     */
+    default void storeAll(EndKey end, java.util.List<byte[]> values) {
+        for (byte[] value : values) {
+            store(end, value);
+        }
+    }
+
     /** Releases every slot reserved for the end and not used (its REVOKED came, or it fell silent). */
     default void releaseCredit(EndKey end) {
     }

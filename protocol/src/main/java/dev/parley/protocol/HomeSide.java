@@ -501,10 +501,8 @@ final class HomeSide {
         if (line.state == CreditState.LAPSED && links.bug(SeededBug.LAPSED_STORES_DROPPED)) {
             return null;
         }
-        for (byte[] value : values) {
-            home.store(end, value);
-            links.counters().add(Counters.Event.STORES_RECEIVED);
-        }
+        home.storeAll(end, values);
+        links.counters().add(Counters.Event.STORES_RECEIVED, values.size());
         grant(end, true, nowNs); // answered while OPEN: the writer may wait for this answer
         return null;
     }

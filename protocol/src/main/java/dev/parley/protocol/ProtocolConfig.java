@@ -47,7 +47,7 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
         }
     }
 
-    /** As the canonical constructor, with the default credit window of {@value #DEFAULT_CREDIT_WINDOW} slots. */
+    /** As the canonical constructor, with the default credit window ({@link #DEFAULT_CREDIT_WINDOW}). */
     public ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long initialRtoNs, long minRtoNs,
             long maxRtoNs, int sendWindow, int receiveWindow, long lookupRetryNs, int maxFrameBytes) {
         this(peerTimeoutNs, heartbeatIntervalNs, initialRtoNs, minRtoNs, maxRtoNs, sendWindow, receiveWindow,
@@ -55,12 +55,13 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
     }
 
     /**
-     * The default credit window: a writer end writes ahead at most this many messages per round
-     * trip, so about a million small messages a second over a loopback or LAN round trip of 1 ms
-     * (measured: docs/NETWORK.md); a channel's capacity, shared among its writer ends, bounds it
-     * further.
+     * The default credit window: none beyond the channel's capacity, shared among the writer
+     * ends that hold slots. A writer end writes ahead at most its slots' worth of messages per
+     * round trip, so the capacity is what bounds its throughput: measured over loopback, a window
+     * of 1,024 slots held one writer to about 2.5 million messages a second, the whole 4,096 of a
+     * buffer to about 4 million (docs/NETWORK.md).
      */
-    public static final int DEFAULT_CREDIT_WINDOW = 1024;
+    public static final int DEFAULT_CREDIT_WINDOW = Integer.MAX_VALUE;
 
     /**
      * @return when an operation with {@code deadlineNs} (or a hold of a partner with it) ends at
@@ -87,8 +88,8 @@ public record ProtocolConfig(long peerTimeoutNs, long heartbeatIntervalNs, long 
     /**
      * @return settings for a LAN or loopback: peer timeout 5 s, heartbeat 500 ms, RTO from
      *     1 ms to 1 s starting at 50 ms, windows of 1024 frames, lookups retried every 50 ms,
-     *     frames up to 64 KiB (Aeron's limit for a 512 KiB term is term / 8), credits of up to
-     *     {@value #DEFAULT_CREDIT_WINDOW} slots
+     *     frames up to 64 KiB (Aeron's limit for a 512 KiB term is term / 8), credits bounded only
+     *     by the capacity's share
      */
     public static ProtocolConfig defaults() {
         return new ProtocolConfig(ms(5000), ms(500), ms(50), ms(1), ms(1000), 1024, 1024, ms(50), 64 * 1024);

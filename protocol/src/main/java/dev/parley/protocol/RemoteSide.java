@@ -227,9 +227,7 @@ final class RemoteSide {
         e.stored += values.size();
         if (!e.lost) {
             links.send(e.peer, new Frame.Store(e.id, values), nowNs); // else they went with the home's old incarnation
-            for (int i = 0; i < values.size(); i++) {
-                links.counters().add(Counters.Event.WRITES_AHEAD);
-            }
+            links.counters().add(Counters.Event.WRITES_AHEAD, values.size());
         }
         afterStores(e, nowNs);
     }

@@ -97,7 +97,7 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
     /**
      * @return defaults at {@code host:port}: embedded driver, no secret, peer timeout 5 s, connect
      *     10 s; remote writer ends that do not write ahead, and hosted buffered channels that grant
-     *     up to {@value ProtocolConfig#DEFAULT_CREDIT_WINDOW} slots to those that do
+     *     those that do up to their share of the capacity
      */
     public static NodeConfig of(String host, int port) {
         return new NodeConfig(host, port, null, null, Duration.ofSeconds(5), Duration.ofSeconds(10), 0, null, 0,
@@ -177,8 +177,9 @@ public record NodeConfig(String host, int port, String aeronDirectory, byte[] se
 
     /**
      * Sets how many slots of a buffered channel hosted here one remote writer end that writes
-     * ahead may hold (see {@link #withWriteAhead}); 0 grants none, so that every remote write
-     * to this node's channels waits until it is stored.
+     * ahead may hold (see {@link #withWriteAhead}); by default as many as its share of the
+     * capacity (the capacity divided among the ends that hold slots). 0 grants none, so that
+     * every remote write to this node's channels waits until it is stored.
      *
      * @param slots at least 0
      * @return this config with that credit window

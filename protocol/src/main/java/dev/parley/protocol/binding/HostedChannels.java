@@ -19,6 +19,8 @@ import dev.parley.spi.Hold;
 import dev.parley.spi.Offer;
 import dev.parley.spi.Port;
 import dev.parley.spi.Proposal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -250,12 +252,21 @@ public final class HostedChannels implements HomeChannels {
 
     @Override
     public void store(EndKey end, byte[] value) {
+        storeAll(end, List.of(value));
+    }
+
+    @Override
+    public void storeAll(EndKey end, List<byte[]> values) {
         RemoteEnd e = ends.get(end);
         Credit c = credits.get(end);
         if (e == null || c == null) {
             throw new IllegalStateException("a store through " + end + ", which holds no credit");
         }
-        c.store(e.hosted.codec.decode(value));
+        List<Object> decoded = new ArrayList<>(values.size());
+        for (byte[] value : values) {
+            decoded.add(e.hosted.codec.decode(value));
+        }
+        c.storeAll(decoded);
     }
 
     @Override

@@ -367,17 +367,18 @@ public final class RemoteEndpoints implements RemoteEnds {
     /** On the node's thread: hands every queued write ahead of the end to the node, in order. */
     private void flush(long endId, Ahead a) {
         a.flushScheduled.set(false); // a write queued from now on schedules the next flush
-        ProtocolNode node = loop.node();
+        int limit = loop.node().maxValueBytes(); // see ProtocolNode.fitsOneStore
         List<byte[]> batch = new ArrayList<>();
+        long bytes = 0;
         byte[] value;
         while ((value = a.queued.poll()) != null) {
-            batch.add(value);
-            if (batch.size() > 1 && !node.fitsOneStore(batch)) {
-                batch.remove(batch.size() - 1);
+            if (!batch.isEmpty() && (bytes + 4 + value.length > limit || batch.size() == Frame.MAX_STORE_VALUES)) {
                 hand(endId, a, batch);
                 batch = new ArrayList<>();
-                batch.add(value);
+                bytes = 0;
             }
+            batch.add(value);
+            bytes += 4 + value.length;
         }
         if (!batch.isEmpty()) {
             hand(endId, a, batch);
