@@ -24,7 +24,9 @@ import java.util.Map;
  *   <li><b>any</b>, a rendezvous channel hosted on A, any to any: writers on A (local) and B
  *       (remote), readers on A (local) and C (remote); poisoned by A's local end at the end;</li>
  *   <li><b>buf</b>, a buffered channel (capacity 3) hosted on B with both ends remote: a writer
- *       on A, a reader on C that drains it at the end;</li>
+ *       on A, a reader on C that drains it at the end. A's writer ends write ahead
+ *       ({@code NodeConfig.withWriteAhead}): A writes to no other buffered channel, so only this
+ *       writer does, under the slots B reserves for it;</li>
  *   <li>an alternation on C over two remote guards, a read of <b>alt-in</b> (hosted on A, fed by
  *       a local writer there) and a write to <b>alt-out</b> (hosted on B, read by a local
  *       reader there), and a timeout guard; each selection is recorded as one operation per
@@ -74,7 +76,7 @@ public final class MultiNodeScenario {
             for (int i = 0; i < 3; i++) {
                 proxies[i] = relay.createProxy("to-" + "abc".charAt(i), 0, new InetSocketAddress(host, ports[i]));
             }
-            try (Node a = Node.start(WireFaultScenario.config(ports[0], proxies[0]));
+            try (Node a = Node.start(WireFaultScenario.config(ports[0], proxies[0]).withWriteAhead());
                  Node b = Node.start(WireFaultScenario.config(ports[1], proxies[1]));
                  Node c = Node.start(WireFaultScenario.config(ports[2], proxies[2]));
                  Workers workers = new Workers();
@@ -154,7 +156,8 @@ public final class MultiNodeScenario {
         parameters.put("phases", phases.describe(fault));
         parameters.put("any", "rendezvous on A; writers any-a-w (local), any-b-w (remote); readers any-a-r (local),"
                 + " any-c-r (remote); timed writes of " + TIMEOUT_MS + " ms, " + GAP_MS + " ms apart");
-        parameters.put("buf", "buffered (3) on B; writer buf-a-w and reader buf-c-r, both remote, timed");
+        parameters.put("buf", "buffered (3) on B; writer buf-a-w (writing ahead) and reader buf-c-r, both remote,"
+                + " timed");
         parameters.put("alt", "alternation on C: remote read guard on alt-in (A), remote write guard on alt-out (B),"
                 + " timeout guard " + ALT_TIMEOUT_MS + " ms");
         parameters.put("pipeline", "source on A -> p1 (B) -> stage on B -> p2 (C) -> sink on C, untimed;"

@@ -11,11 +11,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three relayed nodes: an any-to-any channel, a buffered channel with both ends remote, an
- * alternation over remote guards, a pipeline shut down by poison and a channel whose home
- * relays between its remote writers and readers (plain, timed and alternating), under loss,
- * latency, duplication and reordering on every proxy, judged by the simulator's history
- * checker. Report in target/chaos-report-short.
+ * Three relayed nodes: an any-to-any channel, a buffered channel with both ends remote (its
+ * writer writing ahead), an alternation over remote guards, a pipeline shut down by poison and
+ * a channel whose home relays between its remote writers and readers (plain, timed and
+ * alternating), under loss, latency, duplication and reordering on every proxy, judged by the
+ * simulator's history checker. Report in target/chaos-report-short.
  */
 class MultiNodeScenarioTest {
     private static final long SEED = 97L;
@@ -36,6 +36,8 @@ class MultiNodeScenarioTest {
                 "relay-ar")) {
             assertTrue(doneByProcess.getOrDefault(p, 0L) > 0, p + " did some work: " + doneByProcess);
         }
+        assertTrue(r.notes().stream().anyMatch(n -> n.matches("(?s).*WRITES_AHEAD=[1-9].*")),
+                "A's writer of buf wrote ahead: " + r.notes());
         // Across nodes: the remote reader on C reads only values written on A or B, and some value
         // written on B reaches a reader (on A, or on C through A's relay). Which reader gets which
         // writer's values is not promised (no fairness between readers), so no pair is required.
