@@ -6,10 +6,13 @@ import java.util.List;
 
 /**
  * A record of channel operations as the processes that made them saw them: who wrote or read
- * what on which channel, when each operation started and ended, its deadline, and how it
- * ended. The simulator fills one per run; the chaos tests over real networks fill one from
- * the real API. {@link HistoryChecker} judges it. Not thread-safe: one thread records (a test
- * that records from several threads wraps it in a lock).
+ * what on which channel, when each operation started and ended, its deadline, how it ended, and
+ * whether a write went ahead (done under a slot its home reserved, before the value arrived).
+ * Beside them: values that left a channel without a certain reader ({@link Discard}) and values
+ * of writes ahead that could no longer reach their home ({@link Loss}). The simulator fills one
+ * per run; the chaos tests over real networks fill one from the real API. {@link HistoryChecker}
+ * judges it. Not thread-safe: one thread records (a test that records from several threads
+ * wraps it in a lock).
  */
 public final class History {
 
@@ -57,6 +60,7 @@ public final class History {
         String value;
         long endNs = -1;
         Ending ending;
+        boolean ahead;
 
         Op(long id, String process, String channel, Kind kind, String value, long startNs, long deadlineNs) {
             this.id = id;
@@ -66,6 +70,14 @@ public final class History {
             this.value = value;
             this.startNs = startNs;
             this.deadlineNs = deadlineNs;
+        }
+
+        /**
+         * @return true for a write ahead: DONE as it started, under a buffer slot its home had
+         *     reserved for the writer's end, before its value reached the home
+         */
+        public boolean ahead() {
+            return ahead;
         }
 
         public String value() {
@@ -86,7 +98,8 @@ public final class History {
 
         @Override
         public String toString() {
-            return "#" + id + " " + process + " " + kind + " " + channel + (value == null ? "" : " '" + value + "'")
+            return "#" + id + " " + process + " " + kind + (ahead ? " ahead " : " ") + channel
+                    + (value == null ? "" : " '" + value + "'")
                     + " [" + startNs + ".." + (ended() ? endNs + " " + ending : "running") + "]"
                     + (deadlineNs == NO_DEADLINE ? "" : " deadline=" + deadlineNs);
         }
@@ -100,8 +113,17 @@ public final class History {
     public record Discard(String channel, String value, long atNs, String why, boolean uncertain) {
     }
 
+    /**
+     * A write ahead whose value never reached its home: the writer's node, or the home, crashed
+     * after the write (DONE for its writer) and before the home stored the value. Only a write
+     * ahead may be lost so; see {@link HistoryChecker}.
+     */
+    public record Loss(String channel, String value, long atNs, String why) {
+    }
+
     private final List<Op> ops = new ArrayList<>();
     private final List<Discard> discards = new ArrayList<>();
+    private final List<Loss> losses = new ArrayList<>();
     private long resumeFromNs = Long.MAX_VALUE;
     private final long timeoutSlackNs;
 
@@ -134,6 +156,19 @@ public final class History {
     }
 
     /**
+     * Records a write ahead: a write that took a buffer slot its home had reserved for the
+     * writer's end and so ended DONE as it started, while its value was still on its way.
+     *
+     * @return the operation, ended DONE at {@code nowNs}
+     */
+    public Op writtenAhead(String process, String channel, String value, long nowNs) {
+        Op op = begin(process, channel, Kind.WRITE, value, NO_DEADLINE, nowNs);
+        op.ahead = true;
+        end(op, Ending.DONE, null, nowNs);
+        return op;
+    }
+
+    /**
      * Records how an operation ended.
      *
      * @param valueRead the value a read received (null for a write or a read that got nothing)
@@ -153,6 +188,14 @@ public final class History {
     /** Records that a written value left its channel without a certain reader, for a stated reason. */
     public void discarded(String channel, String value, long atNs, String why, boolean uncertain) {
         discards.add(new Discard(channel, value, atNs, why, uncertain));
+    }
+
+    /**
+     * Records that the value of a write ahead can no longer reach its home, for a stated reason
+     * (its writer's node or its home crashed before the home stored it).
+     */
+    public void lostInTransit(String channel, String value, long atNs, String why) {
+        losses.add(new Loss(channel, value, atNs, why));
     }
 
     /**
@@ -180,11 +223,18 @@ public final class History {
         return Collections.unmodifiableList(discards);
     }
 
+    public List<Loss> losses() {
+        return Collections.unmodifiableList(losses);
+    }
+
     /** @return how many operations ended each way, for statistics */
     public java.util.Map<String, Long> endings() {
         java.util.Map<String, Long> out = new java.util.TreeMap<>();
         for (Op op : ops) {
             out.merge(op.kind + "." + (op.ended() ? op.ending : "RUNNING"), 1L, Long::sum);
+            if (op.ahead) {
+                out.merge("WRITE.AHEAD", 1L, Long::sum);
+            }
         }
         return out;
     }

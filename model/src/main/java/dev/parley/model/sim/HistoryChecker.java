@@ -24,7 +24,13 @@ import java.util.TreeMap;
  *   <li><b>read-at-most-once</b>: no value is read twice (this covers "an outcome-unknown
  *       write delivered at most once").</li>
  *   <li><b>done-write-read</b>: every DONE write was read (with read-at-most-once: exactly
- *       once), unless the history records it discarded by a crash of its home.</li>
+ *       once), unless the history records it discarded (by a crash of its home, or a poison).
+ *       A write ahead (DONE as it started, under a buffer slot its home had reserved for the
+ *       writer's end, while its value was still on its way) is also excused if the history
+ *       records its value lost in transit at or after the write began: its writer's node or its
+ *       home crashed before the home stored the value ({@link History#lostInTransit}). Such a
+ *       loss excuses nothing else: a plain write is DONE only once its home stored or delivered
+ *       the value, so only a discard excuses it.</li>
  *   <li><b>not-done-delivered-nothing</b>: a write that ended NOT_DONE, UNREACHABLE,
  *       POISONED or RETIRED was never read; a read that is not DONE received no value, and a
  *       DONE read received one.</li>
@@ -128,12 +134,22 @@ public final class HistoryChecker {
         }
         Set<String> discarded = new HashSet<>();
         h.discards().forEach(d -> discarded.add(d.channel() + "\u0000" + d.value()));
+        Map<String, History.Loss> lost = new HashMap<>();
+        h.losses().forEach(l -> lost.merge(l.channel() + "\u0000" + l.value(), l,
+                (a, b) -> a.atNs() >= b.atNs() ? a : b));
         for (Map.Entry<String, Op> e : writes.entrySet()) {
             Op w = e.getValue();
-            if (w.ended() && w.ending() == Ending.DONE && !readerOf.containsKey(e.getKey())
-                    && !discarded.contains(e.getKey())) {
-                out.add(new Violation("done-write-read", "write " + w + " is DONE but was never read"));
+            if (!w.ended() || w.ending() != Ending.DONE || readerOf.containsKey(e.getKey())
+                    || discarded.contains(e.getKey())) {
+                continue;
             }
+            History.Loss loss = lost.get(e.getKey());
+            if (loss != null && w.ahead() && loss.atNs() >= w.startNs) {
+                continue; // a write ahead whose writer's node or home crashed before its value arrived
+            }
+            String why = loss == null ? "" : w.ahead() ? " (its loss in transit was recorded before it began: " + loss
+                    + ")" : " (a loss in transit excuses only a write ahead: " + loss + ")";
+            out.add(new Violation("done-write-read", "write " + w + " is DONE but was never read" + why));
         }
         return out;
     }

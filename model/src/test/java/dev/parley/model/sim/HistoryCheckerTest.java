@@ -55,6 +55,60 @@ class HistoryCheckerTest {
     }
 
     @Test
+    void aWriteAheadIsADoneWriteThatMustBeReadExactlyOnceInItsWritersOrder() {
+        History h = good();
+        h.writtenAhead("w", "c", "a1", 60);
+        h.writtenAhead("w", "c", "a2", 61);
+        History.Op r1 = h.begin("r", "c", Kind.READ, null, History.NO_DEADLINE, 62);
+        h.end(r1, Ending.DONE, "a1", 70);
+        History.Op r2 = h.begin("r", "c", Kind.READ, null, History.NO_DEADLINE, 71);
+        h.end(r2, Ending.DONE, "a2", 80);
+        assertEquals(List.of(), properties(h));
+        assertTrue(h.ops().get(h.ops().size() - 4).ahead(), "marked as written ahead");
+
+        History unread = good();
+        unread.writtenAhead("w", "c", "a1", 60);
+        assertEquals(List.of("done-write-read"), properties(unread), "DONE at once, so it must be read");
+
+        History twice = good();
+        twice.writtenAhead("w", "c", "a1", 60);
+        twice.end(twice.begin("r", "c", Kind.READ, null, History.NO_DEADLINE, 62), Ending.DONE, "a1", 70);
+        twice.end(twice.begin("r2", "c", Kind.READ, null, History.NO_DEADLINE, 62), Ending.DONE, "a1", 71);
+        assertEquals(List.of("read-at-most-once"), properties(twice));
+
+        History disorder = good();
+        disorder.writtenAhead("w", "c", "a1", 60);
+        disorder.writtenAhead("w", "c", "a2", 61);
+        disorder.end(disorder.begin("r", "c", Kind.READ, null, History.NO_DEADLINE, 62), Ending.DONE, "a2", 70);
+        disorder.end(disorder.begin("r", "c", Kind.READ, null, History.NO_DEADLINE, 71), Ending.DONE, "a1", 80);
+        assertEquals(List.of("per-writer-order"), properties(disorder).stream().distinct().toList());
+    }
+
+    @Test
+    void aLossInTransitExcusesAnUnreadWriteAheadOnly() {
+        History h = good();
+        h.writtenAhead("w", "c", "a1", 60);
+        h.lostInTransit("c", "a1", 65, "its writer's node crashed before the home stored it");
+        assertEquals(List.of(), properties(h), "a write ahead may be lost with its writer's node or its home");
+
+        History plain = good();
+        plain.end(plain.begin("w", "c", Kind.WRITE, "p1", History.NO_DEADLINE, 60), Ending.DONE, null, 62);
+        plain.lostInTransit("c", "p1", 65, "its home crashed before storing it");
+        assertEquals(List.of("done-write-read"), properties(plain),
+                "a plain write is DONE only once its home has the value: a loss in transit does not excuse it");
+
+        History early = good();
+        early.lostInTransit("c", "a1", 55, "its home crashed before storing it");
+        early.writtenAhead("w", "c", "a1", 60);
+        assertEquals(List.of("done-write-read"), properties(early), "a loss recorded before the write excuses nothing");
+
+        History other = good();
+        other.writtenAhead("w", "c", "a1", 60);
+        other.lostInTransit("d", "a1", 65, "its home crashed before storing it");
+        assertEquals(List.of("done-write-read"), properties(other), "a loss on another channel excuses nothing");
+    }
+
+    @Test
     void aValueReadTwiceIsCaught() {
         History h = good();
         h.end(h.begin("r2", "c", Kind.READ, null, History.NO_DEADLINE, 60), Ending.DONE, "x2", 70);
