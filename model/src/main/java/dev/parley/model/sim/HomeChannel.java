@@ -1,6 +1,7 @@
 package dev.parley.model.sim;
 
 import dev.parley.model.sim.History.Ending;
+import dev.parley.protocol.EndKey;
 import dev.parley.protocol.HoldAnswer;
 import dev.parley.protocol.HoldOutcome;
 import dev.parley.protocol.OfferKey;
@@ -8,9 +9,11 @@ import dev.parley.protocol.ProposalAnswer;
 import dev.parley.protocol.ProtocolNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +35,29 @@ import java.util.Set;
  * reserved; a held writer's value is then proposed to the reader, whose answer ends the hold
  * ({@code holdEnded} TAKEN, RELEASED or UNKNOWN); a reader gone meanwhile releases the writer.
  * Offers of one party (same node incarnation and nonzero party id) are never relayed to each
- * other. Invariants, by name: <b>answered-held</b> (every proposal is answered once, and only a
+ * other.
+ *
+ * <p>A buffered channel keeps credits as the core's {@code spi.Credit} does: buffer slots reserved
+ * for a remote writer end that writes ahead, opened at the end's first {@link #grant} and closed
+ * when the end retires or is abandoned. A grant reserves free slots, at most the capacity shared
+ * among the open credits, and none while a writer (local or foreign) waits or once the channel
+ * is terminated. A {@link #store} fills one of the end's reserved slots, or goes beyond the
+ * capacity once its slots were released (a late arrival after a lapse: it was promised a slot);
+ * it is discarded after a reader-side poison or retire. A writer that comes to wait while slots
+ * are reserved, and a termination, ask for the slots back ({@code ProtocolNode.creditWanted},
+ * as its own event, as the binding submits it to the node's thread). After a writer-side
+ * termination (a writer's poison, or every writer retired) readers take what is buffered and
+ * what arrives under reserved slots, and are failed only once the buffer is empty and no slot
+ * is reserved; a reader-side termination discards the buffer and drops the slots.
+ *
+ * <p>Invariants, by name: <b>answered-held</b> (every proposal is answered once, and only a
  * held proposal is answered; likewise every hold request); <b>buffer-bounded</b> (messages plus
- * reserved slots never exceed the capacity); <b>abandoned-is-not-retired</b>, the core's
+ * reserved slots, for proposals or credits, never exceed the capacity, except for stores that
+ * arrive after their slots were released); <b>abandoned-is-not-retired</b>, the core's
  * counting rule: an end of a restarted node is abandoned, not retired, and a side retires the
- * channel once it has no end left and one of its ends did retire.
+ * channel once it has no end left and one of its ends did retire. One simplification: the core
+ * hands a local writer's message straight to a waiting local reader when nothing is buffered,
+ * even while credits reserve every slot; here it waits until the slots come back.
  */
 final class HomeChannel {
 
@@ -78,7 +99,12 @@ final class HomeChannel {
     private final Set<Object> readerEnds = new HashSet<>();
     private boolean aWriterRetired;
     private boolean aReaderRetired;
+    /** The open credits of write-ahead ends, by end: the slots each has reserved and not used. */
+    private final Map<EndKey, Integer> credits = new LinkedHashMap<>();
+    private int creditSlots; // the sum of the open credits' slots
     Ending terminated; // null while open; POISONED or RETIRED
+    /** Terminated from the writers' side on a buffered channel: readers still take what is stored. */
+    private boolean readersDrain;
 
     HomeChannel(SimNode home, String name, long id, int capacity) {
         this.home = home;
@@ -109,8 +135,13 @@ final class HomeChannel {
         aWriterRetired |= writer && retired;
         aReaderRetired |= reader && retired;
         if ((writer && writerEnds.isEmpty() && aWriterRetired) || (reader && readerEnds.isEmpty() && aReaderRetired)) {
-            terminate(Ending.RETIRED);
+            terminate(Ending.RETIRED, writer);
         }
+    }
+
+    /** A poison through {@code end}: by a writer's end, readers of a buffered channel drain it first. */
+    void poisonThrough(Object end) {
+        terminate(Ending.POISONED, !readerEnds.contains(end));
     }
 
     // ---- parties
@@ -122,16 +153,146 @@ final class HomeChannel {
         }
         (valueOrNull == null ? readers : writers).add(l);
         match();
+        if (valueOrNull != null && writers.contains(l)) {
+            askCreditsBack();
+        }
     }
 
     void foreign(OfferKey key, long party, boolean conditional, byte[] valueOrNull) {
-        if (terminated != null && (valueOrNull != null || buffer.isEmpty() || terminated == Ending.POISONED)) {
+        if (terminated != null && (valueOrNull != null || !readersDrain || readersDone())) {
             home.node().terminated(key, terminated == Ending.POISONED, home.sim().nowNs());
             return;
         }
         String v = valueOrNull == null ? null : new String(valueOrNull, StandardCharsets.UTF_8);
-        (v == null ? readers : writers).add(new Foreign(key, party, conditional, v));
+        Foreign f = new Foreign(key, party, conditional, v);
+        (v == null ? readers : writers).add(f);
         match();
+        if (v != null && writers.contains(f)) {
+            askCreditsBack();
+        }
+    }
+
+    // ---- credits of write-ahead ends (the core's spi.Credit)
+
+    /**
+     * Reserves up to {@code max} free slots for a write-ahead end, opening its credit on first use.
+     *
+     * @return the slots reserved: none on a rendezvous channel, while a writer waits, once
+     *     terminated, or beyond the free slots and the end's share of the capacity
+     */
+    int grant(EndKey end, int max) {
+        if (capacity == 0) {
+            return 0;
+        }
+        int held = credits.computeIfAbsent(end, e -> 0);
+        if (terminated != null || writerWaits()) {
+            return 0;
+        }
+        int share = Math.max(1, capacity / credits.size());
+        int n = Math.min(max, Math.min(capacity - occupied(), share - held));
+        if (n <= 0) {
+            return 0;
+        }
+        credits.put(end, held + n);
+        creditSlots += n;
+        return n;
+    }
+
+    /**
+     * Stores a write ahead of {@code end}: into one of its reserved slots, or beyond the capacity
+     * if they were released meanwhile; discarded after a reader-side poison or retire.
+     */
+    void store(EndKey end, String value) {
+        storeOne(end, value);
+        match();
+    }
+
+    /** Stores the values of one STORE, in order, and then matches once, as the core's {@code storeAll}. */
+    void storeAll(EndKey end, List<String> values) {
+        values.forEach(v -> storeOne(end, v));
+        match();
+    }
+
+    private void storeOne(EndKey end, String value) {
+        long now = home.sim().nowNs();
+        Integer held = credits.get(end);
+        if (held == null) {
+            home.sim().violation("protocol", "a store of '" + value + "' through " + end + ", which holds no credit"
+                    + " on channel " + name + " at " + home.address);
+        } else if (held > 0) {
+            credits.put(end, held - 1);
+            creditSlots--;
+        } else {
+            home.sim().count("store.late"); // its slots lapsed or were released: stored beyond the capacity
+        }
+        home.sim().arrived(name, value);
+        if (terminated != null && !readersDrain) {
+            home.sim().history().discarded(name, value, now, "written ahead into a channel whose readers poisoned"
+                    + " or retired it", false);
+            return;
+        }
+        buffer.add(value);
+    }
+
+    /** Gives back every slot the end's credit holds and has not used. */
+    void releaseCredit(EndKey end) {
+        Integer held = credits.get(end);
+        if (held != null && held > 0) {
+            credits.put(end, 0);
+            creditSlots -= held;
+            match();
+        }
+    }
+
+    /** The end retired or was abandoned: its credit's slots are released and the credit closed. */
+    void closeCredit(EndKey end) {
+        Integer held = credits.remove(end);
+        if (held != null && held > 0) {
+            creditSlots -= held;
+            match();
+        }
+    }
+
+    /** @return true if a writer, local or foreign, waits at this channel */
+    private boolean writerWaits() {
+        for (Object w : writers) {
+            if (w instanceof Foreign || !((Local) w).decision.over()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A writer waits for a slot: every credit holding slots is asked for them back. */
+    private void askCreditsBack() {
+        if (creditSlots == 0 || occupied() < capacity) {
+            return;
+        }
+        for (Map.Entry<EndKey, Integer> e : credits.entrySet()) {
+            if (e.getValue() > 0) {
+                wanted(e.getKey());
+            }
+        }
+    }
+
+    /** Asks for the end's slots back, as its own event (the binding submits it to the node's thread). */
+    private void wanted(EndKey end) {
+        home.sim().count("credit.wanted");
+        home.sim().soon(() -> {
+            if (home.alive) {
+                home.node().creditWanted(end, home.sim().nowNs());
+            }
+        });
+    }
+
+    /** @return the slots taken: messages buffered, slots reserved for a proposal or under credits */
+    private int occupied() {
+        return buffer.size() + reservedSlots + creditSlots;
+    }
+
+    /** After a writer-side termination: true once readers have nothing more to receive. */
+    private boolean readersDone() {
+        return buffer.isEmpty() && creditSlots == 0;
     }
 
     /** The protocol's answer to a relay's hold request for the writer {@code key}. */
@@ -214,15 +375,24 @@ final class HomeChannel {
         match();
     }
 
-    /** Poisons (from any end) or retires the channel: waiting parties are told, later ones refused. */
-    void terminate(Ending how) {
-        if (terminated == Ending.POISONED || (terminated == how)) {
+    /**
+     * Poisons or retires the channel: waiting parties are told, later ones refused. A retire
+     * comes once; a poison after a retire, and a reader-side poison after a writer-side one
+     * (which discards what the readers were still to drain), apply again.
+     *
+     * @param drain a writer-side termination: readers of a buffered channel still take what is
+     *     buffered and what arrives under reserved slots
+     */
+    void terminate(Ending how, boolean drain) {
+        boolean again = how == Ending.RETIRED ? terminated != null
+                : terminated == Ending.POISONED && !(readersDrain && !drain);
+        if (again) {
             return;
         }
         terminated = how;
+        readersDrain = capacity > 0 && drain;
         long now = home.sim().nowNs();
-        boolean keepReaders = capacity > 0 && how == Ending.RETIRED;
-        List<ArrayDeque<Object>> told = keepReaders ? List.of(writers) : List.of(readers, writers);
+        List<ArrayDeque<Object>> told = readersDrain ? List.of(writers) : List.of(readers, writers);
         for (ArrayDeque<Object> queue : told) {
             for (Object p : queue) {
                 if (p instanceof Foreign f) {
@@ -234,13 +404,23 @@ final class HomeChannel {
             }
             queue.clear();
         }
-        if (how == Ending.POISONED) {
+        List<EndKey> holding = new ArrayList<>();
+        credits.forEach((end, held) -> {
+            if (held > 0) {
+                holding.add(end);
+            }
+        });
+        if (!readersDrain) {
             for (String v : buffer) {
-                home.sim().history().discarded(name, v, now, "buffer discarded by poison", false);
+                home.sim().history().discarded(name, v, now, how == Ending.POISONED ? "buffer discarded by poison"
+                        : "buffer discarded: every reader retired", false);
             }
             buffer.clear();
+            credits.replaceAll((end, held) -> 0); // what arrives under them is discarded
+            creditSlots = 0;
         }
-        settleRetired();
+        holding.forEach(this::wanted);
+        settleReaders();
     }
 
     /** The home crashed: what the buffer held is gone with it. */
@@ -258,13 +438,13 @@ final class HomeChannel {
             prune(writers);
             progress = capacity == 0 ? matchRendezvous() : matchBuffered();
         }
-        settleRetired();
+        settleReaders();
     }
 
     // ------------------------------------------------------------------------------------------
 
     private boolean refused(Local l) {
-        boolean readsBuffer = l.value == null && !buffer.isEmpty() && terminated == Ending.RETIRED;
+        boolean readsBuffer = l.value == null && readersDrain && !readersDone();
         if (terminated != null && !readsBuffer) {
             l.decision.fail(null, l.guard, terminated);
             return true;
@@ -356,7 +536,7 @@ final class HomeChannel {
                 return true;
             }
         }
-        if (buffer.size() + reservedSlots < capacity && terminated == null) {
+        if (occupied() < capacity && terminated == null) {
             for (Iterator<Object> it = writers.iterator(); it.hasNext(); ) {
                 Object w = it.next();
                 if (!eligible(w)) {
@@ -378,14 +558,17 @@ final class HomeChannel {
         return false;
     }
 
-    /** A retired buffered channel fails its readers once the buffer is empty. */
-    private void settleRetired() {
-        if (terminated == Ending.RETIRED && capacity > 0 && buffer.isEmpty() && !headHeld) {
+    /**
+     * After a writer-side termination, readers are failed once the buffer is empty and no slot is
+     * reserved under a credit (nothing more can reach them).
+     */
+    private void settleReaders() {
+        if (terminated != null && readersDrain && readersDone() && !headHeld) {
             for (Object p : readers) {
                 if (p instanceof Foreign f) {
-                    home.node().terminated(f.key, false, home.sim().nowNs());
+                    home.node().terminated(f.key, terminated == Ending.POISONED, home.sim().nowNs());
                 } else {
-                    ((Local) p).decision.fail(null, ((Local) p).guard, Ending.RETIRED);
+                    ((Local) p).decision.fail(null, ((Local) p).guard, terminated);
                 }
             }
             readers.clear();

@@ -1,11 +1,14 @@
 package dev.parley.model.sim;
 
 import dev.parley.protocol.Counters;
+import dev.parley.protocol.EndKey;
 import dev.parley.protocol.Incarnations;
 import dev.parley.protocol.ProtocolConfig;
 import dev.parley.protocol.Rejection;
 import dev.parley.protocol.SeededBug;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,9 @@ import java.util.TreeMap;
  * events before the next tick, which bounds the work of a timer that is due in the past.
  * Three random streams, all from the seed, are kept apart so that a shrunk fault schedule
  * leaves the workload's choices where they were: the schedule's, the network's, the workload's.
+ * A ledger follows each write ahead from the write to its home channel's store: a crash of its
+ * writer's node, or of the home incarnation that granted its slot, before the store records it
+ * lost in transit ({@link History#lostInTransit}), the one loss the checker excuses for it.
  */
 public final class Simulator {
 
@@ -71,6 +77,14 @@ public final class Simulator {
     private final History history = new History(CONFIG.peerTimeoutNs() + ms(1));
     private final List<String> violations = new ArrayList<>();
     private boolean rematchPending;
+    /** The home incarnation that granted each write-ahead end its slots. */
+    private final Map<EndKey, SimNode> grantors = new HashMap<>();
+    /** Writes ahead whose value has not reached its home channel yet, by channel and value. */
+    private final Map<String, InTransit> inTransit = new LinkedHashMap<>();
+
+    /** A write ahead on its way: made on {@code writer} under slots that {@code home} granted. */
+    private record InTransit(String channel, String value, SimNode writer, SimNode home) {
+    }
 
     private Simulator(long seed, FaultSchedule schedule, Set<SeededBug> bugs) {
         this.seed = seed;
@@ -169,7 +183,24 @@ public final class Simulator {
                 if (n.alive) {
                     n.crash();
                     load.crashed(n);
+                    lostWith(n);
                 }
+            }
+        }
+    }
+
+    /**
+     * A node crashed: the writes ahead that it made, or that were made under slots it granted,
+     * and that have not reached their home channel, can no longer be counted on to arrive.
+     */
+    private void lostWith(SimNode n) {
+        for (Iterator<InTransit> it = inTransit.values().iterator(); it.hasNext(); ) {
+            InTransit t = it.next();
+            if (t.writer == n || t.home == n) {
+                it.remove();
+                history.lostInTransit(t.channel, t.value, nowNs, t.writer == n
+                        ? "its writer's node crashed before the home stored it"
+                        : "its home crashed before storing it");
             }
         }
     }
@@ -320,6 +351,30 @@ public final class Simulator {
 
     SimNode node(String address) {
         return nodes.get(address);
+    }
+
+    /** The home incarnation {@code home} reserved slots for the write-ahead {@code end}. */
+    void granted(EndKey end, SimNode home) {
+        grantors.put(end, home);
+    }
+
+    /** @return the home incarnation that granted slots to {@code end}, or null if none did */
+    SimNode grantor(EndKey end) {
+        return grantors.get(end);
+    }
+
+    /** A write ahead was made on {@code writer} under slots that {@code home} granted. */
+    void wroteAhead(String channel, String value, SimNode writer, SimNode home) {
+        if (home.alive) {
+            inTransit.put(channel + "\u0000" + value, new InTransit(channel, value, writer, home));
+        } else {
+            history.lostInTransit(channel, value, nowNs, "written under slots of a home incarnation that had crashed");
+        }
+    }
+
+    /** A write ahead reached its home channel. */
+    void arrived(String channel, String value) {
+        inTransit.remove(channel + "\u0000" + value);
     }
 
     private final Map<String, Long> counts = new TreeMap<>();

@@ -22,15 +22,27 @@ import java.util.Set;
  * remote write guard, a remote read guard, local guards on its own channel and a timeout.
  * When every writer of a channel has finished (and the network has healed), the channel is
  * closed across nodes: retired (the keeper end retires last, after the writers' remote ends)
- * or poisoned by a remote end on another node. Only the simulator's thread uses it.
+ * or poisoned by a remote end on another node. The writer ends of "q" on some nodes (none, one
+ * or both of the two, by the seed) write ahead: a write that finds a slot its home reserved is
+ * done at once, and its value follows (a STORE); without a slot it offers as any other write.
+ * Only the simulator's thread uses it.
  */
 final class Workload {
 
     static final int OPS = 5;
+    /** The values a remote writer that writes ahead writes before the heal (it writes in bursts). */
+    static final int AHEAD_OPS = 2 * OPS;
 
-    /** One channel of the run: its name, home, capacity and how it is closed. */
-    record Chan(String name, String home, int capacity, boolean poisonToClose, String poisoner) {
+    /**
+     * One channel of the run: its name, home, capacity, how it is closed, and the nodes whose
+     * writer ends of it write ahead.
+     */
+    record Chan(String name, String home, int capacity, boolean poisonToClose, String poisoner,
+            Set<String> writeAhead) {
     }
+
+    /** The longest a write ahead's store waits before it is handed to the node. */
+    static final int MAX_STORE_DELAY_MS = 5;
 
     private final Simulator sim;
     private final List<Chan> chans = new ArrayList<>();
@@ -42,10 +54,26 @@ final class Workload {
         this.sim = sim;
         List<String> nodes = Simulator.NODES;
         String[] names = {"a", "b", "q"};
+        int[] capacities = new int[names.length];
+        boolean[] poisons = new boolean[names.length];
         for (int i = 0; i < names.length; i++) {
-            int capacity = names[i].equals("q") ? 1 + sim.workload.nextInt(3) : 0;
-            boolean poison = capacity == 0 && sim.workload.nextBoolean();
-            chans.add(new Chan(names[i], nodes.get(i), capacity, poison, nodes.get((i + 1) % nodes.size())));
+            capacities[i] = names[i].equals("q") ? 1 + sim.workload.nextInt(3) : 0;
+            poisons[i] = capacities[i] == 0 && sim.workload.nextBoolean();
+        }
+        // Which of the other nodes' writer ends of the buffered channel write ahead: neither, one
+        // or both, so that plain remote writes into it stay covered.
+        int aheadMask = sim.workload.nextInt(4);
+        for (int i = 0; i < names.length; i++) {
+            Set<String> ahead = new LinkedHashSet<>();
+            if (capacities[i] > 0) {
+                for (int k = 1; k < nodes.size(); k++) {
+                    if ((aheadMask & (1 << (k - 1))) != 0) {
+                        ahead.add(nodes.get((i + k) % nodes.size()));
+                    }
+                }
+            }
+            chans.add(new Chan(names[i], nodes.get(i), capacities[i], poisons[i], nodes.get((i + 1) % nodes.size()),
+                    Set.copyOf(ahead)));
         }
     }
 
@@ -227,6 +255,7 @@ final class Workload {
 
         long connectedNs = -1;
 
+        /** Opens an end of {@code c}; a writer end writes ahead if this node's writers of {@code c} do. */
         void connect(Chan c, boolean writer, java.util.function.LongConsumer then) {
             node.lookup(c.home, c.name, sim.nowNs() + 1_000_000_000L, id -> {
                 if (over) {
@@ -236,7 +265,7 @@ final class Workload {
                     later(50_000_000L, () -> connect(c, writer, then));
                 } else {
                     connectedNs = sim.nowNs();
-                    then.accept(node.openEnd(c.home, id, writer));
+                    then.accept(node.openEnd(c.home, id, writer, c.writeAhead.contains(node.address)));
                 }
             });
         }
@@ -286,13 +315,18 @@ final class Workload {
     }
 
     /**
-     * A remote writer (OPS values, plain or timed, then one more after the heal) or a remote
-     * reader (plain or timed reads until the channel is poisoned or retired) of a channel
-     * hosted elsewhere. After an UNKNOWN or UNREACHABLE ending it opens a fresh end.
+     * A remote writer (OPS values, AHEAD_OPS if it writes ahead, plain or timed, then one more
+     * after the heal) or a remote reader (plain or timed reads until the channel is poisoned or
+     * retired) of a channel hosted elsewhere. After an UNKNOWN or UNREACHABLE ending it opens a
+     * fresh end. A writer whose end writes ahead and holds a slot writes ahead (done at once), its
+     * store handed to the node at once or, one time in four, 1 to {@link #MAX_STORE_DELAY_MS} ms
+     * later.
      */
     private final class RemotePeer extends RemoteProc {
         private final Chan c;
         private final boolean writer;
+        private final boolean ahead;
+        private final int ops;
         private long end;
         private int i;
 
@@ -300,6 +334,8 @@ final class Workload {
             super(node, (writer ? "w(" : "r(") + c.name + ")", writer ? c : null);
             this.c = c;
             this.writer = writer;
+            this.ahead = writer && c.writeAhead.contains(node.address);
+            this.ops = ahead ? AHEAD_OPS : OPS;
         }
 
         @Override
@@ -311,12 +347,15 @@ final class Workload {
         }
 
         private void next() {
-            boolean probe = writer && i >= OPS;
+            boolean probe = writer && i >= ops;
             if (probe && sim.nowNs() < resumeNs) {
                 later(resumeNs - sim.nowNs() + think(20), this::next);
                 return;
             }
-            later(probe ? 0 : think(writer ? 250 : 20), () -> operate(probe));
+            // A writer that writes ahead writes in bursts one time in two, so that several of its
+            // writes are on their way at once (and the home has to revoke slots from under them).
+            int pause = !writer ? 20 : ahead && sim.workload.nextBoolean() ? 5 : 250;
+            later(probe ? 0 : think(pause), () -> operate(probe));
         }
 
         private void operate(boolean probe) {
@@ -326,18 +365,34 @@ final class Workload {
                 return;
             }
             boolean timed = !probe && (writer ? sim.workload.nextBoolean() : sim.workload.nextInt(3) == 0);
-            remoteOp(end, c, writer ? name + "#" + i : null, deadline(timed), (ending, v) -> {
-                i++;
-                if (ending == Ending.POISONED || ending == Ending.RETIRED || (writer && i > OPS)) {
-                    retire(end);
-                    finish();
-                } else if (ending == Ending.UNKNOWN || ending == Ending.UNREACHABLE) {
-                    retire(end);
-                    start();
-                } else {
-                    next();
-                }
-            });
+            String value = writer ? name + "#" + i : null;
+            if (ahead && node.writeAhead(end, c.name, value, storeDelay())) {
+                sim.history().writtenAhead(name, c.name, value, sim.nowNs());
+                sim.soon(() -> {
+                    if (!over) {
+                        operated(Ending.DONE);
+                    }
+                });
+                return;
+            }
+            remoteOp(end, c, value, deadline(timed), (ending, v) -> operated(ending));
+        }
+
+        private long storeDelay() {
+            return sim.workload.nextInt(4) == 0 ? (1 + sim.workload.nextInt(MAX_STORE_DELAY_MS)) * 1_000_000L : 0;
+        }
+
+        private void operated(Ending ending) {
+            i++;
+            if (ending == Ending.POISONED || ending == Ending.RETIRED || (writer && i > ops)) {
+                retire(end);
+                finish();
+            } else if (ending == Ending.UNKNOWN || ending == Ending.UNREACHABLE) {
+                retire(end);
+                start();
+            } else {
+                next();
+            }
         }
     }
 

@@ -40,7 +40,12 @@ class SimulationTest {
         for (String k : List.of("FRAMES_RETRANSMITTED", "DUPLICATES_DROPPED", "PEER_RESTARTS", "ops.WRITE.DONE",
                 "ops.WRITE.NOT_DONE", "ops.WRITE.UNKNOWN", "ops.READ.UNREACHABLE", "ops.READ.POISONED",
                 "ops.READ.RETIRED", "rejected.STALE_INCARNATION", "askHold.HELD", "askHold.BUSY", "askHold.FINAL",
-                "answer.ACCEPT", "answer.DECLINE", "answer.UNKNOWN")) {
+                "answer.ACCEPT", "answer.DECLINE", "answer.UNKNOWN",
+                // writes ahead: stored (several in one STORE too), revoked, lapsed (stored late),
+                // handed over late, and revokes and retires that had to wait for them
+                "ops.WRITE.AHEAD", "WRITES_AHEAD", "STORES_RECEIVED", "CREDITS_REVOKED", "credit.released",
+                "store.late", "store.batched", "writeAhead.delayedStore", "creditTakenBack.beforeStores",
+                "retire.beforeStores")) {
             assertTrue(stats.getOrDefault(k, 0L) > 0, k + " never happened: " + stats);
         }
         assertEquals(0L, stats.getOrDefault("ops.READ.RUNNING", 0L) + stats.getOrDefault("ops.WRITE.RUNNING", 0L));
