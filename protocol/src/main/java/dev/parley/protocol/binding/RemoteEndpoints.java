@@ -1006,6 +1006,8 @@ public final class RemoteEndpoints implements RemoteEnds {
                 outcome = endAction(() -> loop.node().retire(endId, System.nanoTime()));
             } catch (NodeStopped stoppedMeanwhile) {
                 return; // as after a close: the end is retired here, and this node is gone
+            } finally {
+                ahead.remove(endId); // its writes ahead were handed over before the RETIRE, which followed them
             }
             switch (outcome) {
                 case DONE -> { }
