@@ -420,6 +420,9 @@ final class HomeChannel {
             creditSlots = 0;
         }
         holding.forEach(this::wanted);
+        if (readersDrain && creditSlots > 0) {
+            home.sim().count("terminated.slotsReserved"); // readers wait for what arrives under them
+        }
         settleReaders();
     }
 

@@ -79,6 +79,7 @@ public final class SimCampaign {
         String bugList = bugs.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
         return "mvn -q -B -pl model -am test -Dtest=SimulationReplayTest -Dsurefire.failIfNoSpecifiedTests=false"
                 + (Simulator.LOSS_AFTER_HEAL ? " -Dparley.sim.lossAfterHeal=true" : "")
+                + (Workload.POISON_BUFFERED ? " -Dparley.sim.poisonBuffered=true" : "")
                 + " -Dparley.sim.seed=" + seed + (bugList.isEmpty() ? "" : " -Dparley.sim.bugs=" + bugList)
                 + " '-Dparley.sim.schedule=" + schedule + "'";
     }

@@ -44,6 +44,16 @@ final class Workload {
     /** The longest a write ahead's store waits before it is handed to the node. */
     static final int MAX_STORE_DELAY_MS = 5;
 
+    /**
+     * Off by default ({@code -Dparley.sim.poisonBuffered=true}): the buffered channel is closed by
+     * a poison from a remote writer end on another node, made 200 to 1,200 ms into the run while
+     * its writers (some writing ahead) still write, and made again once they have finished if its
+     * home restarted since; instead of being retired once they have finished. It reaches readers
+     * that wait on slots reserved after a writer-side poison; see docs/SIMULATION.md for what it
+     * found.
+     */
+    static final boolean POISON_BUFFERED = Boolean.getBoolean("parley.sim.poisonBuffered");
+
     private final Simulator sim;
     private final List<Chan> chans = new ArrayList<>();
     private final Set<Proc> running = new LinkedHashSet<>();
@@ -58,7 +68,7 @@ final class Workload {
         boolean[] poisons = new boolean[names.length];
         for (int i = 0; i < names.length; i++) {
             capacities[i] = names[i].equals("q") ? 1 + sim.workload.nextInt(3) : 0;
-            poisons[i] = capacities[i] == 0 && sim.workload.nextBoolean();
+            poisons[i] = capacities[i] == 0 ? sim.workload.nextBoolean() : POISON_BUFFERED;
         }
         // Which of the other nodes' writer ends of the buffered channel write ahead: neither, one
         // or both, so that plain remote writes into it stay covered.
@@ -473,9 +483,14 @@ final class Workload {
         }
     }
 
-    /** Poisons a channel hosted elsewhere, through a fresh remote end, once every writer has finished. */
+    /**
+     * Poisons a channel hosted elsewhere, through a fresh remote end, once every writer has
+     * finished; a buffered one under {@link #POISON_BUFFERED} first while they still write.
+     */
     private final class Poisoner extends RemoteProc {
         private final Chan c;
+        private boolean midRun; // the poison while the writers still write is made or scheduled
+        private SimNode poisoned; // the home incarnation that a poison of this process reached
 
         Poisoner(SimNode node, Chan c) {
             super(node, "poisoner(" + c.name + ")", null);
@@ -484,10 +499,23 @@ final class Workload {
 
         @Override
         void start() {
+            if (c.capacity > 0 && !midRun) {
+                midRun = true;
+                later(200_000_000L + think(1000), () -> poison(false));
+                return;
+            }
             if (!writersDone(c)) {
                 later(20_000_000L, this::start);
                 return;
             }
+            if (poisoned != null && poisoned == sim.node(c.home) && poisoned.alive) {
+                finish(); // the home's last incarnation is poisoned already
+                return;
+            }
+            poison(true);
+        }
+
+        private void poison(boolean last) {
             connect(c, true, end -> {
                 SimNode home = sim.node(c.home); // the incarnation that gets the end, if it lives on
                 node.endAction(end, false, outcome -> {
@@ -496,9 +524,16 @@ final class Workload {
                         sim.violation("poison-applied", name + "'s poison of " + c.name + " ended DONE at "
                                 + sim.nowNs() + " while its home channel is not poisoned");
                     }
+                    if (outcome == Outcome.DONE && sameHome) {
+                        poisoned = home;
+                    }
                     if (!over) {
                         retire(end);
-                        finish();
+                        if (last) {
+                            finish();
+                        } else {
+                            start();
+                        }
                     }
                 });
             });
