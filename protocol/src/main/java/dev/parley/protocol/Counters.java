@@ -30,7 +30,13 @@ public final class Counters {
         /** Writes ahead that this node's channels stored (STORE received). */
         STORES_RECEIVED,
         /** Times this node's channels asked a writer end for its reserved slots back (REVOKE sent). */
-        CREDITS_REVOKED
+        CREDITS_REVOKED,
+        /**
+         * Writes ahead that this node's channels stored after their writer's slots had lapsed (it
+         * was silent for the peer timeout): stored all the same, but a writer-side poison or retire
+         * made meanwhile may have told the readers already (docs/NETWORK.md, writes ahead).
+         */
+        LATE_STORES
     }
 
     private final AtomicLongArray events = new AtomicLongArray(Event.values().length);

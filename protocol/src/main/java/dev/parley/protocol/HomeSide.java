@@ -498,6 +498,9 @@ final class HomeSide {
         }
         line.outstanding -= values.size();
         line.stored += values.size();
+        if (line.state == CreditState.LAPSED) {
+            links.counters().add(Counters.Event.LATE_STORES, values.size());
+        }
         if (line.state == CreditState.LAPSED && links.bug(SeededBug.LAPSED_STORES_DROPPED)) {
             return null;
         }

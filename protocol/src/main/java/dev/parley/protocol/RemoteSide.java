@@ -249,10 +249,10 @@ final class RemoteSide {
             e.revokeOwed = false;
             links.send(e.peer, new Frame.Revoked(e.id), nowNs);
         }
+        draining.remove(e.id); // a retired end's last write came
         EndAction retire = e.retireAfterStores;
         if (retire != null) {
             e.retireAfterStores = null;
-            draining.remove(e.id);
             if (!e.lost) {
                 links.send(e.peer, new Frame.Retire(retire.id, e.id), nowNs); // also when a timeout ended it: resent
             }
@@ -346,15 +346,18 @@ final class RemoteSide {
     /** @return the retire's operation id; it ends in {@link RemoteEnds#completed} */
     long retire(long endId, long nowNs) {
         End e = ends.remove(endId);
-        if (e != null && e.writeAhead && !e.lost) {
+        if (e != null && e.writeAhead) {
             takeBackCredit(e);
             if (e.stored < e.granted) {
-                // Writes under the credit are still on their way from the binding: RETIRE follows them.
-                long id = nextId++;
-                e.retireAfterStores = new EndAction(id, e, true, nowNs);
-                actions.put(id, e.retireAfterStores);
+                // Writes under the credit are still on their way from the binding: they must find
+                // the end (a lost one drops them), and a RETIRE follows them.
                 draining.put(e.id, e);
-                return id;
+                if (!e.lost) {
+                    long id = nextId++;
+                    e.retireAfterStores = new EndAction(id, e, true, nowNs);
+                    actions.put(id, e.retireAfterStores);
+                    return id;
+                }
             }
         }
         return endAction(e, true, nowNs);

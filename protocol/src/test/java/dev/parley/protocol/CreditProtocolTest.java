@@ -197,6 +197,39 @@ class CreditProtocolTest {
     }
 
     @Test
+    void aWriteCountedBeforeTheHomeRestartAndHandedOverAfterTheEndRetiredIsDroppedQuietly() {
+        long w = writeAheadEnd();
+        remote.write(w, bytes("first"), results::add);
+        settle();
+        assertTrue(remote.takeSlot(w), "a write counted on the caller's thread");
+        home.alive = false;
+        net.add("home", 12, CONFIG, null).host("B", 100);
+        writeAheadEnd(); // the lookup reaches the new incarnation: the restart is noticed, the end is lost
+        List<SimNet.Result> retired = new ArrayList<>();
+        remote.retire(w, retired::add); // another thread retires the end before the write is handed over
+        settle();
+        assertEquals(Outcome.DONE, retired.get(0).outcome(), "the restart retired it already");
+        remote.node.store(w, bytes("lost with the old home"), net.nowNs); // no exception: dropped
+        settle();
+        assertThrows(IllegalArgumentException.class, () -> remote.node.store(w, bytes("x"), net.nowNs),
+                "once its last counted write came, the end is gone");
+    }
+
+    @Test
+    void aStoreThatArrivesAfterItsSlotsLapsedIsCountedLate() {
+        long w = writeAheadEnd();
+        remote.write(w, bytes("first"), results::add);
+        settle();
+        net.cutLink("home", "remote", true);
+        remote.write(w, bytes("late"), results::add);
+        net.runUntil(net.nowNs + TIMEOUT + 20 * MS);
+        net.cutLink("home", "remote", false);
+        net.runUntil(net.nowNs + 200 * MS);
+        assertEquals(List.of("first", "late"), buffered());
+        assertEquals(1, home.node.counters().get(Counters.Event.LATE_STORES));
+    }
+
+    @Test
     void aRestartedWritersEndsLeaveNoSlotsReservedAtTheHome() {
         long w = writeAheadEnd();
         remote.write(w, bytes("first"), results::add);
