@@ -35,13 +35,20 @@ class SpinModelsTest {
 
     /**
      * One model, in one configuration ({@code defines}, spin -D switches that are not bugs),
-     * and what SPIN must say about it.
+     * and what SPIN must say about it. {@code witnessDefines} are switches added for the
+     * witness runs only (a model that sets its witnesses' flags only when asked, because
+     * sticky flags would enlarge the searches that prove it).
      */
     private record Model(String file, List<String> defines, String liveness, List<String> witnesses,
-            List<List<String>> bugs) {
+            List<String> witnessDefines, List<List<String>> bugs) {
 
         Model(String file, String liveness, List<String> witnesses, List<List<String>> bugs) {
-            this(file, List.of(), liveness, witnesses, bugs);
+            this(file, List.of(), liveness, witnesses, List.of(), bugs);
+        }
+
+        Model(String file, List<String> defines, String liveness, List<String> witnesses,
+                List<List<String>> bugs) {
+            this(file, defines, liveness, witnesses, List.of(), bugs);
         }
 
         String name() {
@@ -84,7 +91,17 @@ class SpinModelsTest {
                             "witness_left_during_hold", "witness_unknown"),
                     List.of(List.of("BUG_READER_FIRST"), List.of("BUG_NO_RELEASE"), List.of("BUG_IGNORE_RELEASE"),
                             List.of("BUG_READER_DEQUEUED"), List.of("BUG_WITHDRAW_WHILE_HELD"),
-                            List.of("BUG_TAKEN_REQUEUES"))));
+                            List.of("BUG_TAKEN_REQUEUES"))),
+            // writes ahead (credits); its witnesses' flags are set only with WITNESS, so that the
+            // searches proving the model stay small (docs/SPIN.md, model (g))
+            new Model("credits.pml", List.of(), "all_end",
+                    List.of("witness_counted_then_revoked", "witness_zero_credit", "witness_drain_after_poison",
+                            "witness_late_store", "witness_retire_drains", "witness_stranded"),
+                    List.of("WITNESS"),
+                    List.of(List.of("BUG_REVOKED_BEFORE_STORES"), List.of("BUG_CREDIT_WHILE_REVOKING"),
+                            List.of("BUG_LOCAL_INTO_RESERVED"), List.of("BUG_READERS_FAILED_WHILE_RESERVED"),
+                            List.of("BUG_STORE_UNANSWERED"), List.of("BUG_RETIRE_BEFORE_STORES"),
+                            List.of("BUG_LAPSED_STORES_DROPPED"))));
 
     @TestFactory
     Stream<DynamicTest> everyModelVerifiesAndEverySeededBugIsCaught() {
@@ -107,11 +124,22 @@ class SpinModelsTest {
             assertClean(m.name() + " safety", safety);
             String live = w.pan(true, "-a", "-f", "-m200000", "-N", m.liveness());
             assertClean(m.name() + " liveness " + m.liveness(), live);
-            for (String witness : m.witnesses()) {
-                String out = w.pan(true, "-a", "-m200000", "-N", witness);
-                assertTrue(errors(out) > 0, m.name() + ": witness claim " + witness
-                        + " was not refuted, so the model never reaches what it names:\n" + out);
+            if (m.witnessDefines().isEmpty()) {
+                witnessesRefuted(m, w);
             }
+        }
+        if (!m.witnessDefines().isEmpty()) {
+            try (Work w = new Work(m.file(), m.with(m.witnessDefines()))) {
+                witnessesRefuted(m, w);
+            }
+        }
+    }
+
+    private static void witnessesRefuted(Model m, Work w) throws Exception {
+        for (String witness : m.witnesses()) {
+            String out = w.pan(true, "-a", "-m200000", "-N", witness);
+            assertTrue(errors(out) > 0, m.name() + ": witness claim " + witness
+                    + " was not refuted, so the model never reaches what it names:\n" + out);
         }
     }
 
