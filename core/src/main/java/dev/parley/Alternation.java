@@ -43,8 +43,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * for want of a ready guard) the selection first runs a <b>probe</b> phase without locks: it visits
  * the guards before the skip guard in order, one at a time and each port once (for its first
  * guard), asking each remote port to offer its guard for that moment only ({@link Port#probe}, a
- * round trip each) and polling each local port alone, and fires the first that completes. Only then does it go on to the three phases (whose
- * poll looks at the local ports again). A selection of local guards only, or a random one without
+ * round trip each) and polling each local port alone, and fires the first that completes. Only
+ * then does it go on to the three phases (whose poll looks at the local ports again). A selection of local guards only, or a random one without
  * a skip guard, has no probe phase.
  *
  * <p>The decision admits one commit only, so exactly one guard fires; a partner that finds a decision
@@ -187,7 +187,8 @@ public final class Alternation {
         if ((kind != Order.RANDOM || skipAt >= 0) && anyProbes(offers, polled) && probeInOrder(offers, polled)) {
             // Done, or withdrawn by a probe that its deadline or an interrupt cut short.
             Decision.Outcome probed = decision.state() == Decision.State.DONE ? Decision.Outcome.DONE
-                    : Thread.currentThread().isInterrupted() ? Decision.Outcome.INTERRUPTED : Decision.Outcome.TIMED_OUT;
+                    : Thread.currentThread().isInterrupted() ? Decision.Outcome.INTERRUPTED
+                    : Decision.Outcome.TIMED_OUT;
             return selected(probed, decision, timeoutIndex);
         }
 
