@@ -211,11 +211,12 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
 
     /**
      * A remote writer end writes {@code values}, in order, into as many of the slots its credits
-     * reserved: one or more writes ahead in one frame.
+     * reserved: one or more writes ahead in one frame. The list is kept as given, seen through an
+     * unmodifiable view (a STORE may carry thousands of values): its maker must not change it.
      */
     public record Store(long endId, java.util.List<byte[]> values) implements Body {
         public Store {
-            values = java.util.List.copyOf(values);
+            values = java.util.Collections.unmodifiableList(values);
             if (values.isEmpty() || values.size() > MAX_STORE_VALUES) {
                 throw new IllegalArgumentException("a STORE carries 1 to " + MAX_STORE_VALUES + " values, not "
                         + values.size());

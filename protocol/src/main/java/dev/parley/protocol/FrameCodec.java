@@ -464,7 +464,7 @@ public final class FrameCodec {
                 if (count == 0) {
                     yield null;
                 }
-                java.util.List<byte[]> values = new java.util.ArrayList<>(Math.min(count, 64));
+                java.util.List<byte[]> values = new java.util.ArrayList<>(Math.min(count, in.remaining() / 4));
                 for (int i = 0; i < count; i++) {
                     values.add(bytes(in, in.getInt()));
                 }

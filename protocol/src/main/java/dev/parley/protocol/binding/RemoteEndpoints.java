@@ -368,13 +368,13 @@ public final class RemoteEndpoints implements RemoteEnds {
     private void flush(long endId, Ahead a) {
         a.flushScheduled.set(false); // a write queued from now on schedules the next flush
         int limit = loop.node().maxValueBytes(); // see ProtocolNode.fitsOneStore
-        List<byte[]> batch = new ArrayList<>();
+        List<byte[]> batch = new ArrayList<>(BATCH_CAPACITY);
         long bytes = 0;
         byte[] value;
         while ((value = a.queued.poll()) != null) {
             if (!batch.isEmpty() && (bytes + 4 + value.length > limit || batch.size() == Frame.MAX_STORE_VALUES)) {
                 hand(endId, a, batch);
-                batch = new ArrayList<>();
+                batch = new ArrayList<>(BATCH_CAPACITY);
                 bytes = 0;
             }
             batch.add(value);
@@ -384,6 +384,9 @@ public final class RemoteEndpoints implements RemoteEnds {
             hand(endId, a, batch);
         }
     }
+
+    /** A flush's first guess at a batch's length: a burst of small writes fills a few hundred. */
+    private static final int BATCH_CAPACITY = 256;
 
     private void hand(long endId, Ahead a, List<byte[]> batch) {
         loop.node().store(endId, batch, System.nanoTime());
