@@ -9,10 +9,12 @@ import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.Parallel;
 import dev.parley.PoisonException;
+import dev.parley.RetiredException;
 import dev.parley.protocol.Counters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -108,6 +110,69 @@ class WriteAheadTest {
         assertEquals(outs.size() * perWriter, seen.size());
         assertTrue(home.counters().get(Counters.Event.CREDITS_REVOKED) > 0,
                 "local writers waited for reserved slots and asked for them back: " + home.counters());
+    }
+
+    @Test
+    void threadsWritingAheadOnOneEndWhileAnotherRetiresItLoseNothingThatReturned() throws Exception {
+        racingRetire(writerNode());
+    }
+
+    @Test
+    void threadsWritingOnOneEndWhileAnotherRetiresItLoseNothingThatReturnedAndTheNodeLives() throws Exception {
+        // An offer's task that ran after another thread's retire stopped the node's thread before
+        // RemoteEndpoints checked for it: the write-ahead variant above hit that (its writers offer
+        // when out of slots); here each write waits a round trip, so the window is rare.
+        racingRetire(nodes.start());
+    }
+
+    /** Four threads write on one remote end while a fifth retires it at a random moment (seed printed on failure). */
+    private void racingRetire(Node writer) throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Node home = nodes.start();
+        ChannelInput<Integer> in = home.bufferedChannel("racing", 64, Codec.integers()).reader();
+        ChannelOutput<Integer> out = connect(writer, home, "racing", Codec.integers()).writer();
+        ChannelOutput<Integer> keeper = home.bufferedChannel("racing-keeper", 1, Codec.integers()).writer();
+        Set<Integer> returned = ConcurrentHashMap.newKeySet();
+        int threads = 4;
+        int each = 2_000;
+        long retireAfterNs = 1_000_000L * (5 + random.nextInt(40));
+        List<CSProcess> processes = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            processes.add(() -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        out.write(base + i);
+                        returned.add(base + i);
+                    } catch (RetiredException retired) {
+                        return; // the end retired under this thread: nothing was written
+                    }
+                }
+            });
+        }
+        processes.add(() -> {
+            Thread.sleep(retireAfterNs / 1_000_000);
+            out.retire();
+        });
+        Set<Integer> read = ConcurrentHashMap.newKeySet();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    assertTrue(read.add(in.read()), "read twice");
+                }
+            } catch (RetiredException end) {
+                // every writer end retired: the channel is drained
+            }
+        });
+        try {
+            Parallel.run(processes);
+        } finally {
+            reader.join(Duration.ofSeconds(20));
+        }
+        assertTrue(!reader.isAlive(), "the reader ended once the only writer end retired; seed " + seed);
+        assertEquals(returned, read, "every write that returned was read, and nothing else; seed " + seed);
+        keeper.retire();
     }
 
     @Test

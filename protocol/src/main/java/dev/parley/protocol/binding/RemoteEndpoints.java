@@ -616,6 +616,14 @@ public final class RemoteEndpoints implements RemoteEnds {
                 }
                 return; // withdrawn while its end was re-opened
             }
+            if (end.retired) { // retired by another thread since the guard was made: the node knows no such end
+                offer.decision().tryFail(offer.index(),
+                        new RetiredException(end.name, "was used through an end that has retired"));
+                if (probed != null) {
+                    probed.complete(null);
+                }
+                return;
+            }
             long endId = end.endId;
             if (loop.node().endLost(endId)) {
                 Thread.ofVirtual().name("parley-reopen-guard").start(() -> {
@@ -683,6 +691,9 @@ public final class RemoteEndpoints implements RemoteEnds {
     /** What an operation's waiter receives when its end was lost before anything was offered. */
     private static final Ended LOST = new Ended(Outcome.NOT_DONE, null);
 
+    /** What it receives when another thread retired its end before the offer's task ran. */
+    private static final Ended RETIRED_MEANWHILE = new Ended(Outcome.RETIRED, null);
+
     /**
      * Offers through {@code end} and waits for the outcome, re-opening the end first if its
      * home restarted since it was opened (see the class comment). The caller waits once per
@@ -702,6 +713,10 @@ public final class RemoteEndpoints implements RemoteEnds {
                 if (done.isDone()) {
                     return; // failed by the node's stop before this task ran: offer nothing
                 }
+                if (end.retired) {
+                    done.complete(RETIRED_MEANWHILE); // another thread's retire ran first: the node knows no such end
+                    return;
+                }
                 // A re-open by another thread sets endId before it retires the lost end: never offer through that one.
                 if (end.endId != endId || loop.node().endLost(endId)) {
                     done.complete(LOST);
@@ -716,6 +731,9 @@ public final class RemoteEndpoints implements RemoteEnds {
                 }
             });
             Ended ended = awaitOutcome(endId, opId, done);
+            if (ended == RETIRED_MEANWHILE) {
+                end.checkNotRetired(); // throws
+            }
             if (ended != LOST) {
                 return ended;
             }
