@@ -1,5 +1,7 @@
 package dev.parley.spi;
 
+import java.util.List;
+
 /**
  * Slots of a buffered channel's buffer reserved for one foreign writer, so that it may write
  * ahead of its home's acknowledgements: each write it makes under a reserved slot is stored when
@@ -51,7 +53,7 @@ public interface Credit {
      * @param messages the messages, none null
      * @return how many were stored; the others were discarded (see {@link #store})
      */
-    int storeAll(java.util.List<?> messages);
+    int storeAll(List<?> messages);
 
     /**
      * Gives back every slot this credit holds and has not used.

@@ -11,10 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,7 +59,7 @@ class CreditTest {
         return ForeignPartyTest.port(c.writer()).openCredit(holder);
     }
 
-    private <T> CompletableFuture<T> async(java.util.concurrent.Callable<T> body) {
+    private <T> CompletableFuture<T> async(Callable<T> body) {
         CompletableFuture<T> f = new CompletableFuture<>();
         Thread t = Thread.ofVirtual().start(() -> {
             try {
@@ -221,7 +225,7 @@ class CreditTest {
         assertEquals(List.of("a", "b", "c"), List.of(in.read(), in.read(), in.read()));
         in.poison();
         assertEquals(0, credit.storeAll(List.of("d", "e")), "discarded after a reader's poison");
-        assertThrows(NullPointerException.class, () -> credit.storeAll(java.util.Arrays.asList("f", null)));
+        assertThrows(NullPointerException.class, () -> credit.storeAll(Arrays.asList("f", null)));
     }
 
     @Test
@@ -238,10 +242,10 @@ class CreditTest {
         static void causeIs(Class<? extends Throwable> type, CompletableFuture<?> f) throws InterruptedException {
             try {
                 f.get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 assertTrue(type.isInstance(e.getCause()), "failed with " + e.getCause());
                 return;
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 throw new AssertionError("still waiting", e);
             }
             throw new AssertionError("completed normally");

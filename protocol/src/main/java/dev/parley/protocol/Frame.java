@@ -1,5 +1,7 @@
 package dev.parley.protocol;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -214,9 +216,9 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
      * reserved: one or more writes ahead in one frame. The list is kept as given, seen through an
      * unmodifiable view (a STORE may carry thousands of values): its maker must not change it.
      */
-    public record Store(long endId, java.util.List<byte[]> values) implements Body {
+    public record Store(long endId, List<byte[]> values) implements Body {
         public Store {
-            values = java.util.Collections.unmodifiableList(values);
+            values = Collections.unmodifiableList(values);
             if (values.isEmpty() || values.size() > MAX_STORE_VALUES) {
                 throw new IllegalArgumentException("a STORE carries 1 to " + MAX_STORE_VALUES + " values, not "
                         + values.size());
@@ -225,7 +227,7 @@ public record Frame(long from, long to, long seq, long ack, Body body) {
 
         /** One write ahead. */
         public Store(long endId, byte[] value) {
-            this(endId, java.util.List.of(value));
+            this(endId, List.of(value));
         }
 
         public FrameType type() { return FrameType.STORE; }

@@ -8,7 +8,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -464,7 +466,7 @@ public final class FrameCodec {
                 if (count == 0) {
                     yield null;
                 }
-                java.util.List<byte[]> values = new java.util.ArrayList<>(Math.min(count, in.remaining() / 4));
+                List<byte[]> values = new ArrayList<>(Math.min(count, in.remaining() / 4));
                 for (int i = 0; i < count; i++) {
                     values.add(bytes(in, in.getInt()));
                 }

@@ -1,5 +1,7 @@
 package dev.parley.protocol;
 
+import java.util.List;
+
 /**
  * The channels this node hosts, as the protocol sees them: the binding to the core's local
  * channels implements it (foreign offers and proposals), the simulator fakes it. Called only
@@ -91,7 +93,7 @@ public interface HomeChannels {
      * Stores several values that the end wrote under its slots, in order, as {@link #store} does
      * one by one (the default does just that).
      */
-    default void storeAll(EndKey end, java.util.List<byte[]> values) {
+    default void storeAll(EndKey end, List<byte[]> values) {
         for (byte[] value : values) {
             store(end, value);
         }

@@ -2,6 +2,7 @@ package dev.parley.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -491,7 +492,7 @@ final class HomeSide {
         }
     }
 
-    private Rejection stored(EndKey end, java.util.List<byte[]> values, long nowNs) {
+    private Rejection stored(EndKey end, List<byte[]> values, long nowNs) {
         CreditLine line = credits.get(end);
         if (line == null || line.outstanding < values.size()) {
             return Rejection.UNKNOWN_REFERENCE; // no slot was granted for them: none stored
