@@ -15,22 +15,16 @@ import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Offer;
 import dev.parley.spi.Port;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -74,20 +68,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * re-open that fails fails the guard. Poison and retire do not re-open.
  *
  * <p>A writer end writes ahead when its home grants it slots of a buffered channel (the
- * protocol's credits): the node tells the slots to {@link #credited}, which adds them to the
- * end's count; a write takes one from the count with a compare-and-set on its own thread, puts
- * the value in the end's queue of writes ahead and, unless a flush is scheduled already,
- * schedules one on the node's thread; it returns without waiting. A flush hands everything
- * queued to the node in as few STOREs as fit ({@link ProtocolNode#store}), in order. When the
- * node takes the slots back ({@link #creditTakenBack}) it zeroes the count and learns how many
- * were unused; every write that took one before is queued, or about to be (a write never waits
- * between its compare-and-set and its queueing), with a flush scheduled after it, and the node
- * sends what waits for those writes only after their STOREs. A write that finds no slot while
- * the end has writes ahead that the home has not answered yet (every STORE is answered with a
- * CREDIT, of more slots or none, while the slots are not taken back) waits for that answer
- * instead of offering at once: the home tops the slots up as the writes arrive, so a writer
- * that outpaces one round trip needs no offer, which would wait a round trip and, with the
- * buffer's free slots reserved, ask for every end's slots back.
+ * protocol's credits): a write under a slot returns without waiting, and only a write that
+ * finds none offers; {@link WriteAheads} keeps the slots and the writes on their way.
  *
  * <p>When the node's thread stops (its node closed, or a failure), every caller still waiting
  * for it is woken: an operation in flight throws {@link OutcomeUnknownException} (its message
@@ -119,8 +101,8 @@ public final class RemoteEndpoints implements RemoteEnds {
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     /** Guard offers whose enroll task has not run yet. */
     private final Set<Offer> enrolling = ConcurrentHashMap.newKeySet();
-    /** The slots and queued writes ahead of each write-ahead end, by end id (see the class comment). */
-    private final Map<Long, Ahead> ahead = new ConcurrentHashMap<>();
+    /** The writes ahead of this node's writer ends; made when the loop is attached. */
+    private volatile WriteAheads writeAheads;
     private volatile NodeLoop loop;
     private final Duration reopenTimeout;
     private final boolean writeAhead;
@@ -155,7 +137,7 @@ public final class RemoteEndpoints implements RemoteEnds {
     public void attach(NodeLoop nodeLoop) {
         this.loop = nodeLoop;
         nodeLoop.whenStopped(this::stopped);
-        nodeLoop.whenStopped(failure -> ahead.values().forEach(Ahead::signal)); // writers waiting for an answer
+        this.writeAheads = new WriteAheads(nodeLoop);
     }
 
     /** Marks a future that a caller waits on, and completes it at once if the node has stopped. */
@@ -250,147 +232,19 @@ public final class RemoteEndpoints implements RemoteEnds {
         return await(end, "openEnd");
     }
 
-    /**
-     * A write-ahead end's unused slots, its writes ahead not yet handed to the node, and what it
-     * knows of the home's answers.
-     */
-    private static final class Ahead {
-        final AtomicInteger slots = new AtomicInteger();
-        final ConcurrentLinkedQueue<byte[]> queued = new ConcurrentLinkedQueue<>();
-        final AtomicBoolean flushScheduled = new AtomicBoolean();
-        volatile long handed; // writes handed to the node; written on the node's thread
-        volatile long storedAtHome; // as the home's last CREDIT said
-        volatile boolean takenBack; // since the last grant: no answer to earlier writes is coming
-        final ReentrantLock lock = new ReentrantLock();
-        final Condition changed = lock.newCondition();
-
-        /** @return true if the home will still answer writes of this end (a CREDIT, or a REVOKE) */
-        boolean answerComing() {
-            return !takenBack && (handed > storedAtHome || flushScheduled.get() || !queued.isEmpty());
-        }
-
-        void signal() {
-            lock.lock();
-            try {
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean takeSlot() {
-            int n;
-            do {
-                n = slots.get();
-                if (n == 0) {
-                    return false;
-                }
-            } while (!slots.compareAndSet(n, n - 1));
-            return true;
-        }
-    }
-
     @Override
     public void credited(long endId, int granted) {
-        Ahead a = ahead.computeIfAbsent(endId, id -> new Ahead());
-        a.takenBack = false;
-        a.slots.addAndGet(granted);
-        a.signal();
+        writeAheads.credited(endId, granted);
     }
 
     @Override
     public void storedAhead(long endId, long stored) {
-        Ahead a = ahead.get(endId);
-        if (a != null) {
-            a.storedAtHome = stored;
-            a.signal();
-        }
+        writeAheads.storedAhead(endId, stored);
     }
 
     @Override
     public int creditTakenBack(long endId) {
-        Ahead a = ahead.get(endId);
-        if (a == null) {
-            return 0;
-        }
-        a.takenBack = true;
-        int unused = a.slots.getAndSet(0);
-        a.signal();
-        return unused;
-    }
-
-    /**
-     * Writes {@code value} ahead under one of the end's slots, if it holds one or the home's
-     * answer to its earlier writes brings one by {@code deadlineNs}; see the class comment.
-     * An interrupt ends the wait (the status is kept).
-     *
-     * @return true if written so; false if the end holds no slot (the caller offers instead)
-     */
-    private boolean writeAhead(End end, byte[] value, long deadlineNs) {
-        long endId = end.endId;
-        Ahead a = ahead.get(endId);
-        if (a == null) {
-            return false;
-        }
-        while (!a.takeSlot()) {
-            if (loop.stopped() || !a.answerComing() || !awaitAnswer(a, deadlineNs)) {
-                return false;
-            }
-        }
-        a.queued.add(value); // nothing between the slot and this: see the class comment
-        if (a.flushScheduled.compareAndSet(false, true)) {
-            loop.submit(() -> flush(endId, a));
-        }
-        return true;
-    }
-
-    /** @return false if the deadline passed or the thread was interrupted while it waited */
-    private boolean awaitAnswer(Ahead a, long deadlineNs) {
-        a.lock.lock();
-        try {
-            while (a.slots.get() == 0 && a.answerComing() && !loop.stopped()) {
-                if (deadlineNs == ProtocolNode.NO_DEADLINE) {
-                    a.changed.await();
-                } else if (a.changed.awaitNanos(deadlineNs - System.nanoTime()) <= 0) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            a.lock.unlock();
-        }
-    }
-
-    /** On the node's thread: hands every queued write ahead of the end to the node, in order. */
-    private void flush(long endId, Ahead a) {
-        a.flushScheduled.set(false); // a write queued from now on schedules the next flush
-        int limit = loop.node().maxValueBytes(); // see ProtocolNode.fitsOneStore
-        List<byte[]> batch = new ArrayList<>(BATCH_CAPACITY);
-        long bytes = 0;
-        byte[] value;
-        while ((value = a.queued.poll()) != null) {
-            if (!batch.isEmpty() && (bytes + 4 + value.length > limit || batch.size() == Frame.MAX_STORE_VALUES)) {
-                hand(endId, a, batch);
-                batch = new ArrayList<>(BATCH_CAPACITY);
-                bytes = 0;
-            }
-            batch.add(value);
-            bytes += 4 + value.length;
-        }
-        if (!batch.isEmpty()) {
-            hand(endId, a, batch);
-        }
-    }
-
-    /** A flush's first guess at a batch's length: a burst of small writes fills a few hundred. */
-    private static final int BATCH_CAPACITY = 256;
-
-    private void hand(long endId, Ahead a, List<byte[]> batch) {
-        loop.node().store(endId, batch, System.nanoTime());
-        a.handed += batch.size(); // only this thread writes it
+        return writeAheads.creditTakenBack(endId);
     }
 
     // ---- RemoteEnds, on the node's thread
@@ -1028,7 +882,7 @@ public final class RemoteEndpoints implements RemoteEnds {
             } catch (NodeStopped stoppedMeanwhile) {
                 return; // as after a close: the end is retired here, and this node is gone
             } finally {
-                ahead.remove(endId); // its writes ahead were handed over before the RETIRE, which followed them
+                writeAheads.retired(endId); // its writes ahead were handed over before the RETIRE, which followed them
             }
             switch (outcome) {
                 case DONE -> { }
@@ -1109,7 +963,7 @@ public final class RemoteEndpoints implements RemoteEnds {
             Objects.requireNonNull(message, "message");
             checkNotRetired();
             byte[] value = codec.encode(message);
-            if (!writeAhead(this, value, ProtocolNode.NO_DEADLINE)) {
+            if (!writeAheads.write(endId, value, ProtocolNode.NO_DEADLINE)) {
                 check(operate(this, value, ProtocolNode.NO_DEADLINE), name, Thread.currentThread().isInterrupted());
             }
         }
@@ -1120,7 +974,7 @@ public final class RemoteEndpoints implements RemoteEnds {
             checkNotRetired();
             byte[] value = codec.encode(message);
             long deadlineNs = deadline(timeout);
-            return writeAhead(this, value, deadlineNs)
+            return writeAheads.write(endId, value, deadlineNs)
                     || check(operate(this, value, deadlineNs), name, Thread.currentThread().isInterrupted());
         }
     }
