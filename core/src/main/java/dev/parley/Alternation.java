@@ -44,8 +44,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * the guards before the skip guard in order, one at a time and each port once (for its first
  * guard), asking each remote port to offer its guard for that moment only ({@link Port#probe}, a
  * round trip each) and polling each local port alone, and fires the first that completes. Only
- * then does it go on to the three phases (whose poll looks at the local ports again). A selection of local guards only, or a random one without
- * a skip guard, has no probe phase.
+ * then does it go on to the three phases (whose poll looks at the local ports again). A
+ * selection of local guards only, or a random one without a skip guard, has no probe phase.
  *
  * <p>The decision admits one commit only, so exactly one guard fires; a partner that finds a decision
  * already taken passes over its offer, so nothing is taken and dropped.

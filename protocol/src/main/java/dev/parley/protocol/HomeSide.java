@@ -542,7 +542,8 @@ final class HomeSide {
         ProtocolConfig config = links.config();
         for (Map.Entry<EndKey, CreditLine> e : credits.entrySet()) {
             CreditLine line = e.getValue();
-            if (line.outstanding > 0 && line.state != CreditState.LAPSED && silent(e.getKey(), line, nowNs)) {
+            long lapseNs = lapsesAtNs(e.getKey(), line, nowNs);
+            if (lapseNs != Long.MAX_VALUE && nowNs - lapseNs >= 0) {
                 home.releaseCredit(e.getKey()); // a writer gone silent holds no slot
                 if (line.state == CreditState.OPEN) {
                     links.send(e.getKey().peer(), new Frame.Revoke(e.getKey().endId()), nowNs);
@@ -568,20 +569,24 @@ final class HomeSide {
         }
     }
 
-    private boolean silent(EndKey end, CreditLine line, long nowNs) {
+    /**
+     * @return when a write-ahead end's slots lapse if its node stays silent (one peer timeout
+     *     after the later of its last frame and the line's last grant or revoke), or
+     *     {@link Long#MAX_VALUE} when nothing can lapse (no slot outstanding, or lapsed already)
+     */
+    private long lapsesAtNs(EndKey end, CreditLine line, long nowNs) {
+        if (line.outstanding == 0 || line.state == CreditState.LAPSED) {
+            return Long.MAX_VALUE;
+        }
         long heard = links.session(end.peer(), nowNs).lastHeardNs();
-        return nowNs - Math.max(heard, line.sinceNs) >= links.config().peerTimeoutNs();
+        return Math.max(heard, line.sinceNs) + links.config().peerTimeoutNs();
     }
 
     long nextTimerNs(long nowNs) {
         ProtocolConfig config = links.config();
         long next = Long.MAX_VALUE;
         for (Map.Entry<EndKey, CreditLine> e : credits.entrySet()) {
-            CreditLine line = e.getValue();
-            if (line.outstanding > 0 && line.state != CreditState.LAPSED) {
-                long heard = links.session(e.getKey().peer(), nowNs).lastHeardNs();
-                next = Math.min(next, Math.max(heard, line.sinceNs) + config.peerTimeoutNs());
-            }
+            next = Math.min(next, lapsesAtNs(e.getKey(), e.getValue(), nowNs));
         }
         for (Foreign f : offers.values()) {
             if (f.state == State.WITHDRAW_PENDING || f.state == State.HELD) {

@@ -232,6 +232,19 @@ final class RemoteSide {
         afterStores(e, nowNs);
     }
 
+    /**
+     * @return when the end's slots are taken back if its home stays silent (one peer timeout after
+     *     the later of the home's last frame and its last CREDIT), or {@link Long#MAX_VALUE} when
+     *     the binding holds none
+     */
+    private long creditLapsesAtNs(End e, long nowNs) {
+        if (!e.creditHeld) {
+            return Long.MAX_VALUE;
+        }
+        long heardNs = links.session(e.peer, nowNs).lastHeardNs();
+        return Math.max(heardNs, e.creditSinceNs) + links.config().peerTimeoutNs();
+    }
+
     /** Takes back from the binding the slots it has not used: it writes under them no more. */
     private void takeBackCredit(End e) {
         if (e.creditHeld) {
@@ -594,8 +607,8 @@ final class RemoteSide {
             }
         }
         for (End e : ends.values()) {
-            long heardNs = links.session(e.peer, nowNs).lastHeardNs();
-            if (e.creditHeld && nowNs - Math.max(heardNs, e.creditSinceNs) >= timeout) {
+            long lapseNs = creditLapsesAtNs(e, nowNs);
+            if (lapseNs != Long.MAX_VALUE && nowNs - lapseNs >= 0) {
                 takeBackCredit(e); // no more writes ahead into a home that fell silent
             }
         }
@@ -633,9 +646,7 @@ final class RemoteSide {
             next = Math.min(next, Math.max(links.session(a.end.peer, nowNs).lastHeardNs(), a.sinceNs) + timeout);
         }
         for (End e : ends.values()) {
-            if (e.creditHeld) {
-                next = Math.min(next, Math.max(links.session(e.peer, nowNs).lastHeardNs(), e.creditSinceNs) + timeout);
-            }
+            next = Math.min(next, creditLapsesAtNs(e, nowNs));
         }
         for (Lookup l : lookups.values()) {
             next = Math.min(next, Math.min(l.deadlineNs, l.retryAtNs));
