@@ -6,7 +6,6 @@ import dev.parley.spi.Credit;
 import dev.parley.spi.CreditHolder;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
-import dev.parley.spi.GuardableEnd;
 import dev.parley.spi.Hold;
 import dev.parley.spi.Offer;
 import dev.parley.spi.OfferQueue;
@@ -14,13 +13,11 @@ import dev.parley.spi.Port;
 import dev.parley.spi.Proposal;
 import dev.parley.spi.SpinBudget;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -65,7 +62,7 @@ final class LocalChannel<T> implements Channel<T> {
     private final long id = Port.newLockOrder(); // also numbers generated names
     private final String name;
     private final int capacity;
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     private final OfferQueue readers = new OfferQueue();
     private final OfferQueue writers = new OfferQueue();
     private final ArrayDeque<Object> buffer;
@@ -113,7 +110,7 @@ final class LocalChannel<T> implements Channel<T> {
         } finally {
             lock.unlock();
         }
-        return new Reader();
+        return new LocalEnd.Reader<>(this);
     }
 
     @Override
@@ -124,7 +121,7 @@ final class LocalChannel<T> implements Channel<T> {
         } finally {
             lock.unlock();
         }
-        return new Writer();
+        return new LocalEnd.Writer<>(this);
     }
 
     /** @return the port through which readers (and foreign readers) wait */
@@ -262,7 +259,7 @@ final class LocalChannel<T> implements Channel<T> {
     // Plain operations
 
     @SuppressWarnings("unchecked")
-    private T read(Reader end, long timeoutNs) {
+    T read(LocalEnd.Reader<T> end, long timeoutNs) {
         lock.lock();
         Decision decision;
         Offer offer;
@@ -287,7 +284,7 @@ final class LocalChannel<T> implements Channel<T> {
         return (T) awaitPlain(decision, offer);
     }
 
-    private boolean write(Writer end, Object message, long timeoutNs) {
+    boolean write(LocalEnd.Writer<T> end, Object message, long timeoutNs) {
         lock.lock();
         Decision decision;
         Offer offer;
@@ -342,7 +339,7 @@ final class LocalChannel<T> implements Channel<T> {
     // ---------------------------------------------------------------------------------------------
     // Poison and retire
 
-    private void poison(boolean byReader) {
+    void poison(boolean byReader) {
         lock.lock();
         try {
             // A reader's poison discards the buffer even when a writer poisoned first.
@@ -361,7 +358,7 @@ final class LocalChannel<T> implements Channel<T> {
      * abandoned-is-not-retired): the side retires the channel once no end of it is left and one of
      * its ends retired. Lock held.
      */
-    private void endLeftLocked(boolean reader, boolean retired) {
+    void endLeftLocked(boolean reader, boolean retired) {
         int left;
         boolean anyRetired;
         if (reader) {
@@ -1144,121 +1141,6 @@ final class LocalChannel<T> implements Channel<T> {
         @Override
         public String describe() {
             return "channel '" + name + "' (write)";
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Ends
-
-    /** Where an end stands: in the channel, or gone from it by retiring or by being abandoned. */
-    private enum EndState { OPEN, RETIRED, ABANDONED }
-
-    private abstract class End implements AbandonableEnd {
-        // Written under lock; guardPort reads it without, since its answer is stale once returned anyway.
-        private volatile EndState state = EndState.OPEN;
-
-        /** Throws if this end has left the channel: RetiredException if it retired. */
-        final void checkUsable() {
-            EndState s = state;
-            if (s == EndState.RETIRED) {
-                throw new RetiredException(name, "was used through an end that has retired");
-            }
-            if (s == EndState.ABANDONED) {
-                throw new IllegalStateException("channel '" + name + "' was used through an end that was abandoned"
-                        + " (its party is gone; abandoned ends must not be used)");
-            }
-        }
-
-        public String channelName() {
-            return name;
-        }
-
-        abstract boolean isReader();
-
-        public void poison() {
-            lock.lock();
-            try {
-                if (state != EndState.OPEN) {
-                    return;
-                }
-            } finally {
-                lock.unlock();
-            }
-            LocalChannel.this.poison(isReader());
-        }
-
-        public void retire() {
-            leave(EndState.RETIRED);
-        }
-
-        @Override
-        public void abandon() {
-            leave(EndState.ABANDONED);
-        }
-
-        /** This end leaves the channel, once: a second retire or abandon does nothing. */
-        private void leave(EndState how) {
-            lock.lock();
-            try {
-                if (state != EndState.OPEN) {
-                    return;
-                }
-                state = how;
-                endLeftLocked(isReader(), how == EndState.RETIRED);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** @return the port of this end's side, checked for retire and abandon: alternations use this */
-        public Port guardPort() {
-            checkUsable();
-            return isReader() ? readerPort : writerPort;
-        }
-    }
-
-    private final class Reader extends End implements ChannelInput<T>, GuardableEnd {
-        @Override
-        boolean isReader() {
-            return true;
-        }
-
-        @Override
-        public T read() {
-            return LocalChannel.this.read(this, -1);
-        }
-
-        @Override
-        public Optional<T> read(Duration timeout) {
-            return Optional.ofNullable(LocalChannel.this.read(this, Timeouts.toNanos(timeout)));
-        }
-
-        @Override
-        public String toString() {
-            return "ChannelInput[" + name + "]";
-        }
-    }
-
-    private final class Writer extends End implements ChannelOutput<T>, GuardableEnd {
-        @Override
-        boolean isReader() {
-            return false;
-        }
-
-        @Override
-        public void write(T message) {
-            LocalChannel.this.write(this, Objects.requireNonNull(message, "message"), -1);
-        }
-
-        @Override
-        public boolean write(T message, Duration timeout) {
-            Objects.requireNonNull(message, "message");
-            return LocalChannel.this.write(this, message, Timeouts.toNanos(timeout));
-        }
-
-        @Override
-        public String toString() {
-            return "ChannelOutput[" + name + "]";
         }
     }
 }
