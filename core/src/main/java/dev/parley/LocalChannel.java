@@ -61,14 +61,15 @@ final class LocalChannel<T> implements Channel<T> {
 
     private final long id = Port.newLockOrder(); // also numbers generated names
     private final String name;
-    private final int capacity;
+    final int capacity;
     final ReentrantLock lock = new ReentrantLock();
     private final OfferQueue readers = new OfferQueue();
-    private final OfferQueue writers = new OfferQueue();
-    private final ArrayDeque<Object> buffer;
+    final OfferQueue writers = new OfferQueue();
+    final ArrayDeque<Object> buffer;
     private final ReaderPort readerPort = new ReaderPort();
     private final WriterPort writerPort = new WriterPort();
     private final SpinBudget spinBudget = new SpinBudget(); // for plain reads and writes of either side
+    private final SlotCredits credits = new SlotCredits(this);
 
     // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
     private int readerEnds;
@@ -79,8 +80,6 @@ final class LocalChannel<T> implements Channel<T> {
     private boolean headInFlight;
     private int foreignQueued;
     private HashSet<Offer> reserved; // foreign readers whose relay asks a foreign writer; made on first use
-    private int creditSlots; // the sum of every open credit's reserved slots
-    private ArrayList<SlotCredit> credits; // open credits; made on first use
     private Termination termination;
 
     /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
@@ -194,8 +193,8 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     /** @return the slots taken: messages buffered, and slots reserved for foreign writers */
-    private int occupied() {
-        return buffer.size() + reservedSlots + creditSlots;
+    int occupied() {
+        return buffer.size() + reservedSlots + credits.creditSlots();
     }
 
     /**
@@ -203,7 +202,7 @@ final class LocalChannel<T> implements Channel<T> {
      * (invariant credit-drains).
      */
     private boolean readersDone() {
-        return buffer == null || buffer.isEmpty() && creditSlots == 0;
+        return buffer == null || buffer.isEmpty() && credits.creditSlots() == 0;
     }
 
     /** Moves waiting writers' messages into the buffer while it has room. */
@@ -303,7 +302,7 @@ final class LocalChannel<T> implements Channel<T> {
             decision.setOffer(offer);
             writers.add(offer);
             matchForeign();
-            askCreditsBack();
+            credits.askBack();
             if (SeededBug.is(SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK) && buffer == null) { return true; }
         } finally {
             lock.unlock();
@@ -338,6 +337,19 @@ final class LocalChannel<T> implements Channel<T> {
 
     // ---------------------------------------------------------------------------------------------
     // Poison and retire
+
+    /** @return true once the channel is poisoned or retired (lock held) */
+    boolean terminated() {
+        return termination != null;
+    }
+
+    /**
+     * @return true if a message that arrives now, into a slot reserved for a foreign writer, is
+     *     stored: the channel is not terminated, or readers drain it (lock held)
+     */
+    boolean storesArrivals() {
+        return termination == null || termination.readersDrain();
+    }
 
     void poison(boolean byReader) {
         lock.lock();
@@ -384,11 +396,7 @@ final class LocalChannel<T> implements Channel<T> {
         if (buffer != null && !how.readersDrain()) {
             buffer.clear();
         }
-        if (credits != null) {
-            for (SlotCredit c : credits) {
-                c.terminatedLocked(how.readersDrain());
-            }
-        }
+        credits.terminatedLocked(how.readersDrain());
         failAll(writers);
         if (SeededBug.is(SeededBug.POISON_DOES_NOT_WAKE_READER) && how.poison()) { return; }
         if (readersDone()) {
@@ -627,7 +635,7 @@ final class LocalChannel<T> implements Channel<T> {
         return null;
     }
 
-    private void afterProposal(Runnable step, Decision toRelease) {
+    void afterProposal(Runnable step, Decision toRelease) {
         List<Decision> released;
         lock.lock();
         try {
@@ -865,7 +873,7 @@ final class LocalChannel<T> implements Channel<T> {
             answerOnce();
             afterProposal(() -> {
                 reservedSlots--;
-                if (termination == null || termination.readersDrain()) {
+                if (storesArrivals()) {
                     buffer.add(message);
                 }
             }, null);
@@ -881,140 +889,6 @@ final class LocalChannel<T> implements Channel<T> {
         public void fail(RuntimeException error) {
             Objects.requireNonNull(error, "error");
             decline(); // at most once: the message is not stored
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Credits: buffer slots reserved for foreign writers that write ahead of their acknowledgements
-
-    /**
-     * A writer waits for a slot (lock held): every credit that holds slots is asked for them back,
-     * since a local party must not wait on slots that a writer elsewhere may not use.
-     */
-    private void askCreditsBack() {
-        if (creditSlots == 0 || occupied() < capacity) {
-            return;
-        }
-        for (SlotCredit c : credits) {
-            if (c.slots > 0) {
-                c.holder.wanted();
-            }
-        }
-    }
-
-    /** @return true if a writer, local or foreign, waits at this channel (lock held) */
-    private boolean writerWaits() {
-        for (Offer o = writers.first(); o != null; o = writers.after(o)) {
-            if (o.isForeign() || !o.decision().isFinal()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** See {@link Credit}; the channel's lock guards every field. */
-    private final class SlotCredit implements Credit {
-        private final CreditHolder holder;
-        private int slots;
-        private boolean closed;
-
-        SlotCredit(CreditHolder holder) {
-            this.holder = holder;
-        }
-
-        @Override
-        public int grant(int max) {
-            if (max < 0) {
-                throw new IllegalArgumentException("max=" + max + " must not be negative");
-            }
-            lock.lock();
-            try {
-                if (closed || termination != null || writerWaits()) {
-                    return 0;
-                }
-                int share = Math.max(1, capacity / credits.size());
-                int n = Math.min(max, Math.min(capacity - occupied(), share - slots));
-                if (n <= 0) {
-                    return 0;
-                }
-                slots += n;
-                creditSlots += n;
-                return n;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean store(Object message) {
-            return storeAll(List.of(message)) == 1;
-        }
-
-        @Override
-        public int storeAll(List<?> messages) {
-            for (Object m : messages) {
-                Objects.requireNonNull(m, "message");
-            }
-            int[] stored = new int[1];
-            afterProposal(() -> {
-                for (Object message : messages) {
-                    if (slots > 0) {
-                        slots--;
-                        creditSlots--;
-                    }
-                    if (termination == null || termination.readersDrain()) {
-                        buffer.add(message); // matchLocked hands it to a waiting reader, in order
-                        stored[0]++;
-                    } // else a reader poisoned the channel, or every reader retired: discarded
-                }
-            }, null);
-            return stored[0];
-        }
-
-        @Override
-        public int release() {
-            int[] released = new int[1];
-            afterProposal(() -> released[0] = releaseLocked(), null);
-            return released[0];
-        }
-
-        private int releaseLocked() {
-            int n = slots;
-            slots = 0;
-            creditSlots -= n;
-            return n;
-        }
-
-        @Override
-        public int reserved() {
-            lock.lock();
-            try {
-                return slots;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void close() {
-            afterProposal(() -> {
-                if (!closed) {
-                    closed = true;
-                    releaseLocked();
-                    credits.remove(this);
-                }
-            }, null);
-        }
-
-        /** The channel terminated (lock held): slots are dropped unless readers drain, and the holder is told. */
-        void terminatedLocked(boolean readersDrain) {
-            if (slots == 0) {
-                return;
-            }
-            if (!readersDrain) {
-                releaseLocked(); // whatever arrives under them is discarded
-            }
-            holder.wanted();
         }
     }
 
@@ -1056,7 +930,7 @@ final class LocalChannel<T> implements Channel<T> {
             }
             matchForeign();
             if (this == writerPort) {
-                askCreditsBack();
+                credits.askBack();
             }
         }
 
@@ -1123,19 +997,7 @@ final class LocalChannel<T> implements Channel<T> {
 
         @Override
         public Credit openCredit(CreditHolder holder) {
-            Objects.requireNonNull(holder, "holder");
-            if (buffer == null) {
-                return null;
-            }
-            lock.lock();
-            try {
-                SlotCredit credit = new SlotCredit(holder);
-                credits = credits == null ? new ArrayList<>() : credits;
-                credits.add(credit);
-                return credit;
-            } finally {
-                lock.unlock();
-            }
+            return credits.open(holder);
         }
 
         @Override
