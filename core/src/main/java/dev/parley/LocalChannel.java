@@ -6,18 +6,14 @@ import dev.parley.spi.Credit;
 import dev.parley.spi.CreditHolder;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
-import dev.parley.spi.Hold;
 import dev.parley.spi.Offer;
 import dev.parley.spi.OfferQueue;
 import dev.parley.spi.Port;
-import dev.parley.spi.Proposal;
 import dev.parley.spi.SpinBudget;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,11 +44,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>abandoned-is-not-retired</b>: a side retires the channel once it has no end left that is
  *       neither retired nor abandoned, and one of its ends did retire ({@link AbandonableEnd}).</li>
  * </ul>
- * Foreign offers (parties on other nodes) are matched the same way, except that the local partner
- * is held, not claimed, until the foreign party answers the {@link Proposal}. A foreign reader and
- * a foreign writer of a rendezvous channel are matched in the two steps of {@link Hold}: the writer
- * holds itself, then the reader is proposed its value; while the writer is asked, the reader is
- * <em>reserved</em> (still queued, matched with no one else).
+ * Foreign offers (parties on other nodes) wait in the same queues and are matched the same way,
+ * except that the local partner is held, not claimed, until the foreign party answers a
+ * {@link dev.parley.spi.Proposal}: {@link ForeignMatcher} makes those proposals and keeps their
+ * state. The ends are {@link LocalEnd}s, the two sides as alternations and transports see them
+ * are its ports ({@link #readerPort}, {@link #writerPort}), and {@link SlotCredits} keeps the
+ * slots reserved under credits.
  */
 final class LocalChannel<T> implements Channel<T> {
 
@@ -63,23 +60,20 @@ final class LocalChannel<T> implements Channel<T> {
     private final String name;
     final int capacity;
     final ReentrantLock lock = new ReentrantLock();
-    private final OfferQueue readers = new OfferQueue();
+    final OfferQueue readers = new OfferQueue();
     final OfferQueue writers = new OfferQueue();
     final ArrayDeque<Object> buffer;
     private final ReaderPort readerPort = new ReaderPort();
     private final WriterPort writerPort = new WriterPort();
     private final SpinBudget spinBudget = new SpinBudget(); // for plain reads and writes of either side
     private final SlotCredits credits = new SlotCredits(this);
+    private final ForeignMatcher foreign;
 
     // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
     private int readerEnds;
     private int writerEnds;
     private boolean aReaderRetired;
     private boolean aWriterRetired;
-    private int reservedSlots;
-    private boolean headInFlight;
-    private int foreignQueued;
-    private HashSet<Offer> reserved; // foreign readers whose relay asks a foreign writer; made on first use
     private Termination termination;
 
     /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
@@ -87,6 +81,7 @@ final class LocalChannel<T> implements Channel<T> {
         this.name = name != null ? name : "channel-" + id;
         this.capacity = capacity;
         this.buffer = capacity > 0 ? new ArrayDeque<>(Math.min(capacity, 1024)) : null;
+        this.foreign = new ForeignMatcher(this);
     }
 
     /** How a channel ended: by poison or by retire, and whether readers still drain the buffer. */
@@ -144,13 +139,13 @@ final class LocalChannel<T> implements Channel<T> {
     /** Takes a message now, from the buffer or a waiting writer, or returns NOTHING. */
     private Object takeNow(Decision self) {
         if (buffer != null && !buffer.isEmpty()) {
-            if (headInFlight) {
+            if (foreign.headInFlight()) {
                 return NOTHING;
             }
             Object message = buffer.poll();
             if (SeededBug.is(SeededBug.BUFFER_LIFO)) { buffer.addFirst(message); message = buffer.pollLast(); }
             refillBuffer();
-            matchForeign(); // the freed slot may go to a foreign writer
+            foreign.matchForeign(); // the freed slot may go to a foreign writer
             return message;
         }
         if (buffer == null) {
@@ -178,7 +173,7 @@ final class LocalChannel<T> implements Channel<T> {
         int limit = SeededBug.is(SeededBug.BUFFER_CAPACITY_OFF_BY_ONE) ? capacity + 1 : capacity;
         if (buffer != null && occupied() < limit) {
             buffer.add(message);
-            matchForeign(); // a foreign reader may be waiting for the message
+            foreign.matchForeign(); // a foreign reader may be waiting for the message
             return true;
         }
         return false;
@@ -188,13 +183,13 @@ final class LocalChannel<T> implements Channel<T> {
      * @return true if no message is buffered or on its way into a reserved slot: only then may a
      *     writer hand over to a reader directly without overtaking an older message
      */
-    private boolean nothingBuffered() {
-        return buffer == null || buffer.isEmpty() && reservedSlots == 0;
+    boolean nothingBuffered() {
+        return buffer == null || buffer.isEmpty() && foreign.reservedSlots() == 0;
     }
 
     /** @return the slots taken: messages buffered, and slots reserved for foreign writers */
     int occupied() {
-        return buffer.size() + reservedSlots + credits.creditSlots();
+        return buffer.size() + foreign.reservedSlots() + credits.creditSlots();
     }
 
     /**
@@ -206,7 +201,7 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     /** Moves waiting writers' messages into the buffer while it has room. */
-    private void refillBuffer() {
+    void refillBuffer() {
         while (occupied() < capacity) {
             Offer writer = claimFirst(writers, null, null);
             if (writer == null) {
@@ -226,7 +221,7 @@ final class LocalChannel<T> implements Channel<T> {
      * @param received the value the claimed party receives (null when it is a writer)
      * @return the claimed offer, now out of the queue, or null
      */
-    private Offer claimFirst(OfferQueue queue, Decision self, Object received) {
+    Offer claimFirst(OfferQueue queue, Decision self, Object received) {
         Offer offer = queue.first();
         boolean passedForeign = false;
         while (offer != null) {
@@ -235,8 +230,7 @@ final class LocalChannel<T> implements Channel<T> {
             if (d == null) {
                 ForeignParty party = offer.foreign();
                 if (!passedForeign && party.commitsOnMatch() && (self == null || !party.belongsTo(self))) {
-                    dequeueForeign(queue, offer);
-                    party.propose(new CommittedProposal());
+                    foreign.proposeCommitted(queue, offer);
                     return offer;
                 }
                 passedForeign = true;
@@ -276,7 +270,7 @@ final class LocalChannel<T> implements Channel<T> {
             offer = Offer.local(readerPort, decision, 0, null);
             decision.setOffer(offer);
             readers.add(offer);
-            matchForeign();
+            foreign.matchForeign();
         } finally {
             lock.unlock();
         }
@@ -301,7 +295,7 @@ final class LocalChannel<T> implements Channel<T> {
             offer = Offer.local(writerPort, decision, 0, message);
             decision.setOffer(offer);
             writers.add(offer);
-            matchForeign();
+            foreign.matchForeign();
             credits.askBack();
             if (SeededBug.is(SeededBug.WRITE_RETURNS_BEFORE_READER_TOOK) && buffer == null) { return true; }
         } finally {
@@ -410,7 +404,7 @@ final class LocalChannel<T> implements Channel<T> {
         while (offer != null) {
             Offer next = queue.after(offer);
             if (offer.isForeign()) {
-                dequeueForeign(queue, offer);
+                foreign.dequeueForeign(queue, offer);
                 offer.foreign().terminated(termination.exception(name));
             } else {
                 Decision d = offer.decision();
@@ -450,7 +444,7 @@ final class LocalChannel<T> implements Channel<T> {
                     released.add(given);
                 }
             }
-            progress |= matchForeignOnce();
+            progress |= foreign.matchForeignOnce();
         }
         if (termination != null) {
             failAll(writers);
@@ -459,15 +453,6 @@ final class LocalChannel<T> implements Channel<T> {
             }
         }
         return released == null ? List.of() : released;
-    }
-
-    /** After a queue grew: starts proposals to foreign parties that now have a partner. */
-    private void matchForeign() {
-        if (foreignQueued > 0) {
-            while (matchForeignOnce()) {
-                // each round starts one proposal
-            }
-        }
     }
 
     private static final Decision MATCHED = new Decision();
@@ -509,7 +494,7 @@ final class LocalChannel<T> implements Channel<T> {
     /** Buffered: moves messages to open readers and open writers' messages into the buffer. */
     private boolean matchBuffered() {
         boolean progress = false;
-        while (!buffer.isEmpty() && !headInFlight) {
+        while (!buffer.isEmpty() && !foreign.headInFlight()) {
             Offer reader = claimFirst(readers, null, buffer.peek());
             if (reader == null) {
                 break;
@@ -522,119 +507,11 @@ final class LocalChannel<T> implements Channel<T> {
         return progress || buffer.size() != before;
     }
 
-    /** Starts at most one proposal to a foreign party; returns true if it did. */
-    private boolean matchForeignOnce() {
-        if (foreignQueued == 0) {
-            return false;
-        }
-        for (Offer f = readers.first(); f != null; f = readers.after(f)) {
-            if (!f.isForeign() || (reserved != null && reserved.contains(f))) {
-                continue;
-            }
-            if (buffer != null) {
-                if (!buffer.isEmpty() && !headInFlight) {
-                    headInFlight = true;
-                    dequeueForeign(readers, f);
-                    f.foreign().propose(new BufferHeadProposal(buffer.peek()));
-                    return true;
-                }
-            } else {
-                Offer w = writerFor(f);
-                if (w != null && !w.isForeign()) {
-                    dequeueForeign(readers, f);
-                    f.foreign().propose(new HeldPartnerProposal(w, w.value(), null));
-                    return true;
-                }
-                if (w != null) {
-                    reserved = reserved == null ? new HashSet<>() : reserved;
-                    reserved.add(f);
-                    dequeueForeign(writers, w);
-                    Relay relay = new Relay(f, w);
-                    w.foreign().hold(relay);
-                    if (w.foreign().commitsOnMatch()) {
-                        relay.heldLocked(); // such a writer is held as it is asked: no answer comes
-                    }
-                    return true;
-                }
-                continue; // the only writers may be f's own decision: a later foreign reader may match
-            }
-            break;
-        }
-        for (Offer f = writers.first(); f != null && termination == null; f = writers.after(f)) {
-            if (!f.isForeign()) {
-                continue;
-            }
-            boolean commits = f.foreign().commitsOnMatch();
-            if (nothingBuffered()) {
-                if (commits) {
-                    if (claimFirst(readers, null, f.value()) != null) {
-                        dequeueForeign(writers, f);
-                        f.foreign().propose(new CommittedProposal()); // the reader has the value now
-                        return true;
-                    }
-                } else {
-                    Offer r = holdFirstLocal(readers, f);
-                    if (r != null) {
-                        dequeueForeign(writers, f);
-                        f.foreign().propose(new HeldPartnerProposal(r, null, f.value()));
-                        return true;
-                    }
-                }
-                if (buffer == null) {
-                    continue; // as for readers: a later foreign writer may match
-                }
-            }
-            if (buffer != null && occupied() < capacity) {
-                dequeueForeign(writers, f);
-                if (commits) {
-                    buffer.add(f.value()); // stored now; the party is told
-                    f.foreign().propose(new CommittedProposal());
-                } else {
-                    reservedSlots++;
-                    f.foreign().propose(new ReservedSlotProposal(f.value()));
-                }
-                return true;
-            }
-            break;
-        }
-        return false;
-    }
-
-    private void dequeueForeign(OfferQueue queue, Offer foreign) {
-        if (queue.remove(foreign)) {
-            foreignQueued--;
-        }
-    }
-
     /**
-     * The oldest writer a foreign reader can be matched with on a rendezvous channel: a local one,
-     * open and not the reader's own, which is then held; or a foreign one that can be held and is
-     * not the same party (a relay, see {@link Hold}).
+     * Takes one step of an answer (to a proposal, or a credit's) under the lock, then pairs every
+     * party that may have been passed over meanwhile ({@link #matchLocked}); once the lock is
+     * released, releases {@code toRelease} (if not null) and rematches the decisions given back.
      */
-    private Offer writerFor(Offer foreignReader) {
-        ForeignParty reader = foreignReader.foreign();
-        for (Offer o = writers.first(); o != null; o = writers.after(o)) {
-            if (o.isForeign()) {
-                if (o.foreign().canBeHeld() && !reader.sameParty(o.foreign())) {
-                    return o;
-                }
-            } else if (!reader.belongsTo(o.decision()) && o.decision().tryHold()) {
-                return o;
-            }
-        }
-        return null;
-    }
-
-    /** Holds the oldest local offer of {@code queue} that is open and not {@code foreign}'s own. */
-    private Offer holdFirstLocal(OfferQueue queue, Offer foreign) {
-        for (Offer o = queue.first(); o != null; o = queue.after(o)) {
-            if (!o.isForeign() && !foreign.foreign().belongsTo(o.decision()) && o.decision().tryHold()) {
-                return o;
-            }
-        }
-        return null;
-    }
-
     void afterProposal(Runnable step, Decision toRelease) {
         List<Decision> released;
         lock.lock();
@@ -649,246 +526,6 @@ final class LocalChannel<T> implements Channel<T> {
         }
         for (Decision d : released) {
             d.rematch();
-        }
-    }
-
-    /** A proposal answered once: a second answer is a transport bug. */
-    private abstract class OnceProposal implements Proposal {
-        private boolean answered;
-        private final Object offered;
-
-        OnceProposal(Object offered) {
-            this.offered = offered;
-        }
-
-        @Override
-        public Object value() {
-            return offered;
-        }
-
-        @Override
-        public long partnerDeadlineNs() {
-            return Long.MAX_VALUE; // a buffered message or a buffer slot: nobody waits on it
-        }
-
-        final void answerOnce() {
-            lock.lock();
-            try {
-                if (answered) {
-                    throw new IllegalStateException("proposal on channel '" + name + "' answered twice");
-                }
-                answered = true;
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** A communication with a foreign writer that commits on match, committed already: a report. */
-    private final class CommittedProposal extends OnceProposal {
-        CommittedProposal() {
-            super(null);
-        }
-
-        @Override
-        public void accept() {
-            answerOnce();
-        }
-
-        @Override
-        public void decline() {
-            answerOnce(); // it happened at the match: nothing to undo
-        }
-
-        @Override
-        public void fail(RuntimeException error) {
-            Objects.requireNonNull(error, "error");
-            answerOnce();
-        }
-    }
-
-    /** A local party held for a foreign one. */
-    private final class HeldPartnerProposal extends OnceProposal {
-        private final Offer local;
-        private final Object received;
-
-        HeldPartnerProposal(Offer local, Object toForeign, Object toLocal) {
-            super(toForeign);
-            this.local = local;
-            this.received = toLocal;
-        }
-
-        @Override
-        public long partnerDeadlineNs() {
-            return local.decision().deadlineNs();
-        }
-
-        @Override
-        public void accept() {
-            answerOnce();
-            afterProposal(() -> {
-                (local.port() == readerPort ? readers : writers).remove(local);
-                local.decision().commit(local.index(), received);
-            }, null);
-        }
-
-        @Override
-        public void decline() {
-            answerOnce();
-            local.decision().release();
-        }
-
-        @Override
-        public void fail(RuntimeException error) {
-            Objects.requireNonNull(error, "error");
-            answerOnce();
-            afterProposal(() -> {
-                (local.port() == readerPort ? readers : writers).remove(local);
-                local.decision().fail(local.index(), error);
-            }, null);
-        }
-    }
-
-    /**
-     * A foreign writer asked to hold itself for a foreign reader, then the reader proposed the
-     * value (see {@link Hold}). The reader stays reserved until the writer answers.
-     */
-    private final class Relay implements Hold {
-        private final Offer reader;
-        private final Offer writer;
-        private boolean answered;
-
-        Relay(Offer reader, Offer writer) {
-            this.reader = reader;
-            this.writer = writer;
-        }
-
-        @Override
-        public void held() {
-            afterProposal(this::heldLocked, null);
-        }
-
-        /** Under the lock. */
-        void heldLocked() {
-            answerOnce();
-            if (readers.remove(reader)) {
-                foreignQueued--;
-                reader.foreign().propose(new RelayProposal(this, writer.value()));
-            } else {
-                writer.foreign().holdEnded(this, Outcome.RELEASED); // the reader left meanwhile
-            }
-        }
-
-        @Override
-        public void refused() {
-            afterProposal(this::answerOnce, null); // the reader, no longer reserved, may match again
-        }
-
-        /** Under the lock. */
-        private void answerOnce() {
-            if (answered) {
-                throw new IllegalStateException("hold on channel '" + name + "' answered twice");
-            }
-            answered = true;
-            reserved.remove(reader);
-        }
-
-        void ended(Outcome outcome) {
-            afterProposal(() -> writer.foreign().holdEnded(this, outcome), null);
-        }
-    }
-
-    /** A held foreign writer's value, proposed to a foreign reader. */
-    private final class RelayProposal extends OnceProposal {
-        private final Relay relay;
-
-        RelayProposal(Relay relay, Object value) {
-            super(value);
-            this.relay = relay;
-        }
-
-        @Override
-        public void accept() {
-            answerOnce();
-            relay.ended(Hold.Outcome.TAKEN);
-        }
-
-        @Override
-        public void decline() {
-            answerOnce();
-            relay.ended(Hold.Outcome.RELEASED);
-        }
-
-        @Override
-        public void fail(RuntimeException error) {
-            Objects.requireNonNull(error, "error");
-            answerOnce();
-            relay.ended(Hold.Outcome.UNKNOWN); // at most once: the foreign reader may have it
-        }
-    }
-
-    /** The buffer's oldest message, offered to a foreign reader. */
-    private final class BufferHeadProposal extends OnceProposal {
-        BufferHeadProposal(Object head) {
-            super(head);
-        }
-
-        @Override
-        public void accept() {
-            answerOnce();
-            afterProposal(this::taken, null);
-        }
-
-        @Override
-        public void decline() {
-            answerOnce();
-            afterProposal(() -> headInFlight = false, null);
-        }
-
-        @Override
-        public void fail(RuntimeException error) {
-            Objects.requireNonNull(error, "error");
-            answerOnce();
-            afterProposal(this::taken, null); // at most once: the foreign reader may have it
-        }
-
-        private void taken() {
-            headInFlight = false;
-            buffer.poll();
-            refillBuffer();
-        }
-    }
-
-    /** A buffer slot kept for a foreign writer's message. */
-    private final class ReservedSlotProposal extends OnceProposal {
-        private final Object message;
-
-        ReservedSlotProposal(Object message) {
-            super(null);
-            this.message = message;
-        }
-
-        @Override
-        public void accept() {
-            answerOnce();
-            afterProposal(() -> {
-                reservedSlots--;
-                if (storesArrivals()) {
-                    buffer.add(message);
-                }
-            }, null);
-        }
-
-        @Override
-        public void decline() {
-            answerOnce();
-            afterProposal(() -> reservedSlots--, null);
-        }
-
-        @Override
-        public void fail(RuntimeException error) {
-            Objects.requireNonNull(error, "error");
-            decline(); // at most once: the message is not stored
         }
     }
 
@@ -926,9 +563,9 @@ final class LocalChannel<T> implements Channel<T> {
             }
             queue().add(offer);
             if (offer.isForeign()) {
-                foreignQueued++;
+                foreign.foreignQueued();
             }
-            matchForeign();
+            foreign.matchForeign();
             if (this == writerPort) {
                 credits.askBack();
             }
@@ -943,8 +580,10 @@ final class LocalChannel<T> implements Channel<T> {
             }
             lock.lock();
             try {
-                if (queue().remove(offer) && offer.isForeign()) {
-                    foreignQueued--;
+                if (offer.isForeign()) {
+                    foreign.dequeueForeign(queue(), offer);
+                } else {
+                    queue().remove(offer);
                 }
             } finally {
                 lock.unlock();
