@@ -3,7 +3,6 @@ package dev.parley;
 import dev.parley.internal.SeededBug;
 import dev.parley.spi.AbandonableEnd;
 import dev.parley.spi.Credit;
-import dev.parley.spi.CreditHolder;
 import dev.parley.spi.Decision;
 import dev.parley.spi.ForeignParty;
 import dev.parley.spi.Offer;
@@ -21,10 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Implementation note</h2>
  * One lock guards the two queues of waiting offers (readers, writers), the buffer, the counts of
- * live ends and the termination. An operation locks, tries to complete at once against a waiting
- * partner or the buffer, and otherwise queues an offer and waits on its {@link Decision} with the
- * lock released. A partner completes a waiting party by claiming its decision, so an offer whose
- * decision another channel completed first is simply passed over (and dropped from the queue).
+ * live ends and the termination, and the state that the channel's parts keep (see below). An
+ * operation locks, tries to complete at once against a waiting partner or the buffer, and
+ * otherwise queues an offer and waits on its {@link Decision} with the lock released. A partner
+ * completes a waiting party by claiming its decision, so an offer whose decision another
+ * channel completed first is simply passed over (and dropped from the queue).
  *
  * <p>Invariants, checked after every step by the model tests under these names:
  * <ul>
@@ -48,26 +48,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * except that the local partner is held, not claimed, until the foreign party answers a
  * {@link dev.parley.spi.Proposal}: {@link ForeignMatcher} makes those proposals and keeps their
  * state. The ends are {@link LocalEnd}s, the two sides as alternations and transports see them
- * are its ports ({@link #readerPort}, {@link #writerPort}), and {@link SlotCredits} keeps the
- * slots reserved under credits.
+ * are {@link LocalPort}s, and {@link SlotCredits} keeps the slots reserved under credits.
  */
 final class LocalChannel<T> implements Channel<T> {
 
     /** The result of an attempt to complete at once, when there is nothing to take. */
-    private static final Object NOTHING = new Object();
+    static final Object NOTHING = new Object();
 
-    private final long id = Port.newLockOrder(); // also numbers generated names
+    // The package-private fields are shared with the channel's parts (see the class comment).
+    final long id = Port.newLockOrder(); // also numbers generated names
     private final String name;
     final int capacity;
     final ReentrantLock lock = new ReentrantLock();
     final OfferQueue readers = new OfferQueue();
     final OfferQueue writers = new OfferQueue();
     final ArrayDeque<Object> buffer;
-    private final ReaderPort readerPort = new ReaderPort();
-    private final WriterPort writerPort = new WriterPort();
+    private final LocalPort readerPort = new LocalPort.ReaderPort(this);
+    private final LocalPort writerPort = new LocalPort.WriterPort(this);
     private final SpinBudget spinBudget = new SpinBudget(); // for plain reads and writes of either side
-    private final SlotCredits credits = new SlotCredits(this);
-    private final ForeignMatcher foreign;
+    final SlotCredits credits = new SlotCredits(this);
+    final ForeignMatcher foreign;
 
     // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
     private int readerEnds;
@@ -137,7 +137,7 @@ final class LocalChannel<T> implements Channel<T> {
     // Completing at once (lock held)
 
     /** Takes a message now, from the buffer or a waiting writer, or returns NOTHING. */
-    private Object takeNow(Decision self) {
+    Object takeNow(Decision self) {
         if (buffer != null && !buffer.isEmpty()) {
             if (foreign.headInFlight()) {
                 return NOTHING;
@@ -161,7 +161,7 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     /** Puts a message now, to a waiting reader or into the buffer; false if neither can take it. */
-    private boolean putNow(Decision self, Object message) {
+    boolean putNow(Decision self, Object message) {
         if (termination != null) {
             throw termination.exception(name);
         }
@@ -196,7 +196,7 @@ final class LocalChannel<T> implements Channel<T> {
      * After termination: true once readers have nothing more to receive, so that they are failed
      * (invariant credit-drains).
      */
-    private boolean readersDone() {
+    boolean readersDone() {
         return buffer == null || buffer.isEmpty() && credits.creditSlots() == 0;
     }
 
@@ -345,6 +345,11 @@ final class LocalChannel<T> implements Channel<T> {
         return termination == null || termination.readersDrain();
     }
 
+    /** @return the exception that tells a party how the channel ended (lock held, once terminated) */
+    ChannelTerminatedException terminationException() {
+        return termination.exception(name);
+    }
+
     void poison(boolean byReader) {
         lock.lock();
         try {
@@ -428,7 +433,7 @@ final class LocalChannel<T> implements Channel<T> {
      * @return decisions that were held here briefly and given back quietly: all their ports must
      *     match again ({@link Decision#rematch()}) once this lock is released
      */
-    private List<Decision> matchLocked() {
+    List<Decision> matchLocked() {
         List<Decision> released = null;
         boolean progress = true;
         while (progress) {
@@ -526,122 +531,6 @@ final class LocalChannel<T> implements Channel<T> {
         }
         for (Decision d : released) {
             d.rematch();
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Ports: the two sides of the channel as alternations and transports see them
-
-    private abstract class Side implements Port {
-        @Override
-        public long lockOrder() {
-            return id;
-        }
-
-        @Override
-        public void lock() {
-            lock.lock();
-        }
-
-        @Override
-        public void unlock() {
-            lock.unlock();
-        }
-
-        abstract OfferQueue queue();
-
-        @Override
-        public void enroll(Offer offer) {
-            if (termination != null && !(this == readerPort && !readersDone())) {
-                // Terminated while the party was enrolling elsewhere: fail this guard instead.
-                if (offer.isForeign()) {
-                    offer.foreign().terminated(termination.exception(name));
-                } else {
-                    offer.decision().tryFail(offer.index(), termination.exception(name));
-                }
-                return;
-            }
-            queue().add(offer);
-            if (offer.isForeign()) {
-                foreign.foreignQueued();
-            }
-            foreign.matchForeign();
-            if (this == writerPort) {
-                credits.askBack();
-            }
-        }
-
-        @Override
-        public void withdraw(Offer offer) {
-            if (SeededBug.is(SeededBug.WITHDRAWN_OFFER_MATCHED)) { return; }
-            if (!offer.isForeign() && !offer.isQueued()) {
-                // Benign race: the owner enrolled this offer itself, so a false here is never stale.
-                return;
-            }
-            lock.lock();
-            try {
-                if (offer.isForeign()) {
-                    foreign.dequeueForeign(queue(), offer);
-                } else {
-                    queue().remove(offer);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public void rematch() {
-            List<Decision> released;
-            lock.lock();
-            try {
-                released = matchLocked();
-            } finally {
-                lock.unlock();
-            }
-            for (Decision d : released) {
-                d.rematch();
-            }
-        }
-    }
-
-    private final class ReaderPort extends Side {
-        @Override
-        OfferQueue queue() {
-            return readers;
-        }
-
-        @Override
-        public boolean poll(Offer offer) {
-            Object message = takeNow(offer.decision());
-            return message != NOTHING && offer.decision().tryClaim(offer.index(), message);
-        }
-
-        @Override
-        public String describe() {
-            return "channel '" + name + "' (read)";
-        }
-    }
-
-    private final class WriterPort extends Side {
-        @Override
-        OfferQueue queue() {
-            return writers;
-        }
-
-        @Override
-        public boolean poll(Offer offer) {
-            return putNow(offer.decision(), offer.value()) && offer.decision().tryClaim(offer.index(), null);
-        }
-
-        @Override
-        public Credit openCredit(CreditHolder holder) {
-            return credits.open(holder);
-        }
-
-        @Override
-        public String describe() {
-            return "channel '" + name + "' (write)";
         }
     }
 }
