@@ -8,7 +8,7 @@
  * decision for a moment: askHold then finds it held and answers BUSY (at most MAXBUSY
  * times, as in model (b); unbounded, the proposals would go round for ever). Node 1 runs an
  * alternation with an input guard on that channel and another guard that may commit at any
- * moment (tryClaim). The home channel (LocalChannel.matchForeignOnce) matches the queued
+ * moment (tryClaim). The home channel (ForeignMatcher.matchForeignOnce) matches the queued
  * foreign writer with the local reader by holding the reader's decision (tryHold) and
  * reporting the proposal to the node's thread (HomeSide.proposed, a later node step: the
  * binding submits it), which sends PROPOSE; node 0 asks its decision (askHold, answered

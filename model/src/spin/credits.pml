@@ -46,8 +46,9 @@
  * after the first (offered) write is stored and after every STORE while OPEN, and answers
  * every STORE while OPEN with CREDIT (0 slots if need be, with the count of writes ahead
  * stored so far). A writer that comes to wait for a slot while slots are reserved
- * (askCreditsBack), and a termination while slots are reserved (SlotCredit.terminatedLocked),
- * ask for them back (CreditHolder.wanted: creditWanted submitted to the node's thread):
+ * (SlotCredits.askBack), and a termination while slots are reserved
+ * (SlotCredit.terminatedLocked), ask for them back (CreditHolder.wanted: creditWanted
+ * submitted to the node's thread):
  * REVOKE, REVOKING; REVOKED releases them and the line is OPEN again, nothing outstanding.
  * The channel's buffer counts reserved slots as taken (occupied); a STORE is stored into a
  * reserved slot, or beyond the capacity if its slot was released meanwhile (a late store);
@@ -214,7 +215,7 @@ chan hInbox = [HCAP] of { byte, byte };  /* node 1's NodeLoop tasks: (task, argu
 
 /* ---- node 1: the channel (LocalChannel, one SlotCredit) ---- */
 chan buf = [C + 2] of { byte };  /* the buffer (beyond C only by late stores, asserted) */
-byte creditSlots;         /* LocalChannel.creditSlots = the SlotCredit's slots */
+byte creditSlots;         /* SlotCredits.creditSlots = the SlotCredit's slots */
 byte term = T_NONE;       /* LocalChannel.termination */
 bool lEnd = true;         /* the local writer's end is live */
 bool lWaiting;            /* the local writer waits in the writer queue */
@@ -391,7 +392,7 @@ inline match_locked() {
     check_bound()
 }
 
-/* askCreditsBack: a writer came to wait while slots are reserved */
+/* SlotCredits.askBack: a writer came to wait while slots are reserved */
 inline ask_credits_back() {
     if
     :: creditSlots > 0 && OCCUPIED >= C -> h_submit(T_WANTED, 0)
@@ -445,7 +446,7 @@ inline writer_end_left() {
     fi
 }
 
-/* the local writer's write: putNow, or queued (then askCreditsBack) */
+/* the local writer's write: putNow, or queued (then SlotCredits.askBack) */
 inline ch_local_write() {
     if
     :: term != T_NONE -> lPhase = L_FAILED; printf("MSC: the local write fails\n")

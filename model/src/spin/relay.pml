@@ -181,7 +181,7 @@ bool leftDuringHold;      /* ghost: a relay's reader left while its writer was a
 /* Node 1: the home channel (LocalChannel) and HostedChannels */
 bool cw;                  /* the writer's foreign offer is in the channel's writer queue */
 bool cr;                  /* the reader's is in its reader queue */
-bool reserved;            /* the reader is in LocalChannel.reserved */
+bool reserved;            /* the reader is in ForeignMatcher.reserved */
 bool relayOn;             /* a Relay exists whose hold was asked and whose end is not reported yet */
 bool holdOut;             /* HostedChannels.holds has the writer's Hold */
 bool propOut;             /* HostedChannels.proposals has the reader's RelayProposal */
@@ -217,7 +217,7 @@ inline from_reader(t, x, y, z) {
 /* ---------------------------------------------------------------------------------------- */
 /* Node 1, the home channel (LocalChannel) and HostedChannels' Party                        */
 
-/* LocalChannel.matchForeignOnce for a foreign reader: writerFor finds the foreign writer (it
+/* ForeignMatcher.matchForeignOnce for a foreign reader: writerFor finds the foreign writer (it
  * can be held, and is not the same party), the reader is reserved, the writer dequeued and
  * asked to hold (Party.hold: the Hold in HostedChannels.holds, holdRequested submitted). */
 inline match_foreign() {
