@@ -97,7 +97,7 @@ inline commit1(g) {
     printf("MSC: reader's alternation commits guard %d\n", g)
 }
 
-/* RemoteEndpoints.completed: a held decision commits on DONE, is released on NOT_DONE */
+/* RemoteGuards.completed: a held decision commits on DONE, is released on NOT_DONE */
 inline end_op(oc) {
     if
     :: !opEnded ->

@@ -14,7 +14,7 @@
  * reader-side poison).
  *
  * Node 0's writer thread writes the values 1..NW (3) in order and then retires its end
- * (RemoteEndpoints.Writer.write and retire). A write takes one of the binding's slots (Ahead:
+ * (RemoteEnd.Writer.write and retire). A write takes one of the binding's slots (Ahead:
  * takeSlot; a compare-and-set on the writer's thread), queues its value and, unless a flush
  * is scheduled already, submits one to the node's thread; the write has then returned
  * (completed). A write that finds no slot waits for the home's answer while one is coming
@@ -145,13 +145,13 @@ mtype = { OPEN, REVOKING, LAPSED };
 #define DRAINS (term == T_WPOISON || term == T_WRETIRE)
 
 /* node 0's tasks (wInbox) and node 1's (hInbox) */
-#define T_FLUSH 1      /* RemoteEndpoints.flush */
-#define T_OFFER 2      /* RemoteEndpoints.operate: ProtocolNode.offer */
+#define T_FLUSH 1      /* WriteAheads.flush */
+#define T_OFFER 2      /* RemoteEndpoints.offer: ProtocolNode.offer */
 #define T_PROPOSED 3   /* Party.propose of the committed foreign write: HomeSide.proposed */
 #define T_WANTED 4     /* CreditHolder.wanted: ProtocolNode.creditWanted */
 #define T_TERMINATED 5 /* Party.terminated: HomeSide.terminated */
 
-/* the writer thread (RemoteEndpoints.Writer) */
+/* the writer thread (RemoteEnd.Writer) */
 #define W_WRITE 1      /* writes value wNext next, or retires once past NW or stopped */
 #define W_AWAIT 2      /* awaitAnswer: no slot, an answer is coming */
 #define W_OFFERED 3    /* its write offered, waiting for the outcome */
@@ -187,7 +187,7 @@ byte silence;             /* set back to S_NONE once its timeout fired */
 byte wPhase = W_WRITE;
 byte wNext = 1;           /* the value it writes next */
 bool wStopped;            /* a write ended POISONED or RETIRED: no more writes */
-bool aheadExists;         /* RemoteEndpoints.ahead has the end (made by its first credit) */
+bool aheadExists;         /* WriteAheads.ahead has the end (made by its first credit) */
 byte bSlots;              /* Ahead.slots */
 chan bq = [2] of { byte };  /* Ahead.queued */
 bool flushSched;          /* Ahead.flushScheduled */
@@ -632,7 +632,7 @@ inline h_task(task, arg) {
 #define RACY_FALSE (!takenBack && handed == storedAtHome && (flushSched || len(bq) > 0))
 #endif
 
-/* RemoteSide.takeBackCredit, with RemoteEndpoints.creditTakenBack */
+/* RemoteSide.takeBackCredit, with WriteAheads.creditTakenBack */
 inline take_back_credit() {
     if
     :: creditHeld ->
@@ -662,7 +662,7 @@ inline after_stores() {
     fi
 }
 
-/* RemoteSide.store, from RemoteEndpoints.hand */
+/* RemoteSide.store, from WriteAheads.hand */
 inline w_store(x, y) {
     wk = (y != 0 -> 2 : 1);
     assert(eOpen || eDraining);
@@ -677,7 +677,7 @@ inline w_store(x, y) {
     handed = handed + wk
 }
 
-/* RemoteEndpoints.flush: everything queued, in one STORE or, split by the size limit, two */
+/* WriteAheads.flush: everything queued, in one STORE or, split by the size limit, two */
 inline w_flush() {
     flushSched = false;
     if

@@ -47,7 +47,7 @@
  * under weak fairness by any stuck reader, and so would hide hangs of runs without silence.
  * Silence is not combined with the conditional reader, to halve the search: the home answers
  * a silent reader the same whatever its kind (HomeSide.tick), and what a silent home does to
- * an alternation's guard at node 2 is RemoteSide's and RemoteEndpoints' own (tryFail), not
+ * an alternation's guard at node 2 is RemoteSide's and RemoteGuards' own (tryFail), not
  * the relay's.
  *
  * Not modelled: peer timeouts of node 0 and the deadline-plus-peer-timeout bounds
@@ -470,7 +470,7 @@ inline commit0(g) {
     printf("MSC: writer's alternation commits guard %d\n", g)
 }
 
-/* RemoteSide.end (once) and RemoteEndpoints.completed */
+/* RemoteSide.end (once) and RemoteEndpoints.completed (RemoteGuards.completed for a guard) */
 inline w_end(oc) {
     if
     :: !wEnded ->
@@ -544,7 +544,7 @@ inline w_receives(t, x, y, z) {
 #ifndef BUG_IGNORE_RELEASE
         wState = OFFERED; releases++;
         assert(dec0 == D_HELD && holder0 == H_REMOTE);
-        dec0 = D_OPEN;                          /* RemoteEndpoints.holdReleased */
+        dec0 = D_OPEN;                          /* RemoteGuards.holdReleased */
 #endif
         skip
     :: t == WITHDRAWN && wState == WITHDRAWING ->
