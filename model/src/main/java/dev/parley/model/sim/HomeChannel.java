@@ -9,11 +9,9 @@ import dev.parley.protocol.ProposalAnswer;
 import dev.parley.protocol.ProtocolNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,18 +35,13 @@ import java.util.Set;
  * Offers of one party (same node incarnation and nonzero party id) are never relayed to each
  * other.
  *
- * <p>A buffered channel keeps credits as the core's {@code spi.Credit} does: buffer slots reserved
- * for a remote writer end that writes ahead, opened at the end's first {@link #grant} and closed
- * when the end retires or is abandoned. A grant reserves free slots, at most the capacity shared
- * among the open credits, and none while a writer (local or foreign) waits or once the channel
- * is terminated. A {@link #store} fills one of the end's reserved slots, or goes beyond the
- * capacity once its slots were released (a late arrival after a lapse: it was promised a slot);
- * it is discarded after a reader-side poison or retire. A writer that comes to wait while slots
- * are reserved, and a termination, ask for the slots back ({@code ProtocolNode.creditWanted},
- * as its own event, as the binding submits it to the node's thread). After a writer-side
- * termination (a writer's poison, or every writer retired) readers take what is buffered and
- * what arrives under reserved slots, and are failed only once the buffer is empty and no slot
- * is reserved; a reader-side termination discards the buffer and drops the slots.
+ * <p>A buffered channel keeps the credits of the remote writer ends that write ahead into it
+ * as the core's {@code spi.Credit} does, in a part of its own: {@link HomeCredits}. A
+ * {@link #store} through such an end goes into the buffer, beyond the capacity if its slots
+ * were released meanwhile; it is discarded after a reader-side poison or retire. After a
+ * writer-side termination (a writer's poison, or every writer retired) readers take what is
+ * buffered and what arrives under reserved slots, and are failed only once the buffer is empty
+ * and no slot is reserved; a reader-side termination discards the buffer and drops the slots.
  *
  * <p>Invariants, by name: <b>answered-held</b> (every proposal is answered once, and only a
  * held proposal is answered; likewise every hold request); <b>buffer-bounded</b> (messages plus
@@ -65,7 +58,8 @@ final class HomeChannel {
     record Local(Decision decision, int guard, String value) {
     }
 
-    private record Foreign(OfferKey key, long party, boolean conditional, String value) {
+    /** A foreign party: an offer from a remote end, by its key, with its party id. */
+    record Foreign(OfferKey key, long party, boolean conditional, String value) {
         boolean sameParty(Foreign other) {
             return party != 0 && party == other.party && key.incarnation() == other.key.incarnation()
                     && key.peer().equals(other.key.peer());
@@ -88,7 +82,7 @@ final class HomeChannel {
     final int capacity;
     private final SimNode home;
     private final ArrayDeque<Object> readers = new ArrayDeque<>();
-    private final ArrayDeque<Object> writers = new ArrayDeque<>();
+    final ArrayDeque<Object> writers = new ArrayDeque<>();
     private final ArrayDeque<String> buffer = new ArrayDeque<>();
     private boolean headHeld;
     private int reservedSlots;
@@ -99,18 +93,17 @@ final class HomeChannel {
     private final Set<Object> readerEnds = new HashSet<>();
     private boolean aWriterRetired;
     private boolean aReaderRetired;
-    /** The open credits of write-ahead ends, by end: the slots each has reserved and not used. */
-    private final Map<EndKey, Integer> credits = new LinkedHashMap<>();
-    private int creditSlots; // the sum of the open credits' slots
     Ending terminated; // null while open; POISONED or RETIRED
     /** Terminated from the writers' side on a buffered channel: readers still take what is stored. */
     private boolean readersDrain;
+    private final HomeCredits credits;
 
     HomeChannel(SimNode home, String name, long id, int capacity) {
         this.home = home;
         this.name = name;
         this.id = id;
         this.capacity = capacity;
+        this.credits = new HomeCredits(this, home);
     }
 
     // ---- ends, for retire
@@ -154,7 +147,7 @@ final class HomeChannel {
         (valueOrNull == null ? readers : writers).add(l);
         match();
         if (valueOrNull != null && writers.contains(l)) {
-            askCreditsBack();
+            credits.askBack();
         }
     }
 
@@ -168,11 +161,11 @@ final class HomeChannel {
         (v == null ? readers : writers).add(f);
         match();
         if (v != null && writers.contains(f)) {
-            askCreditsBack();
+            credits.askBack();
         }
     }
 
-    // ---- credits of write-ahead ends (the core's spi.Credit)
+    // ---- credits of write-ahead ends (the core's spi.Credit): see HomeCredits
 
     /**
      * Reserves up to {@code max} free slots for a write-ahead end, opening its credit on first use.
@@ -181,21 +174,7 @@ final class HomeChannel {
      *     terminated, or beyond the free slots and the end's share of the capacity
      */
     int grant(EndKey end, int max) {
-        if (capacity == 0) {
-            return 0;
-        }
-        int held = credits.computeIfAbsent(end, e -> 0);
-        if (terminated != null || writerWaits()) {
-            return 0;
-        }
-        int share = Math.max(1, capacity / credits.size());
-        int n = Math.min(max, Math.min(capacity - occupied(), share - held));
-        if (n <= 0) {
-            return 0;
-        }
-        credits.put(end, held + n);
-        creditSlots += n;
-        return n;
+        return credits.grant(end, max);
     }
 
     /**
@@ -215,16 +194,7 @@ final class HomeChannel {
 
     private void storeOne(EndKey end, String value) {
         long now = home.sim().nowNs();
-        Integer held = credits.get(end);
-        if (held == null) {
-            home.sim().violation("protocol", "a store of '" + value + "' through " + end + ", which holds no credit"
-                    + " on channel " + name + " at " + home.address);
-        } else if (held > 0) {
-            credits.put(end, held - 1);
-            creditSlots--;
-        } else {
-            home.sim().count("store.late"); // its slots lapsed or were released: stored beyond the capacity
-        }
+        credits.takeSlot(end, value);
         home.sim().arrived(name, value);
         if (terminated != null && !readersDrain) {
             home.sim().history().discarded(name, value, now, "written ahead into a channel whose readers poisoned"
@@ -236,63 +206,26 @@ final class HomeChannel {
 
     /** Gives back every slot the end's credit holds and has not used. */
     void releaseCredit(EndKey end) {
-        Integer held = credits.get(end);
-        if (held != null && held > 0) {
-            credits.put(end, 0);
-            creditSlots -= held;
+        if (credits.release(end)) {
             match();
         }
     }
 
     /** The end retired or was abandoned: its credit's slots are released and the credit closed. */
     void closeCredit(EndKey end) {
-        Integer held = credits.remove(end);
-        if (held != null && held > 0) {
-            creditSlots -= held;
+        if (credits.close(end)) {
             match();
         }
     }
 
-    /** @return true if a writer, local or foreign, waits at this channel */
-    private boolean writerWaits() {
-        for (Object w : writers) {
-            if (w instanceof Foreign || !((Local) w).decision.over()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A writer waits for a slot: every credit holding slots is asked for them back. */
-    private void askCreditsBack() {
-        if (creditSlots == 0 || occupied() < capacity) {
-            return;
-        }
-        for (Map.Entry<EndKey, Integer> e : credits.entrySet()) {
-            if (e.getValue() > 0) {
-                wanted(e.getKey());
-            }
-        }
-    }
-
-    /** Asks for the end's slots back, as its own event (the binding submits it to the node's thread). */
-    private void wanted(EndKey end) {
-        home.sim().count("credit.wanted");
-        home.sim().soon(() -> {
-            if (home.alive) {
-                home.node().creditWanted(end, home.sim().nowNs());
-            }
-        });
-    }
-
     /** @return the slots taken: messages buffered, slots reserved for a proposal or under credits */
-    private int occupied() {
-        return buffer.size() + reservedSlots + creditSlots;
+    int occupied() {
+        return buffer.size() + reservedSlots + credits.creditSlots();
     }
 
     /** After a writer-side termination: true once readers have nothing more to receive. */
     private boolean readersDone() {
-        return buffer.isEmpty() && creditSlots == 0;
+        return buffer.isEmpty() && credits.creditSlots() == 0;
     }
 
     /** The protocol's answer to a relay's hold request for the writer {@code key}. */
@@ -404,25 +337,14 @@ final class HomeChannel {
             }
             queue.clear();
         }
-        List<EndKey> holding = new ArrayList<>();
-        credits.forEach((end, held) -> {
-            if (held > 0) {
-                holding.add(end);
-            }
-        });
         if (!readersDrain) {
             for (String v : buffer) {
                 home.sim().history().discarded(name, v, now, how == Ending.POISONED ? "buffer discarded by poison"
                         : "buffer discarded: every reader retired", false);
             }
             buffer.clear();
-            credits.replaceAll((end, held) -> 0); // what arrives under them is discarded
-            creditSlots = 0;
         }
-        holding.forEach(this::wanted);
-        if (readersDrain && creditSlots > 0) {
-            home.sim().count("terminated.slotsReserved"); // readers wait for what arrives under them
-        }
+        credits.terminated(readersDrain);
         settleReaders();
     }
 
