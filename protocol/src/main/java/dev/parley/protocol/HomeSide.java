@@ -2,7 +2,6 @@ package dev.parley.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,26 +50,11 @@ import java.util.Map;
  * </pre>
  * A HELD writer has no timer here: the relay's reader proposal is bounded as every proposal
  * is, and the writer's own node bounds its wait.
- * A POISON or RETIRE from a remote end has no state here: it is applied to the home channel
- * on arrival and answered APPLIED at once.
  *
- * <p>A remote writer end opened to write ahead (OPEN_END with A) gets a credit line: buffer
- * slots of its channel reserved for it ({@link HomeChannels#grant}), told by CREDIT, into which
- * its STOREs go without an answer ({@link HomeChannels#store}):
- * <pre>
- *   OPEN --an unconditional write of the end stored at the match--&gt; OPEN, topped up to the
- *             window as far as the channel grants, CREDIT sent if it granted any
- *   OPEN --STORE--&gt; OPEN, topped up likewise, and CREDIT sent, of 0 slots if need be: every
- *             STORE is answered while OPEN (with the count of writes ahead stored so far), so
- *             that a writer out of slots knows whether more may come
- *   REVOKING / LAPSED --STORE--&gt; stored, not answered: the REVOKE answers it
- *   OPEN --the channel wants the slots back (ProtocolNode.creditWanted)--&gt; REVOKING, REVOKE sent
- *   OPEN / REVOKING --remote silent for the peer timeout--&gt; LAPSED: the slots released
- *             (HomeChannels.releaseCredit), REVOKE sent if not yet; STOREs still due are stored
- *             when they come, beyond the capacity if need be
- *   REVOKING / LAPSED --REVOKED--&gt; OPEN, nothing outstanding, the slots released
- *   any --RETIRE of the end, or its node restarted--&gt; gone (the binding closes the credit)
- * </pre>
+ * <p>The remote ends themselves (which are open, on which side), their POISON and RETIRE, and
+ * the credit lines of those that write ahead are {@link ForeignEnds}'s; an offer is queued only
+ * through an end open there, and a remote unconditional write stored at the match tops its
+ * end's credit up ({@link ForeignEnds#grant}) before the TAKEN.
  *
  * <h2>Implementation note</h2>
  * Invariants, by name:
@@ -96,15 +80,8 @@ import java.util.Map;
  *       and the proposal) or when the held partner's deadline plus one peer timeout has passed;
  *       never merely because the answer is slow while the remote node is heard. A partner with
  *       no deadline is held until the answer or the silence.</li>
- *   <li><b>applied-before-answer</b>: APPLIED(APPLIED) for a POISON or RETIRE is sent only
- *       after {@link HomeChannels#poison} or {@link HomeChannels#retire} returned, and the
- *       binding applies both synchronously to the home channel; every POISON and RETIRE is
- *       answered, NO_SUCH_END for an end this node does not know.</li>
- *   <li><b>restart-abandons</b>: when a remote node restarts, its old incarnation's ends are
- *       abandoned at their channels ({@link HomeChannels#abandon}), never retired: a crash is not
- *       a retire, and a channel whose only writer (or reader) was on that node stays open for
- *       the new incarnation's ends. Every offer through those ends is withdrawn or answered
- *       first.</li>
+ *   <li><b>restart-abandons</b> ({@link ForeignEnds}): every offer through the ends of a
+ *       restarted remote node is withdrawn or answered before those ends are abandoned.</li>
  * </ul>
  * The remote end answers every proposal (ACCEPT, DECLINE, or WITHDRAW for an offer it gave
  * up), and the session retransmits until the answer arrives; so while the remote node is
@@ -150,27 +127,16 @@ final class HomeSide {
         }
     }
 
-    /** The states of a write-ahead end's credit line; see the class comment. */
-    enum CreditState { OPEN, REVOKING, LAPSED }
-
-    private static final class CreditLine {
-        int outstanding; // slots granted whose STORE has not come yet
-        long stored; // writes ahead of the end received so far
-        CreditState state = CreditState.OPEN;
-        long sinceNs; // the last grant or revoke
-    }
-
     private final Links links;
     private final HomeChannels home;
     private final Map<OfferKey, Foreign> offers = new LinkedHashMap<>();
-    private final Map<EndKey, Frame.Side> ends = new LinkedHashMap<>();
-    /** The credit lines of write-ahead writer ends, by end. */
-    private final Map<EndKey, CreditLine> credits = new LinkedHashMap<>();
+    private final ForeignEnds ends;
     private long nextProposalId = 1;
 
     HomeSide(Links links, HomeChannels home) {
         this.links = links;
         this.home = home;
+        this.ends = new ForeignEnds(links, home);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -183,32 +149,22 @@ final class HomeSide {
                 links.send(peer, new Frame.LookupReply(l.lookupId(), Math.max(0, home.lookup(l.name()))), nowNs);
                 yield null;
             }
-            case Frame.OpenEnd o -> {
-                EndKey key = new EndKey(peer, incarnation, o.endId());
-                if (ends.containsKey(key) || !home.openEnd(key, o.channelId(), o.side())) {
-                    yield Rejection.UNKNOWN_REFERENCE; // its offers will be ABORTED
-                }
-                ends.put(key, o.side());
-                if (o.writeAhead() && links.config().creditWindow() > 0) {
-                    credits.put(key, new CreditLine());
-                }
-                yield null;
-            }
+            case Frame.OpenEnd o -> ends.open(new EndKey(peer, incarnation, o.endId()), o);
             case Frame.Offer o -> offered(peer, incarnation, o, nowNs);
             case Frame.Accept a -> accepted(new OfferKey(peer, incarnation, a.opId()), a.proposalId(), nowNs);
             case Frame.Decline d -> declined(new OfferKey(peer, incarnation, d.opId()), d, nowNs);
             case Frame.Withdraw w -> withdrawRequested(new OfferKey(peer, incarnation, w.opId()), nowNs);
-            case Frame.Poison p -> endAction(new EndKey(peer, incarnation, p.endId()), p.opId(), false, nowNs);
-            case Frame.Retire r -> endAction(new EndKey(peer, incarnation, r.endId()), r.opId(), true, nowNs);
-            case Frame.Store st -> stored(new EndKey(peer, incarnation, st.endId()), st.values(), nowNs);
-            case Frame.Revoked r -> creditReturned(new EndKey(peer, incarnation, r.endId()));
+            case Frame.Poison p -> ends.endAction(new EndKey(peer, incarnation, p.endId()), p.opId(), false, nowNs);
+            case Frame.Retire r -> ends.endAction(new EndKey(peer, incarnation, r.endId()), r.opId(), true, nowNs);
+            case Frame.Store st -> ends.stored(new EndKey(peer, incarnation, st.endId()), st.values(), nowNs);
+            case Frame.Revoked r -> ends.creditReturned(new EndKey(peer, incarnation, r.endId()));
             default -> Rejection.MALFORMED; // a remote-bound body sent to the home side
         };
     }
 
     private Rejection offered(String peer, long incarnation, Frame.Offer o, long nowNs) {
         EndKey end = new EndKey(peer, incarnation, o.endId());
-        Frame.Side side = ends.get(end);
+        Frame.Side side = ends.side(end);
         OfferKey key = new OfferKey(peer, incarnation, o.opId());
         if (side == null || offers.containsKey(key) || (side == Frame.Side.READ && o.value().length > 0)) {
             links.send(peer, new Frame.Aborted(o.opId(), false), nowNs); // never leave the remote end waiting
@@ -227,7 +183,7 @@ final class HomeSide {
      * it meanwhile (invariant immediate-now-or-never).
      */
     private void queueAtHome(Foreign f, long nowNs) {
-        if (!ends.containsKey(f.end)) {
+        if (!ends.isOpen(f.end)) {
             // Its end retired meanwhile: its node gave up on the offer (say UNKNOWN, while a relay
             // held it) and then retired the end. Nothing is queued through a retired end.
             offers.remove(f.key);
@@ -330,23 +286,6 @@ final class HomeSide {
         }
     }
 
-    /** Applies a POISON or RETIRE at once and then answers it (invariant applied-before-answer). */
-    private Rejection endAction(EndKey end, long opId, boolean retire, long nowNs) {
-        if (!ends.containsKey(end)) {
-            links.send(end.peer(), new Frame.Applied(opId, Frame.ApplyResult.NO_SUCH_END), nowNs);
-            return Rejection.UNKNOWN_REFERENCE;
-        }
-        if (retire) {
-            ends.remove(end);
-            credits.remove(end); // every STORE came before the RETIRE; the binding closes the credit
-            home.retire(end);
-        } else {
-            home.poison(end);
-        }
-        links.send(end.peer(), new Frame.Applied(opId, Frame.ApplyResult.APPLIED), nowNs);
-        return null;
-    }
-
     // ------------------------------------------------------------------------------------------
     // Events from the home channels
 
@@ -368,7 +307,7 @@ final class HomeSide {
             offers.remove(key);
             home.answer(key, ProposalAnswer.ACCEPT);
             if (f.then != Then.NOTHING) { // NOTHING: its node restarted, the operation is gone there
-                grant(f.end, false, nowNs); // before the TAKEN, so that the writer's next write finds the slots
+                ends.grant(f.end, false, nowNs); // before the TAKEN, so that the writer's next write finds the slots
                 links.send(key.peer(), new Frame.Taken(key.opId()), nowNs);
             }
             return;
@@ -468,71 +407,9 @@ final class HomeSide {
         }
     }
 
-    // ------------------------------------------------------------------------------------------
-    // Credits of write-ahead writer ends
-
-    /**
-     * Tops the slots of a write-ahead end up to its window, as far as the channel grants them:
-     * after each of its stored writes and each STORE frame (which may carry many writes), so
-     * that a writer that keeps writing finds slots while its earlier writes are on their way.
-     */
-    private void grant(EndKey end, boolean answerStore, long nowNs) {
-        CreditLine line = credits.get(end);
-        int window = links.config().creditWindow();
-        boolean open = line != null && (line.state == CreditState.OPEN
-                || line.state == CreditState.REVOKING && links.bug(SeededBug.CREDIT_WHILE_REVOKING));
-        if (!open) {
-            return; // a REVOKE was sent: it answers the STOREs
-        }
-        int slots = line.outstanding >= window ? 0 : home.grant(end, window - line.outstanding);
-        if (slots > 0 || answerStore) {
-            line.outstanding += slots;
-            line.sinceNs = nowNs;
-            links.send(end.peer(), new Frame.Credit(end.endId(), slots, line.stored), nowNs);
-        }
-    }
-
-    private Rejection stored(EndKey end, List<byte[]> values, long nowNs) {
-        CreditLine line = credits.get(end);
-        if (line == null || line.outstanding < values.size()) {
-            return Rejection.UNKNOWN_REFERENCE; // no slot was granted for them: none stored
-        }
-        line.outstanding -= values.size();
-        line.stored += values.size();
-        if (line.state == CreditState.LAPSED) {
-            links.counters().add(Counters.Event.LATE_STORES, values.size());
-        }
-        if (line.state == CreditState.LAPSED && links.bug(SeededBug.LAPSED_STORES_DROPPED)) {
-            return null;
-        }
-        home.storeAll(end, values);
-        links.counters().add(Counters.Event.STORES_RECEIVED, values.size());
-        grant(end, true, nowNs); // answered while OPEN: the writer may wait for this answer
-        return null;
-    }
-
-    private Rejection creditReturned(EndKey end) {
-        CreditLine line = credits.get(end);
-        if (line == null || line.state == CreditState.OPEN) {
-            return Rejection.UNKNOWN_REFERENCE; // REVOKED answers a REVOKE only
-        }
-        if (line.state == CreditState.REVOKING) {
-            home.releaseCredit(end);
-        }
-        line.outstanding = 0;
-        line.state = CreditState.OPEN;
-        return null;
-    }
-
     /** The channel wants the slots of a write-ahead end back: a writer waits, or it ended. */
     void creditWanted(EndKey end, long nowNs) {
-        CreditLine line = credits.get(end);
-        if (line != null && line.state == CreditState.OPEN && line.outstanding > 0) {
-            line.state = CreditState.REVOKING;
-            line.sinceNs = nowNs;
-            links.send(end.peer(), new Frame.Revoke(end.endId()), nowNs);
-            links.counters().add(Counters.Event.CREDITS_REVOKED);
-        }
+        ends.creditWanted(end, nowNs);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -540,18 +417,7 @@ final class HomeSide {
 
     void tick(long nowNs) {
         ProtocolConfig config = links.config();
-        for (Map.Entry<EndKey, CreditLine> e : credits.entrySet()) {
-            CreditLine line = e.getValue();
-            long lapseNs = lapsesAtNs(e.getKey(), line, nowNs);
-            if (lapseNs != Long.MAX_VALUE && nowNs - lapseNs >= 0) {
-                home.releaseCredit(e.getKey()); // a writer gone silent holds no slot
-                if (line.state == CreditState.OPEN) {
-                    links.send(e.getKey().peer(), new Frame.Revoke(e.getKey().endId()), nowNs);
-                    links.counters().add(Counters.Event.CREDITS_REVOKED);
-                }
-                line.state = CreditState.LAPSED;
-            }
-        }
+        ends.tick(nowNs);
         for (Foreign f : new ArrayList<>(offers.values())) {
             long heard = links.session(f.key.peer(), nowNs).lastHeardNs();
             boolean silent = nowNs - Math.max(heard, f.sinceNs) >= config.peerTimeoutNs();
@@ -569,25 +435,9 @@ final class HomeSide {
         }
     }
 
-    /**
-     * @return when a write-ahead end's slots lapse if its node stays silent (one peer timeout
-     *     after the later of its last frame and the line's last grant or revoke), or
-     *     {@link Long#MAX_VALUE} when nothing can lapse (no slot outstanding, or lapsed already)
-     */
-    private long lapsesAtNs(EndKey end, CreditLine line, long nowNs) {
-        if (line.outstanding == 0 || line.state == CreditState.LAPSED) {
-            return Long.MAX_VALUE;
-        }
-        long heard = links.session(end.peer(), nowNs).lastHeardNs();
-        return Math.max(heard, line.sinceNs) + links.config().peerTimeoutNs();
-    }
-
     long nextTimerNs(long nowNs) {
         ProtocolConfig config = links.config();
-        long next = Long.MAX_VALUE;
-        for (Map.Entry<EndKey, CreditLine> e : credits.entrySet()) {
-            next = Math.min(next, lapsesAtNs(e.getKey(), e.getValue(), nowNs));
-        }
+        long next = ends.nextTimerNs(nowNs);
         for (Foreign f : offers.values()) {
             if (f.state == State.WITHDRAW_PENDING || f.state == State.HELD) {
                 continue;
@@ -618,13 +468,7 @@ final class HomeSide {
                 f.then = Then.NOTHING;
             }
         }
-        for (EndKey end : new ArrayList<>(ends.keySet())) {
-            if (end.peer().equals(peer) && end.incarnation() == oldIncarnation) {
-                ends.remove(end);
-                credits.remove(end); // the binding closes the credit
-                home.abandon(end); // invariant restart-abandons
-            }
-        }
+        ends.peerRestarted(peer, oldIncarnation); // after the offers: invariant restart-abandons
     }
 
     /** @return how many foreign offers are known (for tests and diagnostics) */
