@@ -492,15 +492,4 @@ final class RemoteSide {
         actions.describe(out);
         return out.toString();
     }
-
-    /** @return the ids of ends opened towards {@code peer} (for tests and diagnostics) */
-    List<Long> endsOf(String peer) {
-        List<Long> out = new ArrayList<>();
-        for (End e : ends.values()) {
-            if (e.peer.equals(peer)) {
-                out.add(e.id);
-            }
-        }
-        return out;
-    }
 }
