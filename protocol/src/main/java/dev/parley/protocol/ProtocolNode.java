@@ -1,10 +1,7 @@
 package dev.parley.protocol;
 
-import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -31,8 +28,11 @@ import java.util.Set;
  * for the foreign offers at channels this node hosts. See docs/PROTOCOL.md.
  *
  * <h2>Implementation note</h2>
- * Invariant <b>no-reentry</b>: at most one call runs the state machine at a time; calls made
- * from callbacks wait in {@code deferred} and run before the outermost call returns.
+ * Every call runs through {@link NodeCalls}, which keeps invariants <b>no-reentry</b> (at
+ * most one call runs the state machine at a time; calls made from callbacks wait and run
+ * before the outermost call returns) and <b>own-stall-is-not-silence</b> (time during which
+ * this node did not run is not its peers' silence). {@link Sessions} keeps the sessions by
+ * peer and is the {@link Links} of both sides.
  * Invariant <b>rejections-counted</b>: every frame that is dropped is counted under a
  * {@link Rejection} (or as a duplicate), and nothing in a dropped frame reaches a channel.
  */
@@ -42,21 +42,12 @@ public final class ProtocolNode {
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final long incarnation;
-    private final ProtocolConfig config;
     private final FrameCodec codec;
-    private final Network network;
     private final Counters counters = new Counters();
-    private final Map<String, Session> sessions = new LinkedHashMap<>();
-    /** With deferred acks: the sessions that received since the last {@link #flushAcks}. */
-    private final Set<Session> acksOwed = new LinkedHashSet<>();
-    private boolean deferAcks;
+    private final Sessions sessions;
     private final RemoteSide remote;
     private final HomeSide home;
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
-    /** The clock of the last call into the node; {@link Long#MIN_VALUE} before the first. */
-    private long lastCallNs = Long.MIN_VALUE;
-    private boolean running;
-    private final Set<SeededBug> bugs;
+    private final NodeCalls calls;
 
     /**
      * @param incarnation this node's incarnation id, positive and new at each start, and
@@ -81,19 +72,20 @@ public final class ProtocolNode {
      */
     public ProtocolNode(long incarnation, ProtocolConfig config, byte[] secret, Network network,
             HomeChannels homeChannels, RemoteEnds remoteEnds, Set<SeededBug> bugs) {
-        this.bugs = java.util.EnumSet.noneOf(SeededBug.class);
-        this.bugs.addAll(bugs);
+        Set<SeededBug> switchedOn = EnumSet.noneOf(SeededBug.class);
+        switchedOn.addAll(bugs);
         if (incarnation <= 0) {
             throw new IllegalArgumentException("incarnation=" + incarnation
                     + " must be positive (0 stands for 'not known yet'); see Incarnations");
         }
         this.incarnation = incarnation;
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
         this.codec = new FrameCodec(config.maxFrameBytes(), secret);
-        this.network = Objects.requireNonNull(network, "network");
-        Links links = new NodeLinks();
-        this.remote = new RemoteSide(links, Objects.requireNonNull(remoteEnds, "remoteEnds"));
-        this.home = new HomeSide(links, Objects.requireNonNull(homeChannels, "homeChannels"));
+        this.sessions = new Sessions(incarnation, config, counters, codec, Objects.requireNonNull(network, "network"),
+                new Dispatch(), switchedOn);
+        this.remote = new RemoteSide(sessions, Objects.requireNonNull(remoteEnds, "remoteEnds"));
+        this.home = new HomeSide(sessions, Objects.requireNonNull(homeChannels, "homeChannels"));
+        this.calls = new NodeCalls(config, counters, sessions, this::nextTimerNs);
     }
 
     /** @return this node's incarnation id */
@@ -117,11 +109,7 @@ public final class ProtocolNode {
      *     a poison for instance, are not lost with it. Call on the node's thread.
      */
     public int unackedFrames() {
-        int sum = 0;
-        for (Session s : sessions.values()) {
-            sum += s.unacked();
-        }
-        return sum;
+        return sessions.unacked();
     }
 
     /**
@@ -148,23 +136,19 @@ public final class ProtocolNode {
      */
     public void receive(String peer, byte[] bytes, int offset, int length, long nowNs) {
         Objects.requireNonNull(peer, "peer");
-        run(nowNs, () -> {
+        calls.run(nowNs, () -> {
             Decoded d = codec.decode(bytes, offset, length);
             if (!d.ok()) {
                 counters.reject(d.rejection());
                 return;
             }
             counters.add(Counters.Event.FRAMES_RECEIVED);
-            Session s = session(peer, nowNs);
+            Session s = sessions.session(peer, nowNs);
             Rejection r = s.receive(d.frame(), nowNs);
             if (r != null) {
                 counters.reject(r);
             }
-            if (deferAcks) {
-                acksOwed.add(s);
-            } else {
-                s.flushAck(nowNs);
-            }
+            sessions.received(s, nowNs);
         });
     }
 
@@ -175,30 +159,23 @@ public final class ProtocolNode {
      * Call once, before the first frame.
      */
     public void deferAcks() {
-        deferAcks = true;
+        sessions.deferAcks();
     }
 
     /** Sends a bare ACK to every peer heard since the last call whose ack no other frame carried. */
     public void flushAcks(long nowNs) {
-        if (acksOwed.isEmpty()) {
+        if (!sessions.owesAcks()) {
             return;
         }
-        run(nowNs, () -> {
-            for (Session s : acksOwed) {
-                s.flushAck(nowNs);
-            }
-            acksOwed.clear();
-        });
+        calls.run(nowNs, () -> sessions.flushAcks(nowNs));
     }
 
     /** Runs the timers: retransmission, handshake, heartbeats, deadlines, peer timeouts, lookups. */
     public void tick(long nowNs) {
-        run(nowNs, () -> {
+        calls.run(nowNs, () -> {
             remote.tick(nowNs);
             home.tick(nowNs);
-            for (Session s : sessions.values().toArray(new Session[0])) {
-                s.tick(nowNs);
-            }
+            sessions.tick(nowNs);
         });
     }
 
@@ -208,10 +185,7 @@ public final class ProtocolNode {
      */
     public long nextTimerNs(long nowNs) {
         long next = Math.min(remote.nextTimerNs(nowNs), home.nextTimerNs(nowNs));
-        for (Session s : sessions.values()) {
-            next = Math.min(next, s.nextTimerNs());
-        }
-        return next;
+        return Math.min(next, sessions.nextTimerNs());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -226,8 +200,8 @@ public final class ProtocolNode {
     public long lookup(String peer, String name, long deadlineNs, long nowNs) {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(name, "name");
-        checkNotInCallback("lookup");
-        return call(nowNs, () -> remote.lookup(peer, name, deadlineNs, nowNs));
+        calls.checkNotInCallback("lookup");
+        return calls.call(nowNs, () -> remote.lookup(peer, name, deadlineNs, nowNs));
     }
 
     /**
@@ -256,8 +230,8 @@ public final class ProtocolNode {
         if (writeAhead && side != Frame.Side.WRITE) {
             throw new IllegalArgumentException("only a writer end writes ahead: side=" + side);
         }
-        checkNotInCallback("openEnd");
-        return call(nowNs, () -> remote.openEnd(peer, channelId, side, writeAhead, nowNs));
+        calls.checkNotInCallback("openEnd");
+        return calls.call(nowNs, () -> remote.openEnd(peer, channelId, side, writeAhead, nowNs));
     }
 
     /**
@@ -288,8 +262,8 @@ public final class ProtocolNode {
             throw new IllegalArgumentException("values=" + values.size() + " do not fit one STORE of at most "
                     + codec.maxValueBytes() + " bytes");
         }
-        checkNotInCallback("store");
-        run(nowNs, () -> remote.store(endId, values, nowNs));
+        calls.checkNotInCallback("store");
+        calls.run(nowNs, () -> remote.store(endId, values, nowNs));
     }
 
     /** @return true if {@code values} fit one STORE; see {@link #store(long, List, long)} */
@@ -352,9 +326,9 @@ public final class ProtocolNode {
             throw new IllegalArgumentException("value of bytes=" + value.length + " exceeds maxValueBytes="
                     + codec.maxValueBytes());
         }
-        checkNotInCallback(what);
+        calls.checkNotInCallback(what);
         byte[] copy = value == null ? null : value.clone();
-        return call(nowNs, () -> remote.offer(endId, copy, conditional, probe, party, deadlineNs, nowNs));
+        return calls.call(nowNs, () -> remote.offer(endId, copy, conditional, probe, party, deadlineNs, nowNs));
     }
 
     /**
@@ -377,13 +351,13 @@ public final class ProtocolNode {
 
     /** Withdraws an offer (its alternation is done, or its caller gave up); its completion follows. */
     public void withdraw(long opId, long nowNs) {
-        run(nowNs, () -> remote.withdraw(opId, nowNs));
+        calls.run(nowNs, () -> remote.withdraw(opId, nowNs));
     }
 
     /** Reports the local decision's answer to {@link RemoteEnds#askHold}. */
     public void holdAnswered(long opId, HoldAnswer answer, long nowNs) {
         Objects.requireNonNull(answer, "answer");
-        run(nowNs, () -> remote.holdAnswered(opId, answer, nowNs));
+        calls.run(nowNs, () -> remote.holdAnswered(opId, answer, nowNs));
     }
 
     /**
@@ -397,8 +371,8 @@ public final class ProtocolNode {
      * @return the poison's operation id
      */
     public long poison(long endId, long nowNs) {
-        checkNotInCallback("poison");
-        return call(nowNs, () -> remote.poison(endId, nowNs));
+        calls.checkNotInCallback("poison");
+        return calls.call(nowNs, () -> remote.poison(endId, nowNs));
     }
 
     /**
@@ -412,8 +386,8 @@ public final class ProtocolNode {
      * @return the retire's operation id
      */
     public long retire(long endId, long nowNs) {
-        checkNotInCallback("retire");
-        return call(nowNs, () -> remote.retire(endId, nowNs));
+        calls.checkNotInCallback("retire");
+        return calls.call(nowNs, () -> remote.retire(endId, nowNs));
     }
 
     // ------------------------------------------------------------------------------------------
@@ -431,7 +405,7 @@ public final class ProtocolNode {
      */
     public void proposed(OfferKey offer, byte[] valueForReader, long partnerDeadlineNs, long nowNs) {
         Objects.requireNonNull(offer, "offer");
-        run(nowNs, () -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
+        calls.run(nowNs, () -> home.proposed(offer, valueForReader, partnerDeadlineNs, nowNs));
     }
 
     /**
@@ -443,7 +417,7 @@ public final class ProtocolNode {
      */
     public void holdRequested(OfferKey offer, long nowNs) {
         Objects.requireNonNull(offer, "offer");
-        run(nowNs, () -> home.holdRequested(offer, nowNs));
+        calls.run(nowNs, () -> home.holdRequested(offer, nowNs));
     }
 
     /**
@@ -454,7 +428,7 @@ public final class ProtocolNode {
     public void holdEnded(OfferKey offer, HoldOutcome outcome, long nowNs) {
         Objects.requireNonNull(offer, "offer");
         Objects.requireNonNull(outcome, "outcome");
-        run(nowNs, () -> home.holdEnded(offer, outcome, nowNs));
+        calls.run(nowNs, () -> home.holdEnded(offer, outcome, nowNs));
     }
 
     /**
@@ -463,91 +437,20 @@ public final class ProtocolNode {
      */
     public void creditWanted(EndKey end, long nowNs) {
         Objects.requireNonNull(end, "end");
-        run(nowNs, () -> home.creditWanted(end, nowNs));
+        calls.run(nowNs, () -> home.creditWanted(end, nowNs));
     }
 
     /** The home channel was poisoned or retired while the foreign offer was queued. */
     public void terminated(OfferKey offer, boolean poison, long nowNs) {
         Objects.requireNonNull(offer, "offer");
-        run(nowNs, () -> home.terminated(offer, poison, nowNs));
+        calls.run(nowNs, () -> home.terminated(offer, poison, nowNs));
     }
 
     // ------------------------------------------------------------------------------------------
 
-    /**
-     * Invariant <b>own-stall-is-not-silence</b>: time during which this node itself did not run
-     * (its process was stopped, a long pause, a suspended machine) does not count as its peers'
-     * silence. A node is called by its timers' due time ({@link #nextTimerNs}); when a call comes
-     * later than that by more than a quarter of the peer timeout, the lateness is excused: every
-     * session's last-heard time moves forward by it, before frames that waited in the meantime
-     * are taken. Without this a node resumed after a stop longer than the peer timeout would
-     * find every peer "silent" at once, end its holds UNKNOWN and its operations UNREACHABLE,
-     * though the peers had kept sending. Deadlines are not moved: they are the callers' own.
-     * Under simulation nodes are called on time, so nothing is ever excused.
-     */
-    private void excuseStall(long nowNs) {
-        long last = lastCallNs;
-        if (last != Long.MIN_VALUE && nowNs - last <= 0) {
-            return; // the clock did not move on (or a caller passed an older reading)
-        }
-        lastCallNs = nowNs;
-        long stallNs = config.peerTimeoutNs() / 4;
-        if (last == Long.MIN_VALUE || nowNs - last <= stallNs) {
-            return; // the first call, or one this soon after the last cannot be late by more
-        }
-        long dueNs = nextTimerNs(last); // nothing has changed since that call
-        if (dueNs == Long.MAX_VALUE) {
-            return; // nothing was due: no call was expected, so none is late
-        }
-        long lateNs = nowNs - Math.max(dueNs, last);
-        if (lateNs > stallNs) {
-            counters.add(Counters.Event.STALLS_EXCUSED);
-            for (Session s : sessions.values()) {
-                s.excuse(lateNs, nowNs);
-            }
-        }
-    }
-
-    private void run(long nowNs, Runnable step) {
-        if (running) {
-            deferred.add(step); // invariant no-reentry
-            return;
-        }
-        running = true;
-        try {
-            excuseStall(nowNs);
-            step.run();
-            Runnable next;
-            while ((next = deferred.poll()) != null) {
-                next.run();
-            }
-        } finally {
-            running = false;
-        }
-    }
-
-    private long call(long nowNs, java.util.function.LongSupplier step) {
-        long[] result = new long[1];
-        run(nowNs, () -> result[0] = step.getAsLong());
-        return result[0];
-    }
-
-    private void checkNotInCallback(String method) {
-        if (running) {
-            throw new IllegalStateException(method + " was called from inside a callback of this node; "
-                    + "call it after the callback returns");
-        }
-    }
-
-    private Session session(String peer, long nowNs) {
-        return sessions.computeIfAbsent(peer, p -> new Session(p, incarnation, config, counters,
-                (to, frame) -> network.send(to, codec.encode(frame)), new Dispatch(), bugs, nowNs));
-    }
-
     /** @return the handshake state with {@code peer}, or null if there is no session (for tests) */
     Session.State sessionState(String peer) {
-        Session s = sessions.get(peer);
-        return s == null ? null : s.state();
+        return sessions.state(peer);
     }
 
     /** @return operations of this node's remote ends in flight, and foreign offers known here */
@@ -558,33 +461,6 @@ public final class ProtocolNode {
     /** @return the remote operations in flight, described for a failure message (for tests) */
     String describeInFlight() {
         return remote.describe();
-    }
-
-    private final class NodeLinks implements Links {
-        @Override
-        public void send(String peer, Frame.Body body, long nowNs) {
-            session(peer, nowNs).send(body, nowNs);
-        }
-
-        @Override
-        public Session session(String peer, long nowNs) {
-            return ProtocolNode.this.session(peer, nowNs);
-        }
-
-        @Override
-        public ProtocolConfig config() {
-            return config;
-        }
-
-        @Override
-        public Counters counters() {
-            return counters;
-        }
-
-        @Override
-        public boolean bug(SeededBug bug) {
-            return bugs.contains(bug);
-        }
     }
 
     /** Hands bodies delivered by a session to the side they are for. */
