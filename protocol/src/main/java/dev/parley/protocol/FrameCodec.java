@@ -3,14 +3,9 @@ package dev.parley.protocol;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.zip.CRC32C;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -136,14 +131,13 @@ import javax.crypto.spec.SecretKeySpec;
  * and throws nothing; each way of being malformed has its {@link Rejection}. Invariant
  * <b>round-trip</b>: {@code decode(encode(f))} equals {@code f} field by field. The MAC (or
  * CRC) is checked before the body is parsed, so that forged or corrupted bytes never reach
- * the body parser.
+ * the body parser. This class frames and checks; the bodies, type by type, are
+ * {@link BodyCodec}'s.
  */
 public final class FrameCodec {
 
     /** The first byte of every frame. */
     public static final int MAGIC = 0x50;
-    /** An OFFER's bytes before its value: operation id, end id, party id, flags, value length. */
-    private static final int OFFER_FIXED_BYTES = 29;
     /** The wire version this codec writes and reads. */
     public static final int VERSION = 4;
     /** The envelope's length in bytes. */
@@ -156,10 +150,6 @@ public final class FrameCodec {
 
     private static final int FLAG_MAC = 1;
     private static final int FLAG_CRC = 2;
-    private static final int FLAG_CONDITIONAL = 1;
-    private static final int FLAG_IMMEDIATE = 2;
-    private static final int FLAG_WRITE_AHEAD = 1;
-    private static final int MAX_NAME_BYTES = 0xFFFF;
 
     private final int maxFrameBytes;
     private final Mac mac;
@@ -198,7 +188,7 @@ public final class FrameCodec {
 
     /** @return the largest value an OFFER or DELIVER can carry under {@link #maxFrameBytes()} */
     public int maxValueBytes() {
-        return maxFrameBytes - HEADER_BYTES - MAC_BYTES - OFFER_FIXED_BYTES;
+        return maxFrameBytes - HEADER_BYTES - MAC_BYTES - BodyCodec.OFFER_FIXED_BYTES;
     }
 
     /** @return true when frames carry and require a MAC */
@@ -215,7 +205,7 @@ public final class FrameCodec {
      * @throws IllegalArgumentException if the frame would exceed {@link #maxFrameBytes()}
      */
     public byte[] encode(Frame frame) {
-        byte[] body = encodeBody(frame.body());
+        byte[] body = BodyCodec.encode(frame.body());
         int total = HEADER_BYTES + body.length + (mac != null ? MAC_BYTES : CRC_BYTES);
         if (total > maxFrameBytes) {
             throw new IllegalArgumentException("frame of type=" + frame.body().type() + " needs bytes=" + total
@@ -234,64 +224,6 @@ public final class FrameCodec {
             out.putInt(crc(out.array(), 0, HEADER_BYTES + body.length));
         }
         return out.array();
-    }
-
-    private static byte[] encodeBody(Frame.Body body) {
-        return switch (body) {
-            case Frame.Hello h -> new byte[0];
-            case Frame.HelloAck h -> new byte[0];
-            case Frame.Heartbeat h -> new byte[0];
-            case Frame.Ack a -> new byte[0];
-            case Frame.Lookup l -> {
-                byte[] name = l.name().getBytes(StandardCharsets.UTF_8);
-                if (name.length > MAX_NAME_BYTES) {
-                    throw new IllegalArgumentException("channel name of bytes=" + name.length + " exceeds "
-                            + MAX_NAME_BYTES);
-                }
-                yield buffer(10 + name.length).putLong(l.lookupId()).putShort((short) name.length).put(name).array();
-            }
-            case Frame.LookupReply r -> buffer(16).putLong(r.lookupId()).putLong(r.channelId()).array();
-            case Frame.OpenEnd o -> buffer(18).putLong(o.endId()).putLong(o.channelId())
-                    .put((byte) o.side().ordinal()).put((byte) (o.writeAhead() ? FLAG_WRITE_AHEAD : 0)).array();
-            case Frame.Offer o -> buffer(OFFER_FIXED_BYTES + o.value().length).putLong(o.opId()).putLong(o.endId())
-                    .putLong(o.party())
-                    .put((byte) ((o.conditional() ? FLAG_CONDITIONAL : 0) | (o.immediate() ? FLAG_IMMEDIATE : 0)))
-                    .putInt(o.value().length).put(o.value())
-                    .array();
-            case Frame.Propose p -> buffer(16).putLong(p.opId()).putLong(p.proposalId()).array();
-            case Frame.Deliver d -> buffer(20 + d.value().length).putLong(d.opId()).putLong(d.proposalId())
-                    .putInt(d.value().length).put(d.value()).array();
-            case Frame.Accept a -> buffer(16).putLong(a.opId()).putLong(a.proposalId()).array();
-            case Frame.Decline d -> buffer(17).putLong(d.opId()).putLong(d.proposalId())
-                    .put((byte) d.reason().ordinal()).array();
-            case Frame.Release r -> buffer(16).putLong(r.opId()).putLong(r.proposalId()).array();
-            case Frame.Taken t -> buffer(8).putLong(t.opId()).array();
-            case Frame.Withdraw w -> buffer(8).putLong(w.opId()).array();
-            case Frame.Withdrawn w -> buffer(9).putLong(w.opId()).put((byte) w.result().ordinal()).array();
-            case Frame.Terminated t -> buffer(9).putLong(t.opId()).put((byte) (t.poison() ? 1 : 0)).array();
-            case Frame.Aborted a -> buffer(9).putLong(a.opId()).put((byte) (a.maybeDone() ? 1 : 0)).array();
-            case Frame.Poison p -> buffer(16).putLong(p.opId()).putLong(p.endId()).array();
-            case Frame.Retire r -> buffer(16).putLong(r.opId()).putLong(r.endId()).array();
-            case Frame.Applied a -> buffer(9).putLong(a.opId()).put((byte) a.result().ordinal()).array();
-            case Frame.Credit c -> buffer(20).putLong(c.endId()).putInt(c.slots()).putLong(c.stored()).array();
-            case Frame.Store st -> {
-                int size = 10;
-                for (byte[] v : st.values()) {
-                    size += 4 + v.length;
-                }
-                ByteBuffer out = buffer(size).putLong(st.endId()).putShort((short) st.values().size());
-                for (byte[] v : st.values()) {
-                    out.putInt(v.length).put(v);
-                }
-                yield out.array();
-            }
-            case Frame.Revoke r -> buffer(8).putLong(r.endId()).array();
-            case Frame.Revoked r -> buffer(8).putLong(r.endId()).array();
-        };
-    }
-
-    private static ByteBuffer buffer(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.BIG_ENDIAN);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -374,7 +306,7 @@ public final class FrameCodec {
         // Phase 3: the body.
         ByteBuffer body = in.slice(HEADER_BYTES, (int) bodyLength).order(ByteOrder.BIG_ENDIAN);
         try {
-            Frame.Body parsed = decodeBody(type, body);
+            Frame.Body parsed = BodyCodec.decode(type, body);
             if (parsed == null || body.hasRemaining()) {
                 return Decoded.rejected(Rejection.MALFORMED);
             }
@@ -384,127 +316,9 @@ public final class FrameCodec {
         }
     }
 
-    /** @return the body, or null when a field has an undefined value */
-    private static Frame.Body decodeBody(FrameType type, ByteBuffer in) {
-        return switch (type) {
-            case HELLO -> new Frame.Hello();
-            case HELLO_ACK -> new Frame.HelloAck();
-            case HEARTBEAT -> new Frame.Heartbeat();
-            case ACK -> new Frame.Ack();
-            case LOOKUP -> {
-                long id = in.getLong();
-                String name = utf8(bytes(in, in.getShort() & 0xFFFF));
-                yield name == null ? null : new Frame.Lookup(id, name);
-            }
-            case LOOKUP_REPLY -> new Frame.LookupReply(in.getLong(), in.getLong());
-            case OPEN_END -> {
-                long end = in.getLong();
-                long channel = in.getLong();
-                int side = in.get();
-                int flags = in.get();
-                if ((side != 0 && side != 1) || (flags & ~FLAG_WRITE_AHEAD) != 0 || (flags != 0 && side != 1)) {
-                    yield null;
-                }
-                yield new Frame.OpenEnd(end, channel, Frame.Side.values()[side], flags == FLAG_WRITE_AHEAD);
-            }
-            case OFFER -> {
-                long op = in.getLong();
-                long end = in.getLong();
-                long party = in.getLong();
-                int flags = in.get();
-                if ((flags & ~(FLAG_CONDITIONAL | FLAG_IMMEDIATE)) != 0) {
-                    yield null;
-                }
-                yield new Frame.Offer(op, end, party, (flags & FLAG_CONDITIONAL) != 0, (flags & FLAG_IMMEDIATE) != 0,
-                        bytes(in, in.getInt()));
-            }
-            case PROPOSE -> new Frame.Propose(in.getLong(), in.getLong());
-            case RELEASE -> new Frame.Release(in.getLong(), in.getLong());
-            case DELIVER -> new Frame.Deliver(in.getLong(), in.getLong(), bytes(in, in.getInt()));
-            case ACCEPT -> new Frame.Accept(in.getLong(), in.getLong());
-            case DECLINE -> {
-                long op = in.getLong();
-                long proposal = in.getLong();
-                int reason = in.get();
-                yield reason == 0 || reason == 1
-                        ? new Frame.Decline(op, proposal, Frame.DeclineReason.values()[reason]) : null;
-            }
-            case TAKEN -> new Frame.Taken(in.getLong());
-            case WITHDRAW -> new Frame.Withdraw(in.getLong());
-            case WITHDRAWN -> {
-                long op = in.getLong();
-                int result = in.get();
-                yield result == 0 || result == 1
-                        ? new Frame.Withdrawn(op, Frame.WithdrawResult.values()[result]) : null;
-            }
-            case TERMINATED -> {
-                long op = in.getLong();
-                Boolean poison = bool(in.get());
-                yield poison == null ? null : new Frame.Terminated(op, poison);
-            }
-            case ABORTED -> {
-                long op = in.getLong();
-                Boolean maybe = bool(in.get());
-                yield maybe == null ? null : new Frame.Aborted(op, maybe);
-            }
-            case POISON -> new Frame.Poison(in.getLong(), in.getLong());
-            case RETIRE -> new Frame.Retire(in.getLong(), in.getLong());
-            case APPLIED -> {
-                long op = in.getLong();
-                int result = in.get();
-                yield result == 0 || result == 1 ? new Frame.Applied(op, Frame.ApplyResult.values()[result]) : null;
-            }
-            case CREDIT -> {
-                long end = in.getLong();
-                int slots = in.getInt();
-                long stored = in.getLong();
-                yield slots >= 0 && stored >= 0 ? new Frame.Credit(end, slots, stored) : null;
-            }
-            case STORE -> {
-                long end = in.getLong();
-                int count = in.getShort() & 0xFFFF;
-                if (count == 0) {
-                    yield null;
-                }
-                List<byte[]> values = new ArrayList<>(Math.min(count, in.remaining() / 4));
-                for (int i = 0; i < count; i++) {
-                    values.add(bytes(in, in.getInt()));
-                }
-                yield new Frame.Store(end, values);
-            }
-            case REVOKE -> new Frame.Revoke(in.getLong());
-            case REVOKED -> new Frame.Revoked(in.getLong());
-        };
-    }
-
     private static int crc(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, offset, length);
         return (int) crc.getValue();
-    }
-
-    private static Boolean bool(byte b) {
-        return b == 0 ? Boolean.FALSE : b == 1 ? Boolean.TRUE : null;
-    }
-
-    /** Reads {@code n} bytes; a negative or too large {@code n} underflows. */
-    private static byte[] bytes(ByteBuffer in, int n) {
-        if (n < 0 || n > in.remaining()) {
-            throw new BufferUnderflowException();
-        }
-        byte[] out = new byte[n];
-        in.get(out);
-        return out;
-    }
-
-    private static String utf8(byte[] raw) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }
