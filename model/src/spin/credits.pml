@@ -2,16 +2,16 @@
  * Model (g): writes ahead into a buffered channel (docs/PROTOCOL.md, "Writes ahead into a
  * buffered channel (credits)").
  *
- * A buffered channel of capacity C (2) is hosted on node 1 (the home: HomeSide, HostedChannels,
- * the core's LocalChannel with one SlotCredit). Node 0 has one remote writer end opened to
- * write ahead (OPEN_END with the A flag, taken as applied: the home has its credit line, OPEN,
- * nothing outstanding). The home has a local writer, which writes one value (LV), and a local
- * reader, which reads until it has every value or is told of the channel's end. How the run
- * ends is chosen at its start (ending): the channel is not terminated (the local writer keeps
- * its end); the local writer poisons it after its write (a writer-side poison); the local
- * writer retires its end after its write (the channel retires, writer side, once the remote
- * end retired too); or the reader may poison the channel in place of any of its reads (a
- * reader-side poison).
+ * A buffered channel of capacity C (2) is hosted on node 1 (the home: HomeSide and
+ * ForeignEnds, HostedChannels, the core's LocalChannel with one SlotCredit). Node 0 has one
+ * remote writer end opened to write ahead (OPEN_END with the A flag, taken as applied: the
+ * home has its credit line, OPEN, nothing outstanding). The home has a local writer, which
+ * writes one value (LV), and a local reader, which reads until it has every value or is told
+ * of the channel's end. How the run ends is chosen at its start (ending): the channel is not
+ * terminated (the local writer keeps its end); the local writer poisons it after its write
+ * (a writer-side poison); the local writer retires its end after its write (the channel
+ * retires, writer side, once the remote end retired too); or the reader may poison the
+ * channel in place of any of its reads (a reader-side poison).
  *
  * Node 0's writer thread writes the values 1..NW (3) in order and then retires its end
  * (RemoteEnd.Writer.write and retire). A write takes one of the binding's slots (Ahead:
@@ -23,9 +23,9 @@
  * remote write, OFFER, completed by TAKEN; TERMINATED stops the writer, which then retires).
  * The node's thread runs its tasks in order (wInbox: the flushes and the offers the writer
  * thread submitted) interleaved with frames from the home: a flush hands what is queued to
- * RemoteSide.store in one STORE of two values or, as the size limit may split a batch, one
+ * RemoteCredits.store in one STORE of two values or, as the size limit may split a batch, one
  * STORE per value; so a write counted before a REVOKE is taken back can be stored after it.
- * RemoteSide keeps the end's granted and stored counts, creditHeld, revokeOwed and
+ * RemoteCredits keeps the end's granted and stored counts, creditHeld, revokeOwed and
  * retireAfterStores: REVOKE takes the unused slots back from the binding (creditTakenBack)
  * and REVOKED goes once every STORE under the rest was sent; a retire of the end takes the
  * unused slots back and its RETIRE waits likewise (the end drains). The retire is a node call
@@ -41,11 +41,11 @@
  * The home: an unconditional foreign writer's OFFER is queued at the channel and, when it
  * matches (a waiting reader, or a free slot), committed on the match (CommittedProposal) and
  * reported to the node's thread (hInbox: proposed), which grants (before the TAKEN) and sends
- * TAKEN. HomeSide.grant tops the end's slots up as far as SlotCredit.grant allows (free slots,
- * none while a writer waits or once the channel ended, at most the share: C with one credit)
- * after the first (offered) write is stored and after every STORE while OPEN, and answers
- * every STORE while OPEN with CREDIT (0 slots if need be, with the count of writes ahead
- * stored so far). A writer that comes to wait for a slot while slots are reserved
+ * TAKEN. ForeignEnds.grant tops the end's slots up as far as SlotCredit.grant allows (free
+ * slots, none while a writer waits or once the channel ended, at most the share: C with one
+ * credit) after the first (offered) write is stored and after every STORE while OPEN, and
+ * answers every STORE while OPEN with CREDIT (0 slots if need be, with the count of writes
+ * ahead stored so far). A writer that comes to wait for a slot while slots are reserved
  * (SlotCredits.askBack), and a termination while slots are reserved
  * (SlotCredit.terminatedLocked), ask for them back (CreditHolder.wanted: creditWanted
  * submitted to the node's thread):
@@ -63,12 +63,13 @@
  * decides at its start (silence; not with NO_SILENCE, nor with the reader-side poison, whose
  * discards make late stores moot) whether node 0 falls silent for a while, and then node 1's
  * peer timeout fires once, at any moment while the line has slots outstanding and has not
- * lapsed (HomeSide.tick: the line LAPSED, its slots released, REVOKE sent if it was OPEN), or
- * node 1 falls silent for a while, and then node 0's fires once, at any moment while the end
- * holds credit (RemoteSide.tick: the unused slots taken back from the binding). Frames in
- * flight meanwhile arrive after it, in order, as the session delivers them after the heal.
- * Both choices are made at the start for the reason given in model (f): an option left open
- * would be taken under weak fairness by every stuck run, and so hide its hang.
+ * lapsed (ForeignEnds.tick: the line LAPSED, its slots released, REVOKE sent if it was
+ * OPEN), or node 1 falls silent for a while, and then node 0's fires once, at any moment
+ * while the end holds credit (RemoteCredits.tick: the unused slots taken back from the
+ * binding). Frames in flight meanwhile arrive after it, in order, as the session delivers
+ * them after the heal. Both choices are made at the start for the reason given in model (f):
+ * an option left open would be taken under weak fairness by every stuck run, and so hide its
+ * hang.
  *
  * Not modelled: node restarts (the slots and STOREs lost with a home's old incarnation, a
  * writer's node restart abandoning its ends), peer timeouts of operations (an OFFERed write
@@ -82,7 +83,7 @@
  * room (refillBuffer), in the order the writers came.
  *
  * Safety (assertions), by the names of the Java invariants:
- *   - credit-respected: the node never stores beyond its credit (RemoteSide.store throws);
+ *   - credit-respected: the node never stores beyond its credit (RemoteCredits.store throws);
  *     the home never receives a STORE it reserved no slot for (outstanding >= the values,
  *     the line still there: REVOKED and RETIRE follow the STOREs under the slots they give
  *     back); REVOKED answers a REVOKE only (the line is REVOKING or LAPSED);
@@ -133,7 +134,7 @@
 
 /* frames (the FrameType names); fields x, y */
 mtype = { OFFER, TAKEN, TERMINATED, CREDIT, STORE, REVOKE, REVOKED, RETIRE, APPLIED };
-/* HomeSide.CreditState */
+/* ForeignEnds.CreditState */
 mtype = { OPEN, REVOKING, LAPSED };
 
 /* the channel's termination: none, writer-side poison or retire (readers drain), reader-side
@@ -196,21 +197,21 @@ byte storedAtHome;        /* Ahead.storedAtHome */
 bool takenBack;           /* Ahead.takenBack */
 chan wInbox = [3] of { byte, byte };   /* node 0's NodeLoop tasks: (task, value) */
 bool eOpen = true;        /* the End is in RemoteSide.ends */
-bool eDraining;           /* ... in RemoteSide.draining */
-byte granted;             /* End.granted */
-byte eStored;             /* End.stored */
-bool creditHeld;          /* End.creditHeld */
-bool revokeOwed;          /* End.revokeOwed */
-bool retireAfter;         /* End.retireAfterStores */
+bool eDraining;           /* its Line is in RemoteCredits.draining */
+byte granted;             /* RemoteCredits.Line.granted */
+byte eStored;             /* RemoteCredits.Line.stored */
+bool creditHeld;          /* RemoteCredits.Line.creditHeld */
+bool revokeOwed;          /* RemoteCredits.Line.revokeOwed */
+bool retireAfter;         /* RemoteCredits.Line.retireAfterStores */
 
-/* ---- node 1: HomeSide ---- */
+/* ---- node 1: HomeSide and ForeignEnds ---- */
 bool fKnown;              /* the foreign write is in HomeSide.offers */
 byte fValue;
-bool lineExists = true;   /* HomeSide.credits has the end's CreditLine */
+bool lineExists = true;   /* ForeignEnds.credits has the end's CreditLine */
 mtype lState = OPEN;      /* CreditLine.state */
 byte outstanding;         /* CreditLine.outstanding */
 byte lStored;             /* CreditLine.stored */
-bool rwEnd = true;        /* the remote end is in HomeSide.ends (and the channel's writer ends) */
+bool rwEnd = true;        /* the remote end is in ForeignEnds.ends (and the channel's writer ends) */
 chan hInbox = [HCAP] of { byte, byte };  /* node 1's NodeLoop tasks: (task, argument) */
 
 /* ---- node 1: the channel (LocalChannel, one SlotCredit) ---- */
@@ -524,9 +525,9 @@ inline ch_release() {
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Node 1, HomeSide                                                                          */
+/* Node 1, HomeSide and ForeignEnds                                                          */
 
-/* HomeSide.grant */
+/* ForeignEnds.grant */
 inline h_grant(answerStore) {
     if
 #ifdef BUG_CREDIT_WHILE_REVOKING
@@ -553,7 +554,7 @@ inline h_grant(answerStore) {
     fi
 }
 
-/* HomeSide.stored */
+/* ForeignEnds.stored */
 inline h_stored(x, y) {
     hk = (y != 0 -> 2 : 1);
     assert(lineExists && outstanding >= hk);    /* credit-respected */
@@ -583,14 +584,14 @@ inline h_receives(t, x, y) {
     if
     :: t == OFFER -> assert(!fKnown); fKnown = true; fValue = x; ch_offer_foreign()
     :: t == STORE -> h_stored(x, y)
-    :: t == REVOKED ->                          /* HomeSide.creditReturned */
+    :: t == REVOKED ->                          /* ForeignEnds.creditReturned */
         assert(lineExists && lState != OPEN);   /* REVOKED answers a REVOKE only */
         if
         :: lState == REVOKING -> ch_release()
         :: else -> skip                         /* LAPSED: released already */
         fi;
         outstanding = 0; lState = OPEN
-    :: t == RETIRE ->                           /* HomeSide.endAction, retire */
+    :: t == RETIRE ->                           /* ForeignEnds.endAction, retire */
         assert(rwEnd);
         rwEnd = false;                          /* every STORE came before the RETIRE */
         lineExists = false; lState = OPEN; outstanding = 0; lStored = 0;
@@ -607,7 +608,7 @@ inline h_task(task, arg) {
         assert(fKnown); fKnown = false; fValue = 0;
         h_grant(false);                         /* before the TAKEN */
         to_writer(TAKEN, 0, 0)
-    :: task == T_WANTED ->                      /* HomeSide.creditWanted */
+    :: task == T_WANTED ->                      /* ForeignEnds.creditWanted */
         printf("MSC: node 1 runs creditWanted\n");
         if
         :: lineExists && lState == OPEN && outstanding > 0 ->
@@ -622,7 +623,7 @@ inline h_task(task, arg) {
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Node 0, RemoteSide and the binding                                                        */
+/* Node 0, RemoteSide, RemoteCredits and the binding                                         */
 
 #define ANSWER_COMING (!takenBack && (handed > storedAtHome || flushSched || len(bq) > 0))
 /* answerComing read field by field while a flush runs: false although one is coming */
@@ -632,7 +633,7 @@ inline h_task(task, arg) {
 #define RACY_FALSE (!takenBack && handed == storedAtHome && (flushSched || len(bq) > 0))
 #endif
 
-/* RemoteSide.takeBackCredit, with WriteAheads.creditTakenBack */
+/* RemoteCredits.takeBackCredit, with WriteAheads.creditTakenBack */
 inline take_back_credit() {
     if
     :: creditHeld ->
@@ -645,7 +646,7 @@ inline take_back_credit() {
     fi
 }
 
-/* RemoteSide.afterStores */
+/* RemoteCredits.afterStores */
 inline after_stores() {
     if
     :: eStored >= granted ->
@@ -662,7 +663,7 @@ inline after_stores() {
     fi
 }
 
-/* RemoteSide.store, from WriteAheads.hand */
+/* RemoteCredits.store, from WriteAheads.hand */
 inline w_store(x, y) {
     wk = (y != 0 -> 2 : 1);
     assert(eOpen || eDraining);
@@ -691,7 +692,7 @@ inline w_flush() {
     fi
 }
 
-/* RemoteSide.retire of the write-ahead end */
+/* RemoteSide.retire of the write-ahead end, with RemoteCredits.retire */
 inline w_retire() {
     eOpen = false;
     take_back_credit();
@@ -713,7 +714,7 @@ inline w_retire() {
 inline w_receives(t, x, y) {
     printf("MSC: node 0 takes %e x=%d y=%d\n", t, x, y);
     if
-    :: t == CREDIT ->                           /* RemoteSide.credited */
+    :: t == CREDIT ->                           /* RemoteCredits.credited */
         if
         :: eOpen && !revokeOwed ->
             if
@@ -728,7 +729,7 @@ inline w_receives(t, x, y) {
             fi
         :: else -> skip   /* retired meanwhile, or between a REVOKE and its REVOKED: ignored */
         fi
-    :: t == REVOKE ->                           /* RemoteSide.revokeAsked */
+    :: t == REVOKE ->                           /* RemoteCredits.revokeAsked */
         if
         :: eOpen ->
             take_back_credit();
@@ -800,7 +801,7 @@ end:
     :: atomic { nempty(toW) -> toW?wT, wX, wY; w_receives(wT, wX, wY) }
     :: atomic { wPhase == W_RETIRE -> wPhase = W_RETIRING; w_retire() }
 #ifndef NO_SILENCE
-    :: atomic { silence == S_HOME && eOpen && creditHeld ->   /* RemoteSide.tick */
+    :: atomic { silence == S_HOME && eOpen && creditHeld ->   /* RemoteCredits.tick */
         silence = S_NONE; printf("MSC: node 0's peer timeout: the slots taken back\n"); take_back_credit() }
 #endif
     od
@@ -813,7 +814,7 @@ end:
     :: atomic { nempty(toH) -> toH?hT, hX, hY; h_receives(hT, hX, hY) }
     :: atomic { nempty(hInbox) -> hInbox?hTask, hArg; h_task(hTask, hArg) }
 #ifndef NO_SILENCE
-    :: atomic { silence == S_WRITER && lineExists && outstanding > 0 && lState != LAPSED ->   /* HomeSide.tick */
+    :: atomic { silence == S_WRITER && lineExists && outstanding > 0 && lState != LAPSED ->   /* ForeignEnds.tick */
         printf("MSC: node 1's peer timeout: the line lapses\n");
         silence = S_NONE;
         ch_release();

@@ -11,7 +11,7 @@
  * its end. The network drops, duplicates and reorders frames both ways.
  *
  * The home channel (HomeChannels) is OPEN, POISONED or RETIRED (cst). A side retires when
- * its last end retired (per-end counting: HomeSide.ends, HomeChannels.retire). When the
+ * its last end retired (per-end counting: ForeignEnds.ends, HomeChannels.retire). When the
  * channel is poisoned or retired, every QUEUED foreign offer is terminated (the binding's
  * terminated: TERMINATED sent), and an OFFER that arrives later is terminated at once.
  *
@@ -70,12 +70,12 @@ mtype opState = IDLE;
 bool opEnded;                 /* RemoteSide.Op.ended (invariant completed-once) */
 mtype outcome[NW + 1];
 bool e1Retired; bool e2Done;  /* the remote ends have sent RETIRE */
-bool poisonDone;              /* end 2's poison returned (RemoteSide: ended DONE) */
+bool poisonDone;              /* end 2's poison returned (RemoteEndActions: ended DONE) */
 bool retireDone[3];           /* the RETIRE of end 1, 2 was answered APPLIED */
 
 /* Node 1, HomeSide and its channel */
 mtype fState[NW + 1];         /* HomeSide.offers, by opId */
-bool endKnown[3];             /* HomeSide.ends, by endId (1, 2) */
+bool endKnown[3];             /* ForeignEnds.ends, by endId (1, 2) */
 byte writersRetired;          /* ghost: writer ends whose RETIRE the home applied */
 mtype cst = OPEN;             /* the home channel */
 bool readerEnded;             /* the local reader poisoned or retired */
@@ -120,7 +120,7 @@ inline writer_receives(t, x, y) {
         :: else -> finish_op(RETIRED)
         fi
 #endif
-    :: t == APPLIED && y == T_POISON && x == 2 && !poisonDone -> poison_done()   /* RemoteSide.applied */
+    :: t == APPLIED && y == T_POISON && x == 2 && !poisonDone -> poison_done()   /* RemoteEndActions.applied */
     :: t == APPLIED && y == T_RETIRE && !retireDone[x] -> retireDone[x] = true
     :: else -> skip   /* UNKNOWN_REFERENCE, or a race the withdraw lost */
     fi
@@ -167,7 +167,7 @@ inline home_retire() {
     fi
 }
 
-/* HomeSide.receive for node 1 */
+/* HomeSide.receive for node 1; POISON and RETIRE: ForeignEnds.endAction */
 inline home_receives(t, x, y) {
     if
     :: t == OFFER && fState[x] == GONE && cst == OPEN -> fState[x] = QUEUED

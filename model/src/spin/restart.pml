@@ -77,7 +77,7 @@ bool restartDecided;          /* a node has restarted, or none ever will */
 /* Node 1, HomeSide (by slot) and its reader; taken is a ghost over both incarnations */
 mtype fState[3];
 byte fVal[3];
-bool endKnown[3];             /* HomeSide.ends */
+bool endKnown[3];             /* ForeignEnds.ends */
 byte taken[3];
 hidden byte hS;
 
