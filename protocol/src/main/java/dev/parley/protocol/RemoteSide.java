@@ -36,8 +36,8 @@ import java.util.Map;
  * poisoned ends POISONED at once, without a frame). {@link RemoteCredits} keeps the credits of
  * the ends that write ahead (invariant credit-respected), {@link RemoteLookups} the lookups.
  * This class keeps the ends and the offers, gives every lookup, end, offer, poison and retire
- * its id (one sequence), takes every frame from a home and reports every outcome but a
- * lookup's.
+ * its id (one sequence), takes every frame from a home, and reports the offers' outcomes
+ * through {@link Completions}, as {@link RemoteEndActions} does its own.
  *
  * <h2>Implementation note</h2>
  * Who decides: for a read and for every conditional offer, this node decides, and the order
