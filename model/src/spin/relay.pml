@@ -293,7 +293,7 @@ inline answer_reader(a) {
     fi
 }
 
-/* HomeSide.offerAtHome: HostedChannels.offer, Port.enroll, matchForeign */
+/* HomeSide.queueAtHome: HostedChannels.offer, Port.enroll, matchForeign */
 inline offer_writer_at_home() { cw = true; match_foreign() }
 inline offer_reader_at_home() { cr = true; match_foreign() }
 
