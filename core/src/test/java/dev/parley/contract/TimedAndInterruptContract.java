@@ -35,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class TimedAndInterruptContract extends ChannelContract {
 
     private static final long SEED = 0x5eed_2026L;
+    /** How long a reader waits for more once every writer has returned (see the racing test). */
+    private static final Duration LAST_READS_WAIT = Duration.ofSeconds(1);
 
     @ParameterizedTest(name = "capacity {0}")
     @ValueSource(ints = {0, 2})
@@ -145,7 +147,11 @@ public abstract class TimedAndInterruptContract extends ChannelContract {
                 Random r = new Random(seed);
                 while (true) {
                     boolean last = writersDone.get();
-                    Optional<Integer> m = in.read(Duration.ofNanos(r.nextInt(300_000)));
+                    // Once every writer has returned, a read waits long enough for each write that
+                    // returned true to reach the readers: at once here, one network latency later for
+                    // a write ahead or a remote reader. Only then does an empty read end the reader.
+                    Duration wait = last ? LAST_READS_WAIT : Duration.ofNanos(r.nextInt(300_000));
+                    Optional<Integer> m = in.read(wait);
                     m.ifPresent(mine::add);
                     if (m.isEmpty() && last) {
                         return;

@@ -31,10 +31,7 @@ public final class OverTheNetwork implements ExecutionCondition, BeforeAllCallba
             "aZeroTimeoutWriteCompletesWithAReaderAlreadyWaiting", ZERO_TO_REMOTE_READER);
 
     /** Exclusions when the readers are remote: test method name to reason. */
-    static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of(
-            "racingTimedWritesAndReadsDeliverExactlyTheWritesThatReturnedTrue",
-            "its reads wait at most 0.3 ms, less than a remote round trip (0.7 ms p50, docs/NETWORK.md), so they "
-                    + "end empty while the home's buffer still holds messages, and the readers stop too early");
+    static final Map<String, String> EXCLUDED_READER_REMOTE = Map.of();
 
     private static final String AHEAD_VISIBLE_LATER = "a write ahead returns before its home has stored it, and the "
             + "home's readers see it one network latency later (NodeConfig.withWriteAhead), while this test selects "
