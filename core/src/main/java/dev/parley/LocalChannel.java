@@ -59,7 +59,7 @@ final class LocalChannel<T> implements Channel<T> {
     final long id = Port.newLockOrder(); // also numbers generated names
     private final String name;
     final int capacity;
-    final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ChannelLock();
     final OfferQueue readers = new OfferQueue();
     final OfferQueue writers = new OfferQueue();
     final ArrayDeque<Object> buffer;

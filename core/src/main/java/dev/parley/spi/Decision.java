@@ -1,6 +1,7 @@
 package dev.parley.spi;
 
 import dev.parley.internal.SeededBug;
+import dev.parley.internal.Spinning;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -56,9 +57,15 @@ import static dev.parley.internal.SeededBug.WITHDRAWN_OFFER_MATCHED;
  * carrier while the partner it needs is queued behind it on the same carrier, and the most likely
  * such partner is the one it unparked itself: so each thread that unparks an owner remembers that
  * decision (in a small table striped by thread id, so that a million threads allocate nothing),
- * the owner clears {@code waiter} once it runs again, and a spin stops as soon as it sees that the
- * partner it woke has not run yet. The table may hold a completed decision, and so its received
- * value, until the next wait of a thread with the same stripe. A spin that runs out makes the
+ * the owner clears {@code waiter} once it runs again, and a spin that sees that the partner it
+ * woke has not run yet yields its carrier ({@link Thread#yield()}) once, then spins on. Parking
+ * there instead, as this class did before, gave the carrier to the partner too, but whoever
+ * parks needs an unpark later, and two parties that take turns in parking and unparking each other
+ * soon share one carrier while the other idles: ping-pong at two carriers then ran at twice its
+ * one-carrier cost. After a yield the partner runs at once if it was queued here, or has been
+ * taken by the other carrier, and the yielder comes back to a spin its partner can still answer.
+ * The table may hold a completed decision, and so its received value, until the next wait of a
+ * thread with the same stripe. A spin that runs out makes the
  * next spins at the same place ({@link SpinBudget}) wait, so that a loaded machine, where spins
  * rarely win, soon stops spinning. A blocked party with no partner always parks after its spin:
  * idle processes cost no CPU.
@@ -331,9 +338,7 @@ public final class Decision {
                 budget.succeeded();
                 return Outcome.DONE;
             }
-            if (spin == SPUN_OUT) {
-                budget.ranOut();
-            }
+            budget.ranOut();
         }
         return await();
     }
@@ -343,10 +348,8 @@ public final class Decision {
 
     private static final int SPUN_TO_DONE = 0;
     private static final int SPUN_OUT = 1;
-    private static final int SPIN_CUT_SHORT = 2;
 
-    /** True where a spin can win: more than one processor, and more than one carrier. */
-    private static final boolean SPIN_ALLOWED = Runtime.getRuntime().availableProcessors() > 1 && carriers() > 1;
+    private static final boolean SPIN_ALLOWED = Spinning.ALLOWED;
 
     /** Stripes of {@link #WOKEN}, a power of two; each owns a 64-byte line of references. */
     private static final int STRIPES = 64;
@@ -354,25 +357,11 @@ public final class Decision {
     /** The decision whose owner each stripe's thread unparked last, if it has not waited since. */
     private static final Decision[] WOKEN = new Decision[STRIPES * STRIDE];
 
-    /** @return the virtual-thread scheduler's parallelism, as the JDK reads it, or the processors */
-    private static int carriers() {
-        int processors = Runtime.getRuntime().availableProcessors();
-        String parallelism = System.getProperty("jdk.virtualThreadScheduler.parallelism");
-        if (parallelism == null) {
-            return processors;
-        }
-        try {
-            return Integer.parseInt(parallelism.trim());
-        } catch (NumberFormatException e) {
-            return processors;
-        }
-    }
-
     private static int stripe(Thread thread) {
         return (int) (thread.threadId() & (STRIPES - 1)) * STRIDE;
     }
 
-    /** Spins until done, until it runs out, or until the partner this thread woke last is seen queued. */
+    /** Spins until done or until it runs out; yields once if the partner this thread woke last is queued. */
     private int spin() {
         int slot = stripe(Thread.currentThread());
         Decision woken = WOKEN[slot];
@@ -384,7 +373,9 @@ public final class Decision {
                 return SPUN_TO_DONE;
             }
             if (woken != null && woken.waiter != null) {
-                return SPIN_CUT_SHORT; // it is likely queued behind us on this carrier: give the carrier up
+                woken = null;
+                Thread.yield(); // it is likely queued behind us on this carrier: let it run
+                continue;
             }
             Thread.onSpinWait();
         }

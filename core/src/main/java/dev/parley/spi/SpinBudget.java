@@ -14,8 +14,7 @@ package dev.parley.spi;
  * makes the next spins at this place wait: the next {@code backoff} waits park at once, and the
  * backoff doubles with each further run-out, up to {@link #MAX_BACKOFF}, so that a channel whose
  * partners rarely arrive within a spin (a loaded machine, a slow producer) spins on about one wait
- * in a thousand. A spin that succeeds resets the backoff. A spin cut short because the partner
- * this thread woke last has not run yet (see {@link Decision}) counts for neither.
+ * in a thousand. A spin that succeeds resets the backoff.
  */
 public final class SpinBudget {
 
