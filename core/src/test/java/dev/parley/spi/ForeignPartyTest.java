@@ -547,7 +547,8 @@ class ForeignPartyTest {
         for (String first : kinds) {
             for (String second : kinds) {
                 String what = first + " then " + second;
-                for (Proposal p : new Proposal[] {heldPartnerProposal(), bufferHeadProposal(), reservedSlotProposal()}) {
+                Proposal[] proposals = {heldPartnerProposal(), bufferHeadProposal(), reservedSlotProposal()};
+                for (Proposal p : proposals) {
                     answer(p, first);
                     IllegalStateException e = assertThrows(IllegalStateException.class, () -> answer(p, second), what);
                     assertTrue(e.getMessage().contains("answered twice"), what + ": " + e.getMessage());

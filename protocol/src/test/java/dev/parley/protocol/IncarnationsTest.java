@@ -57,7 +57,8 @@ class IncarnationsTest {
     void startTimesOutOfRangeAreRefused() {
         Random random = new Random(4);
         assertThrows(IllegalArgumentException.class, () -> Incarnations.next(-1, random));
-        assertThrows(IllegalArgumentException.class, () -> Incarnations.next(Incarnations.MAX_START_MILLIS + 1, random));
+        assertThrows(IllegalArgumentException.class,
+                () -> Incarnations.next(Incarnations.MAX_START_MILLIS + 1, random));
         long last = Incarnations.next(Incarnations.MAX_START_MILLIS, random);
         assertThrows(IllegalArgumentException.class, () -> Incarnations.after(last, 0, random));
         assertThrows(IllegalArgumentException.class, () -> Incarnations.after(-3, 0, random));

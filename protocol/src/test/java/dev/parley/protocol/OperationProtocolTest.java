@@ -104,7 +104,8 @@ class OperationProtocolTest extends TwoNodes {
         List<SimNet.Result> second = new ArrayList<>();
         remote.offer(r, null, false, net.nowNs, second::add);
         net.runUntil(net.nowNs + 20 * MS);
-        assertEquals("waiting", text(only(second).value()), "a writer waiting at the home is taken, a round trip later");
+        assertEquals("waiting", text(only(second).value()),
+                "a writer waiting at the home is taken, a round trip later");
         assertEquals(Outcome.DONE, only(homeResults).outcome());
     }
 

@@ -306,7 +306,10 @@ final class SimNet {
             return track(node.offer(endId, value, conditional, deadlineNs, nowNs), done);
         }
 
-        /** Probes an alternation's guard through a remote end (no party, no deadline); {@code done} gets the outcome. */
+        /**
+         * Probes an alternation's guard through a remote end (no party, no deadline); {@code done}
+         * gets the outcome.
+         */
         long probe(long endId, byte[] value, Consumer<Result> done) {
             return track(node.probe(endId, value, 0, ProtocolNode.NO_DEADLINE, nowNs), done);
         }

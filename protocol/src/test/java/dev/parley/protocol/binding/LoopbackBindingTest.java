@@ -639,7 +639,8 @@ class LoopbackBindingTest {
         home.close();
         Selected timedOut = new Alternation(new InputGuard<>(remoteIn), new TimeoutGuard(Duration.ofMillis(30)))
                 .priSelect();
-        assertEquals(1, timedOut.index(), "the timeout guard fired; the guard did not wait to fail at the peer timeout");
+        assertEquals(1, timedOut.index(),
+                "the timeout guard fired; the guard did not wait to fail at the peer timeout");
         RuntimeException[] thrown = new RuntimeException[1];
         boolean[] statusKept = new boolean[1];
         Thread selecting = Thread.ofVirtual().start(() -> {

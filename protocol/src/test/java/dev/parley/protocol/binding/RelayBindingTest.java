@@ -244,7 +244,8 @@ class RelayBindingTest {
         }
         for (var e : read.entrySet()) {
             assertEquals(1, e.getValue(), () -> e.getKey() + " read more than once");
-            assertTrue(delivered.contains(e.getKey()), () -> e.getKey() + " read, but its write did not report it done");
+            assertTrue(delivered.contains(e.getKey()),
+                    () -> e.getKey() + " read, but its write did not report it done");
         }
         assertTrue(delivered.size() > 10, "too little traffic to show anything: " + delivered.size());
     }
