@@ -50,7 +50,7 @@ class CommitOnMatchTest {
     }
 
     private static Offer enroll(Object end, ForeignParty party, Object value) {
-        return ForeignPartyTest.enroll(ForeignPartyTest.port(end), party, value);
+        return ForeignPartyFixture.enroll(ForeignPartyFixture.port(end), party, value);
     }
 
     @Test

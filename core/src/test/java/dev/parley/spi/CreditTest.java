@@ -56,7 +56,7 @@ class CreditTest {
     }
 
     private static Credit open(Channel<?> c, Holder holder) {
-        return ForeignPartyTest.port(c.writer()).openCredit(holder);
+        return ForeignPartyFixture.port(c.writer()).openCredit(holder);
     }
 
     private <T> CompletableFuture<T> async(Callable<T> body) {
@@ -191,7 +191,7 @@ class CreditTest {
     void afterEveryWriterRetiredReadersWaitForReservedSlotsToo() throws Exception {
         Channel<String> c = Channel.buffered("writers-retired", 2);
         ChannelOutput<String> out = c.writer();
-        Credit credit = ForeignPartyTest.port(out).openCredit(new Holder()); // the only writer end
+        Credit credit = ForeignPartyFixture.port(out).openCredit(new Holder()); // the only writer end
         assertEquals(2, credit.grant(2));
         out.retire();
         ChannelInput<String> in = c.reader();
@@ -234,7 +234,7 @@ class CreditTest {
         assertThrows(IllegalArgumentException.class, () -> credit.grant(-1));
         assertThrows(NullPointerException.class, () -> credit.store(null));
         assertThrows(NullPointerException.class,
-                () -> ForeignPartyTest.port(Channel.buffered("null", 1).writer()).openCredit(null));
+                () -> ForeignPartyFixture.port(Channel.buffered("null", 1).writer()).openCredit(null));
     }
 
     /** Asserts how a future failed. */

@@ -6,124 +6,36 @@ import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.ChannelTerminatedException;
 import dev.parley.InputGuard;
-import dev.parley.OutputGuard;
 import dev.parley.PoisonException;
 import dev.parley.Selected;
 import dev.parley.TimeoutGuard;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The commit-step SPI as a transport uses it, through public types only: a foreign party
- * enrolls an {@link Offer} at a local channel's {@link Port}, is asked by a {@link Proposal},
- * and answers later from another thread.
+ * enrolls an {@link Offer} at a local channel's {@link Port}, is asked by a
+ * {@link Proposal}, and answers later from another thread. Here: a local partner held or
+ * met at a rendezvous channel, decline, failure, poison and withdrawal, the deadline each
+ * proposal tells, and one answer per proposal; {@link ForeignPartyBufferTest} has the
+ * buffered channels and {@link ForeignPartyAlternationTest} the alternations.
  */
-class ForeignPartyTest {
-
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<Channel<?>> channels = new ArrayList<>();
-
-    /** A party elsewhere that records what the channel asks and tells it. */
-    static final class FakeRemote implements ForeignParty {
-        final LinkedBlockingQueue<Proposal> proposals = new LinkedBlockingQueue<>();
-        final AtomicReference<ChannelTerminatedException> terminated = new AtomicReference<>();
-
-        @Override
-        public void propose(Proposal proposal) {
-            proposals.add(proposal);
-        }
-
-        @Override
-        public void terminated(ChannelTerminatedException cause) {
-            terminated.set(cause);
-        }
-
-        Proposal next() throws InterruptedException {
-            Proposal p = proposals.poll(10, TimeUnit.SECONDS);
-            assertNotNull(p, "no proposal within 10 s");
-            return p;
-        }
-
-        void assertNoProposal() throws InterruptedException {
-            assertNull(proposals.poll(30, TimeUnit.MILLISECONDS), "unexpected proposal");
-        }
-    }
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        channels.forEach(c -> c.writer().poison());
-        for (Thread t : threads) {
-            t.interrupt();
-            assertTrue(t.join(Duration.ofSeconds(10)), t + " still running");
-        }
-    }
-
-    private <T> Channel<T> rendezvous() {
-        Channel<T> c = Channel.create("foreign-" + channels.size());
-        channels.add(c);
-        return c;
-    }
-
-    private <T> Channel<T> buffered(int capacity) {
-        Channel<T> c = Channel.buffered("foreign-buffered-" + channels.size(), capacity);
-        channels.add(c);
-        return c;
-    }
-
-    private <T> CompletableFuture<T> async(Supplier<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread t = Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(body.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        threads.add(t);
-        return f;
-    }
-
-    static Offer enroll(Port port, ForeignParty party, Object value) {
-        Offer offer = Offer.foreign(port, party, value);
-        port.lock();
-        try {
-            port.enroll(offer);
-        } finally {
-            port.unlock();
-        }
-        return offer;
-    }
-
-    static Port port(Object end) {
-        return ((GuardableEnd) end).guardPort();
-    }
-
-    /** Waits until the party last started by {@link #async} is parked, so enrolled, then a little more. */
-    private void awaitParked(CompletableFuture<?> f) throws InterruptedException {
-        awaitParkedBriefly(f);
-        Thread.sleep(20); // a parked thread may still be on its way into the channel's lock
-        assertFalse(f.isDone(), "the local party should be waiting");
-    }
+class ForeignPartyTest extends ForeignPartyFixture {
 
     @Test
     void lockOrderKeysForTransportsNeverCollideWithLocalChannels() {
@@ -280,45 +192,6 @@ class ForeignPartyTest {
     }
 
     @Test
-    void aForeignReaderOfABufferedChannelIsOfferedTheOldestMessageAndADeclineKeepsIt() throws Exception {
-        Channel<String> c = buffered(1);
-        ChannelOutput<String> out = c.writer();
-        out.write("first");
-        CompletableFuture<Boolean> blocked = async(() -> {
-            out.write("second");
-            return true;
-        });
-        awaitParked(blocked);
-        FakeRemote remote = new FakeRemote();
-        enroll(port(c.reader()), remote, null);
-        Proposal p = remote.next();
-        assertEquals("first", p.value());
-        p.decline();
-        ChannelInput<String> in = c.reader();
-        assertEquals("first", in.read(), "a declined head stays in the buffer");
-        assertTrue(blocked.get(10, TimeUnit.SECONDS), "taking refilled the buffer from the waiting writer");
-        enroll(port(c.reader()), remote, null);
-        Proposal q = remote.next();
-        assertEquals("second", q.value());
-        q.accept();
-        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)), "an accepted head left the buffer");
-    }
-
-    @Test
-    void aForeignWriterOfABufferedChannelGetsAReservedSlot() throws Exception {
-        Channel<String> c = buffered(1);
-        FakeRemote remote = new FakeRemote();
-        enroll(port(c.writer()), remote, "reserved");
-        Proposal p = remote.next();
-        ChannelOutput<String> out = c.writer();
-        assertFalse(out.write("no room", Duration.ofMillis(30)), "the reserved slot counts against the capacity");
-        p.accept();
-        ChannelInput<String> in = c.reader();
-        assertEquals("reserved", in.read());
-        assertEquals(Optional.empty(), in.read(Duration.ofMillis(20)));
-    }
-
-    @Test
     void aFailedProposalMakesTheHeldLocalPartnerThrowTheGivenError() throws Exception {
         for (boolean localReads : new boolean[] {true, false}) {
             Channel<String> c = rendezvous();
@@ -343,26 +216,6 @@ class ForeignPartyTest {
             out.write("after");
             assertEquals("after", next.get(10, TimeUnit.SECONDS), "the channel goes on working");
         }
-    }
-
-    @Test
-    void aFailedBufferHeadProposalCountsAsTakenAndAFailedSlotProposalStoresNothing() throws Exception {
-        Channel<String> c = buffered(1);
-        ChannelOutput<String> out = c.writer();
-        out.write("head");
-        FakeRemote remote = new FakeRemote();
-        enroll(port(c.reader()), remote, null);
-        Proposal head = remote.next();
-        assertEquals("head", head.value());
-        head.fail(new IllegalStateException("unknown"));
-        ChannelInput<String> in = c.reader();
-        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)), "at most once: the head left the buffer");
-        enroll(port(c.writer()), remote, "slot");
-        remote.next().fail(new IllegalStateException("unknown"));
-        assertTrue(out.write("local", Duration.ofSeconds(5)), "the slot was freed");
-        assertEquals("local", in.read());
-        assertEquals(Optional.empty(), in.read(Duration.ofMillis(30)),
-                "the failed writer's message was not stored");
     }
 
     @Test
@@ -404,88 +257,6 @@ class ForeignPartyTest {
     }
 
     @Test
-    void anAlternationHeldByAForeignProposalIsRematchedOnItsOtherChannelWhenDeclined() throws Exception {
-        Channel<String> a = rendezvous();
-        Channel<String> b = rendezvous();
-        ChannelInput<String> ar = a.reader();
-        ChannelInput<String> br = b.reader();
-        CompletableFuture<Selected> alt = async(
-                () -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
-        awaitParked(alt);
-        FakeRemote remote = new FakeRemote();
-        enroll(port(b.writer()), remote, "remote on b");
-        Proposal p = remote.next();
-        ChannelOutput<String> aw = a.writer();
-        CompletableFuture<Boolean> write = async(() -> {
-            aw.write("local on a");
-            return true;
-        });
-        awaitParked(write);
-        p.decline();
-        Selected s = alt.get(10, TimeUnit.SECONDS);
-        assertEquals(0, s.index());
-        assertEquals("local on a", s.value());
-        assertTrue(write.get(10, TimeUnit.SECONDS));
-    }
-
-    @Test
-    void anAlternationAcceptedByAForeignPartyFiresThatGuardOnly() throws Exception {
-        Channel<String> a = rendezvous();
-        Channel<String> b = rendezvous();
-        ChannelInput<String> ar = a.reader();
-        ChannelInput<String> br = b.reader();
-        CompletableFuture<Selected> alt = async(
-                () -> new Alternation(new InputGuard<>(ar), new InputGuard<>(br)).select());
-        awaitParked(alt);
-        FakeRemote remote = new FakeRemote();
-        enroll(port(b.writer()), remote, "remote on b");
-        remote.next().accept();
-        Selected s = alt.get(10, TimeUnit.SECONDS);
-        assertEquals(1, s.index());
-        assertEquals("remote on b", s.value());
-        assertFalse(a.<String>writer().write("nobody", Duration.ofMillis(30)), "the guard on a was withdrawn");
-    }
-    @Test
-    void declinesRacingWithTheWaitingPartnersOtherChoicesNeverFailAndLoseNoParty() throws Exception {
-        long seed = 0xdec1L;
-        java.util.Random random = new java.util.Random(seed);
-        for (int round = 0; round < Integer.getInteger("parley.decline.rounds", 1500); round++) {
-            Channel<Integer> x = rendezvous();
-            Channel<Integer> y = rendezvous();
-            ChannelInput<Integer> xr = x.reader();
-            ChannelInput<Integer> yr = y.reader();
-            ChannelOutput<Integer> xw = x.writer();
-            ChannelOutput<Integer> yw = y.writer();
-            CompletableFuture<Integer> reader = async(xr::read);
-            awaitParkedBriefly(reader);
-            FakeRemote remote = new FakeRemote();
-            enroll(port(x.writer()), remote, -1);
-            Proposal p = remote.next(); // the local reader is now held
-            CompletableFuture<Selected> writer = async(
-                    () -> new Alternation(new OutputGuard<>(xw, 1), new OutputGuard<>(yw, 2)).select());
-            awaitParkedBriefly(writer);
-            int spin = random.nextInt(200);
-            CompletableFuture<Integer> other = async(() -> {
-                for (int i = 0; i < spin; i++) {
-                    Thread.onSpinWait();
-                }
-                return yr.read();
-            });
-            p.decline(); // races with the y reader claiming the alternation
-            Selected s = writer.get(10, TimeUnit.SECONDS);
-            if (s.index() == 0) {
-                assertEquals(1, reader.get(10, TimeUnit.SECONDS));
-                yw.write(3);
-                assertEquals(3, other.get(10, TimeUnit.SECONDS));
-            } else {
-                assertEquals(2, other.get(10, TimeUnit.SECONDS));
-                xw.write(4);
-                assertEquals(4, reader.get(10, TimeUnit.SECONDS), "seed " + seed + " round " + round);
-            }
-        }
-    }
-
-    @Test
     void aForeignWriterQueuedFirstIsProposedToALocalReaderThatComesLater() throws Exception {
         Channel<String> c = rendezvous();
         FakeRemote remote = new FakeRemote();
@@ -513,32 +284,6 @@ class ForeignPartyTest {
         CompletableFuture<Boolean> declined = async(() -> out.write("declined", Duration.ofMillis(200)));
         remote.next().decline(); // the writer waits on, and nobody else comes
         assertFalse(declined.get(10, TimeUnit.SECONDS), "a declined timed write that ran out is not done");
-    }
-
-    @Test
-    void aMessagePutIntoABufferIsProposedToAForeignReaderQueuedThere() throws Exception {
-        Channel<String> c = buffered(2);
-        FakeRemote remote = new FakeRemote();
-        enroll(port(c.reader()), remote, null);
-        remote.assertNoProposal(); // nothing buffered yet
-        c.writer().write("buffered"); // returns at once: there is room
-        Proposal p = remote.next();
-        assertEquals("buffered", p.value());
-        p.accept();
-        assertEquals(Optional.empty(), c.reader().read(Duration.ofMillis(30)), "the foreign reader took it");
-    }
-
-    @Test
-    void aSlotFreedByALocalReadIsProposedToAForeignWriterQueuedAtAFullBuffer() throws Exception {
-        Channel<String> c = buffered(1);
-        c.writer().write("fills it");
-        FakeRemote remote = new FakeRemote();
-        enroll(port(c.writer()), remote, "waits for room");
-        remote.assertNoProposal(); // the buffer is full
-        ChannelInput<String> in = c.reader();
-        assertEquals("fills it", in.read());
-        remote.next().accept();
-        assertEquals("waits for room", in.read());
     }
 
     @Test
@@ -597,16 +342,5 @@ class ForeignPartyTest {
         FakeRemote remote = new FakeRemote();
         enroll(port(c.writer()), remote, "slot");
         return remote.next();
-    }
-
-    /** Waits until the thread last started by {@link #async} parks (its party is enrolled). */
-    private void awaitParkedBriefly(CompletableFuture<?> f) throws InterruptedException {
-        Thread t = threads.get(threads.size() - 1);
-        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING
-                && System.nanoTime() - deadlineNs < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-        }
-        assertFalse(f.isDone());
     }
 }

@@ -146,7 +146,7 @@ class RelayTest {
     }
 
     private static Offer enroll(Object end, ForeignParty party, Object value) {
-        return ForeignPartyTest.enroll(ForeignPartyTest.port(end), party, value);
+        return ForeignPartyFixture.enroll(ForeignPartyFixture.port(end), party, value);
     }
 
     private static void withdraw(Offer offer) {
