@@ -358,7 +358,7 @@ class OperationProtocolTest extends TwoNodes {
         long r = end(Frame.Side.READ);
         settle();
         home.alive = false;
-        SimNet.SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNode reborn = net.add("home", 12, CONFIG, null);
         SimNet.Chan fresh = reborn.host("A");
         long w2 = end(Frame.Side.WRITE); // sent to the new incarnation: the session learns of the restart
         net.runUntil(net.nowNs + 100 * MS);
@@ -385,7 +385,7 @@ class OperationProtocolTest extends TwoNodes {
         remote.retire(w, results::add);
         net.runUntil(net.nowNs + 5 * MS);
         assertTrue(results.isEmpty());
-        SimNet.SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNode reborn = net.add("home", 12, CONFIG, null);
         reborn.host("A");
         net.runUntil(net.nowNs + 100 * MS); // the retransmitted frames reach the new incarnation
         assertEquals(1, remote.node.counters().get(Counters.Event.PEER_RESTARTS));
@@ -435,7 +435,7 @@ class OperationProtocolTest extends TwoNodes {
         assertEquals(Outcome.POISONED, only(later).outcome(), "the reader's poison discarded the buffer");
 
         home.alive = false;
-        SimNet.SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNode reborn = net.add("home", 12, CONFIG, null);
         SimNet.Chan fresh = reborn.host("A");
         long r2 = end(Frame.Side.READ); // the lookup and the OPEN_END meet the new incarnation
         List<SimNet.Result> fresher = new ArrayList<>();
@@ -504,7 +504,7 @@ class OperationProtocolTest extends TwoNodes {
         remote.offer(w, bytes("old"), false, ProtocolNode.NO_DEADLINE, results::add);
         settle();
         home.alive = false; // killed; a new incarnation starts at the same address
-        SimNet.SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNode reborn = net.add("home", 12, CONFIG, null);
         reborn.host("A");
         settle();
         assertTrue(results.isEmpty(), "nothing tells the remote yet");
@@ -534,7 +534,7 @@ class OperationProtocolTest extends TwoNodes {
         net.runUntil(net.nowNs + 3 * MS);
         home.localWrite(chan, bytes("in flight"), homeResults::add);
         remote.alive = false;
-        SimNet.SimNode reborn = net.add("remote", 23, CONFIG, null);
+        SimNode reborn = net.add("remote", 23, CONFIG, null);
         long[] found = {0};
         reborn.lookup("home", "A", net.nowNs + 100 * MS, id -> found[0] = id);
         net.runUntil(net.nowNs + 20 * MS);
@@ -556,7 +556,7 @@ class OperationProtocolTest extends TwoNodes {
         assertEquals("before", text(only(homeResults).value()));
         homeResults.clear();
         remote.alive = false; // killed; a new incarnation starts at the same address
-        SimNet.SimNode reborn = net.add("remote", 24, CONFIG, null);
+        SimNode reborn = net.add("remote", 24, CONFIG, null);
         home.localRead(chan, homeResults::add);
         long w2 = net.openEnd(reborn, "home", "A", Frame.Side.WRITE);
         List<SimNet.Result> again = new ArrayList<>();
@@ -571,9 +571,9 @@ class OperationProtocolTest extends TwoNodes {
     @Test
     void framesWithABadMacAreCountedAndReachNoChannel() {
         byte[] secret = "the right secret, long enough".getBytes(StandardCharsets.UTF_8);
-        SimNet.SimNode signedHome = net.add("signed", 33, CONFIG, secret);
+        SimNode signedHome = net.add("signed", 33, CONFIG, secret);
         signedHome.host("S");
-        SimNet.SimNode intruder = net.add("intruder", 44, CONFIG,
+        SimNode intruder = net.add("intruder", 44, CONFIG,
                 "a wrong secret, also long enough".getBytes(StandardCharsets.UTF_8));
         long[] found = {0};
         intruder.lookup("signed", "S", net.nowNs + 20 * MS, id -> found[0] = id);
