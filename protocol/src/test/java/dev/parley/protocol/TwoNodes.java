@@ -1,5 +1,6 @@
 package dev.parley.protocol;
 
+import static dev.parley.protocol.SimNet.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,17 @@ abstract class TwoNodes {
     final SimNet.Chan chan = home.host("A");
     final List<SimNet.Result> results = new ArrayList<>();
     final List<SimNet.Result> homeResults = new ArrayList<>();
+
+    /** Gives every frame the same delay, {@code delayNs}: nothing is reordered. */
+    void fixedDelay(long delayNs) {
+        net.minDelayNs = delayNs;
+        net.maxDelayNs = delayNs;
+    }
+
+    /** Runs the net for 10 ms: many round trips at the default delay of 100 us. */
+    void settle() {
+        net.runUntil(net.nowNs + 10 * MS);
+    }
 
     /** @return a new remote end on channel "A" */
     long end(Frame.Side side) {
