@@ -23,8 +23,8 @@ class CreditProtocolTest {
     private static final long TIMEOUT = CONFIG.peerTimeoutNs();
 
     private final SimNet net = new SimNet(3);
-    private final SimNode home = net.add("home", 11, CONFIG, null);
-    private final SimNode remote = net.add("remote", 22, CONFIG, null);
+    private final SimNetNode home = net.add("home", 11, CONFIG, null);
+    private final SimNetNode remote = net.add("remote", 22, CONFIG, null);
     private final SimNet.Chan chan = home.host("B", 100);
     private final List<SimNet.Result> results = new ArrayList<>();
 
@@ -98,7 +98,7 @@ class CreditProtocolTest {
         assertEquals(Outcome.DONE, results.get(0).outcome());
         assertTrue(remote.credits.isEmpty(), "no CREDIT for an end that does not write ahead");
 
-        SimNode noCredit = net.add("home2", 33, CONFIG.withCreditWindow(0), null);
+        SimNetNode noCredit = net.add("home2", 33, CONFIG.withCreditWindow(0), null);
         noCredit.host("C", 10);
         long w = net.openEnd(remote, "home2", "C", Frame.Side.WRITE, true);
         remote.write(w, bytes("x"), results::add);
@@ -185,7 +185,7 @@ class CreditProtocolTest {
         settle();
         assertTrue(remote.takeSlot(w));
         home.alive = false;
-        SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNetNode reborn = net.add("home", 12, CONFIG, null);
         SimNet.Chan again = reborn.host("B", 100);
         long w2 = writeAheadEnd(); // the lookup reaches the new incarnation: the restart is noticed
         assertEquals(0, slotsAtRemote(w), "the old incarnation's slots were taken back");
@@ -236,7 +236,7 @@ class CreditProtocolTest {
         settle();
         assertTrue(reservedAtHome() > 0);
         remote.alive = false;
-        SimNode reborn = net.add("remote", 23, CONFIG, null);
+        SimNetNode reborn = net.add("remote", 23, CONFIG, null);
         net.openEnd(reborn, "home", "B", Frame.Side.WRITE, true);
         assertEquals(1, home.abandonedEnds.size());
         assertEquals(0, reservedAtHome(), "the abandoned end's slots were released");

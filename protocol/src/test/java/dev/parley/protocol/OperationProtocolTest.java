@@ -238,9 +238,9 @@ class OperationProtocolTest extends TwoNodes {
     @Test
     void framesWithABadMacAreCountedAndReachNoChannel() {
         byte[] secret = "the right secret, long enough".getBytes(StandardCharsets.UTF_8);
-        SimNode signedHome = net.add("signed", 33, CONFIG, secret);
+        SimNetNode signedHome = net.add("signed", 33, CONFIG, secret);
         signedHome.host("S");
-        SimNode intruder = net.add("intruder", 44, CONFIG,
+        SimNetNode intruder = net.add("intruder", 44, CONFIG,
                 "a wrong secret, also long enough".getBytes(StandardCharsets.UTF_8));
         long[] found = {0};
         intruder.lookup("signed", "S", net.nowNs + 20 * MS, id -> found[0] = id);

@@ -36,7 +36,7 @@ class PeerFailureProtocolTest extends TwoNodes {
         remote.offer(w, bytes("old"), false, ProtocolNode.NO_DEADLINE, results::add);
         settle();
         home.alive = false; // killed; a new incarnation starts at the same address
-        SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNetNode reborn = net.add("home", 12, CONFIG, null);
         reborn.host("A");
         settle();
         assertTrue(results.isEmpty(), "nothing tells the remote yet");
@@ -66,7 +66,7 @@ class PeerFailureProtocolTest extends TwoNodes {
         net.runUntil(net.nowNs + 3 * MS);
         home.localWrite(chan, bytes("in flight"), homeResults::add);
         remote.alive = false;
-        SimNode reborn = net.add("remote", 23, CONFIG, null);
+        SimNetNode reborn = net.add("remote", 23, CONFIG, null);
         long[] found = {0};
         reborn.lookup("home", "A", net.nowNs + 100 * MS, id -> found[0] = id);
         net.runUntil(net.nowNs + 20 * MS);
@@ -88,7 +88,7 @@ class PeerFailureProtocolTest extends TwoNodes {
         assertEquals("before", text(only(homeResults).value()));
         homeResults.clear();
         remote.alive = false; // killed; a new incarnation starts at the same address
-        SimNode reborn = net.add("remote", 24, CONFIG, null);
+        SimNetNode reborn = net.add("remote", 24, CONFIG, null);
         home.localRead(chan, homeResults::add);
         long w2 = net.openEnd(reborn, "home", "A", Frame.Side.WRITE);
         List<SimNet.Result> again = new ArrayList<>();

@@ -162,7 +162,7 @@ class PoisonRetireProtocolTest extends TwoNodes {
         long r = end(Frame.Side.READ);
         settle();
         home.alive = false;
-        SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNetNode reborn = net.add("home", 12, CONFIG, null);
         SimNet.Chan fresh = reborn.host("A");
         long w2 = end(Frame.Side.WRITE); // sent to the new incarnation: the session learns of the restart
         net.runUntil(net.nowNs + 100 * MS);
@@ -189,7 +189,7 @@ class PoisonRetireProtocolTest extends TwoNodes {
         remote.retire(w, results::add);
         net.runUntil(net.nowNs + 5 * MS);
         assertTrue(results.isEmpty());
-        SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNetNode reborn = net.add("home", 12, CONFIG, null);
         reborn.host("A");
         net.runUntil(net.nowNs + 100 * MS); // the retransmitted frames reach the new incarnation
         assertEquals(1, remote.node.counters().get(Counters.Event.PEER_RESTARTS));
@@ -239,7 +239,7 @@ class PoisonRetireProtocolTest extends TwoNodes {
         assertEquals(Outcome.POISONED, only(later).outcome(), "the reader's poison discarded the buffer");
 
         home.alive = false;
-        SimNode reborn = net.add("home", 12, CONFIG, null);
+        SimNetNode reborn = net.add("home", 12, CONFIG, null);
         SimNet.Chan fresh = reborn.host("A");
         long r2 = end(Frame.Side.READ); // the lookup and the OPEN_END meet the new incarnation
         List<SimNet.Result> fresher = new ArrayList<>();

@@ -134,9 +134,9 @@ class ProtocolSimulationTest {
         net.minDelayNs = 100 * SimNet.US;
         net.maxDelayNs = (1 + seed % 5) * MS;
         byte[] secret = seed % 3 == 0 ? SECRET : null;
-        SimNode home = net.add("home:1", 1000 + seed, CONFIG, secret);
-        SimNode r1 = net.add("r1:2", 2000 + seed, CONFIG, secret);
-        SimNode r2 = net.add("r2:3", 3000 + seed, CONFIG, secret);
+        SimNetNode home = net.add("home:1", 1000 + seed, CONFIG, secret);
+        SimNetNode r1 = net.add("r1:2", 2000 + seed, CONFIG, secret);
+        SimNetNode r2 = net.add("r2:3", 3000 + seed, CONFIG, secret);
         r1.busyRate = 0.1;
         r2.busyRate = 0.1;
         SimNet.Chan a = home.host("A");
@@ -146,11 +146,11 @@ class ProtocolSimulationTest {
 
         homeReader(net, home, a, h);
         homeWriter(net, home, b, h, "h1-", 0);
-        for (SimNode r : List.of(r1, r2)) {
+        for (SimNetNode r : List.of(r1, r2)) {
             connect(net, r, home.name, "A", Frame.Side.WRITE, h, end -> remoteOp(net, r, end, true, 0, h));
             connect(net, r, home.name, "B", Frame.Side.READ, h, end -> remoteOp(net, r, end, false, 0, h));
         }
-        SimNode[] homes = {home};
+        SimNetNode[] homes = {home};
         if (seed % 5 == 2) {
             // The home is killed mid-run and a new incarnation starts at the same address.
             net.at((50 + seed % 80) * MS, () -> {
@@ -158,7 +158,7 @@ class ProtocolSimulationTest {
                 if (h.homeWriteInFlight != null) {
                     h.homeWrites.put(h.homeWriteInFlight, Outcome.OUTCOME_UNKNOWN); // died with its writer
                 }
-                SimNode reborn = net.add(home.name, 5000 + seed, CONFIG, secret);
+                SimNetNode reborn = net.add(home.name, 5000 + seed, CONFIG, secret);
                 homes[0] = reborn;
                 homeReader(net, reborn, reborn.host("A"), h);
                 homeWriter(net, reborn, reborn.host("B"), h, "h2-", 0);
@@ -182,7 +182,7 @@ class ProtocolSimulationTest {
         if (h.poisonSent && h.poisonOutcome == null) {
             h.errors.add("the poison of P never ended");
         }
-        for (SimNode n : List.of(homes[0], r1, r2)) {
+        for (SimNetNode n : List.of(homes[0], r1, r2)) {
             for (Counters.Event e : Counters.Event.values()) {
                 h.stats.merge(e.name(), n.node.counters().get(e), Long::sum);
             }
@@ -199,8 +199,8 @@ class ProtocolSimulationTest {
     }
 
     /** {@code r} poisons channel P through a fresh reader end; DONE must find P poisoned at its home. */
-    private static void poisonP(SimNet net, SimNode r, SimNode[] homes, History h) {
-        SimNode at = homes[0];
+    private static void poisonP(SimNet net, SimNetNode r, SimNetNode[] homes, History h) {
+        SimNetNode at = homes[0];
         r.lookup(at.name, "P", net.nowNs + 5_000 * MS, channelId -> {
             if (channelId <= 0) {
                 return; // nothing to poison; the other processes' checks say why
@@ -216,7 +216,7 @@ class ProtocolSimulationTest {
         });
     }
 
-    private static void connect(SimNet net, SimNode r, String homeName, String channel, Frame.Side side,
+    private static void connect(SimNet net, SimNetNode r, String homeName, String channel, Frame.Side side,
             History h, java.util.function.LongConsumer then) {
         r.lookup(homeName, channel, net.nowNs + 5_000 * MS, channelId -> {
             if (channelId <= 0) {
@@ -229,7 +229,7 @@ class ProtocolSimulationTest {
     }
 
     /** A local reader at the home that reads channel A for ever, pausing between reads. */
-    private static void homeReader(SimNet net, SimNode home, SimNet.Chan a, History h) {
+    private static void homeReader(SimNet net, SimNetNode home, SimNet.Chan a, History h) {
         home.localRead(a, r -> {
             if (r.outcome() == Outcome.DONE) {
                 h.homeReads.add(new String(r.value(), StandardCharsets.UTF_8));
@@ -243,7 +243,7 @@ class ProtocolSimulationTest {
     }
 
     /** A local writer at the home that writes prefix + 0, prefix + 1, ... on channel B. */
-    private static void homeWriter(SimNet net, SimNode home, SimNet.Chan b, History h, String prefix, int i) {
+    private static void homeWriter(SimNet net, SimNetNode home, SimNet.Chan b, History h, String prefix, int i) {
         String value = prefix + i;
         h.homeWriteInFlight = value;
         home.localWrite(b, value.getBytes(StandardCharsets.UTF_8), r -> {
@@ -258,7 +258,7 @@ class ProtocolSimulationTest {
     }
 
     /** A remote process doing OPS_PER_PROCESS writes (or reads), each plain, timed or conditional. */
-    private static void remoteOp(SimNet net, SimNode r, long end, boolean write, int i, History h) {
+    private static void remoteOp(SimNet net, SimNetNode r, long end, boolean write, int i, History h) {
         if (i == OPS_PER_PROCESS) {
             h.processesDone++;
             return;
@@ -301,7 +301,7 @@ class ProtocolSimulationTest {
      * An alternation of one remote guard and a timeout, as the binding to the core would run it:
      * the offer carries the alternation's deadline, which bounds a held write's wait for TAKEN.
      */
-    private static void conditional(SimNet net, SimNode r, long end, byte[] bytes, long deadline,
+    private static void conditional(SimNet net, SimNetNode r, long end, byte[] bytes, long deadline,
             java.util.function.BiConsumer<Outcome, byte[]> record) {
         SimNet.Alt alt = new SimNet.Alt();
         long op = r.offer(end, bytes, true, deadline, res -> {

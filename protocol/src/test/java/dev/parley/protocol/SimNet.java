@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *
  * <p>This class owns the clock, the event queue and the links, and the values that nodes
  * and tests share (results, decisions, home channels and the parties waiting at them);
- * each node, with its fakes, is a {@link SimNode}.
+ * each node, with its fakes, is a {@link SimNetNode}.
  */
 final class SimNet {
 
@@ -35,7 +35,7 @@ final class SimNet {
     final Set<String> cut = new HashSet<>();
     /** Drops chosen frames (by sender, receiver and type): loss that spares the peer's heartbeats. */
     FrameFilter dropFilter = (from, to, type) -> false;
-    final Map<String, SimNode> nodes = new LinkedHashMap<>();
+    final Map<String, SimNetNode> nodes = new LinkedHashMap<>();
     final List<String> trace = new ArrayList<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private long order;
@@ -54,8 +54,8 @@ final class SimNet {
     /** Protocol bugs switched on in every node added from now on (verification of the checks). */
     Set<SeededBug> bugs = Set.of();
 
-    SimNode add(String name, long incarnation, ProtocolConfig config, byte[] secret) {
-        SimNode n = new SimNode(this, name, incarnation, config, secret);
+    SimNetNode add(String name, long incarnation, ProtocolConfig config, byte[] secret) {
+        SimNetNode n = new SimNetNode(this, name, incarnation, config, secret);
         nodes.put(name, n);
         return n;
     }
@@ -89,12 +89,12 @@ final class SimNet {
     }
 
     /** Looks {@code channel} up at {@code home} from {@code remote} and opens an end on it; fails if not found. */
-    long openEnd(SimNode remote, String home, String channel, Frame.Side side) {
+    long openEnd(SimNetNode remote, String home, String channel, Frame.Side side) {
         return openEnd(remote, home, channel, side, false);
     }
 
-    /** As {@link #openEnd(SimNode, String, String, Frame.Side)}, for a writer that may write ahead. */
-    long openEnd(SimNode remote, String home, String channel, Frame.Side side, boolean writeAhead) {
+    /** As {@link #openEnd(SimNetNode, String, String, Frame.Side)}, for a writer that may write ahead. */
+    long openEnd(SimNetNode remote, String home, String channel, Frame.Side side, boolean writeAhead) {
         long[] id = {0};
         remote.lookup(home, channel, nowNs + 100 * MS, found -> id[0] = found);
         runUntil(nowNs + 10 * MS);
@@ -119,7 +119,7 @@ final class SimNet {
 
     /** Hands a frame to its node; a stopped node gets it just after it resumes (its socket kept it). */
     private void deliver(String from, String to, byte[] frame) {
-        SimNode target = nodes.get(to);
+        SimNetNode target = nodes.get(to);
         if (target == null || !target.alive) {
             return;
         }
@@ -148,7 +148,7 @@ final class SimNet {
         long nextTickNs = nowNs;
         while (true) {
             long timer = Long.MAX_VALUE;
-            for (SimNode n : nodes.values()) {
+            for (SimNetNode n : nodes.values()) {
                 if (n.alive) {
                     timer = Math.min(timer, Math.max(n.stoppedUntilNs, n.node.nextTimerNs(nowNs)));
                 }
@@ -166,7 +166,7 @@ final class SimNet {
             if (event <= timer) {
                 events.poll().action.run();
             } else {
-                for (SimNode n : nodes.values()) {
+                for (SimNetNode n : nodes.values()) {
                     if (n.alive && nowNs >= n.stoppedUntilNs) {
                         n.node.tick(nowNs);
                     }

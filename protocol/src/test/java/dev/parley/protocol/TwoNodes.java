@@ -17,8 +17,8 @@ abstract class TwoNodes {
     static final long TIMEOUT = CONFIG.peerTimeoutNs();
 
     final SimNet net = new SimNet(1);
-    final SimNode home = net.add("home", 11, CONFIG, null);
-    final SimNode remote = net.add("remote", 22, CONFIG, null);
+    final SimNetNode home = net.add("home", 11, CONFIG, null);
+    final SimNetNode remote = net.add("remote", 22, CONFIG, null);
     final SimNet.Chan chan = home.host("A");
     final List<SimNet.Result> results = new ArrayList<>();
     final List<SimNet.Result> homeResults = new ArrayList<>();

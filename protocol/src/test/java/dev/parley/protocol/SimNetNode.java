@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * net and runs only on the simulation thread, as the net calls it or a test drives it
  * between runs.
  */
-final class SimNode implements Network, HomeChannels, RemoteEnds {
+final class SimNetNode implements Network, HomeChannels, RemoteEnds {
     private final SimNet net;
     final String name;
     final ProtocolNode node;
@@ -57,7 +57,7 @@ final class SimNode implements Network, HomeChannels, RemoteEnds {
     /** Every answer to a proposal of this node's home channels, with how long its partner was held. */
     final List<Answered> answered = new ArrayList<>();
 
-    SimNode(SimNet net, String name, long incarnation, ProtocolConfig config, byte[] secret) {
+    SimNetNode(SimNet net, String name, long incarnation, ProtocolConfig config, byte[] secret) {
         this.net = net;
         this.name = name;
         this.node = new ProtocolNode(incarnation, config, secret, this, this, this, net.bugs);
