@@ -50,25 +50,24 @@ import static dev.parley.internal.SeededBug.WITHDRAWN_OFFER_MATCHED;
  * carrier and wakes an idle carrier to take it.
  *
  * <p>{@link #await(SpinBudget)} lets a virtual thread first spin up to {@code SPINS}
- * {@link Thread#onSpinWait()} calls (about 2 us on the 2-core machine of docs/BENCHMARKS.md)
- * while its partner may be running on another carrier, as {@code java.util.concurrent}'s
- * synchronous queues do. It never spins where it cannot win: on one processor, with one carrier,
- * or on a platform thread (whose park the model checks exercise). A spinner must not hold its
- * carrier while the partner it needs is queued behind it on the same carrier, and the most likely
- * such partner is the one it unparked itself: so each thread that unparks an owner remembers that
- * decision (in a small table striped by thread id, so that a million threads allocate nothing),
- * the owner clears {@code waiter} once it runs again, and a spin that sees that the partner it
- * woke has not run yet yields its carrier ({@link Thread#yield()}) once, then spins on. Parking
- * there instead, as this class did before, gave the carrier to the partner too, but whoever
- * parks needs an unpark later, and two parties that take turns in parking and unparking each other
- * soon share one carrier while the other idles: ping-pong at two carriers then ran at twice its
- * one-carrier cost. After a yield the partner runs at once if it was queued here, or has been
- * taken by the other carrier, and the yielder comes back to a spin its partner can still answer.
- * The table may hold a completed decision, and so its received value, until the next wait of a
- * thread with the same stripe. A spin that runs out makes the
- * next spins at the same place ({@link SpinBudget}) wait, so that a loaded machine, where spins
- * rarely win, soon stops spinning. A blocked party with no partner always parks after its spin:
- * idle processes cost no CPU.
+ * {@link Thread#onSpinWait()} calls (about 2 us on the 2-core machine of docs/BENCHMARKS.md) while its
+ * partner may be running on another carrier, as {@code java.util.concurrent}'s synchronous queues
+ * do. It never spins where it cannot win: on one processor, with one carrier, or on a platform
+ * thread (whose park the model checks exercise). A spinner must not hold its carrier while the
+ * partner it needs is queued behind it on the same carrier, and the most likely such partner is
+ * the one it unparked itself: so each thread that unparks an owner remembers that decision (in a
+ * small table striped by thread id, so that a million threads allocate nothing), the owner clears
+ * {@code waiter} once it runs again, and a spin that sees that the partner it woke has not run yet
+ * yields its carrier ({@link Thread#yield()}) once, then spins on. Parking there would give the
+ * carrier to the partner too, but whoever parks needs an unpark later, and two parties that take
+ * turns in parking and unparking each other soon share one carrier while the other idles
+ * (ping-pong at two carriers measured twice its one-carrier cost so). After a yield the partner
+ * runs at once if it was queued here, or has been taken by the other carrier, and the yielder
+ * comes back to a spin its partner can still answer. The table may hold a completed decision, and
+ * so its received value, until the next wait of a thread with the same stripe. A spin that runs
+ * out makes the next spins at the same place ({@link SpinBudget}) wait, so that a loaded machine,
+ * where spins rarely win, soon stops spinning. A blocked party with no partner always parks after
+ * its spin: idle processes cost no CPU.
  */
 public final class Decision {
 
