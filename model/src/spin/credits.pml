@@ -347,7 +347,7 @@ inline match_foreign() {
     fi
 }
 
-/* failAll(writers) and, once readersDone, failAll(readers) */
+/* ChannelTermination.failWaiting: failAll(writers) and, once readersDone, failAll(readers) */
 inline fail_waiting() {
     if
     :: lWaiting -> lWaiting = false; lFirst = false; lPhase = L_FAILED; printf("MSC: the local write fails\n")
@@ -401,7 +401,7 @@ inline ask_credits_back() {
     fi
 }
 
-/* terminateLocked */
+/* ChannelTermination.terminate */
 inline terminate(how) {
     term = how;
     printf("MSC: the channel terminates (%d: 1 writer poison, 2 writer retire, 3 reader poison)\n", how);
@@ -439,7 +439,7 @@ inline ch_poison(byReader) {
     fi
 }
 
-/* endLeftLocked for a writer end that retired */
+/* ChannelTermination.endLeft for a writer end that retired */
 inline writer_end_left() {
     if
     :: !lEnd && !rwEnd && term == T_NONE -> terminate(T_WRETIRE)

@@ -120,7 +120,7 @@ final class ForeignMatcher {
             }
             break;
         }
-        for (Offer f = writers.first(); f != null && !channel.terminated(); f = writers.after(f)) {
+        for (Offer f = writers.first(); f != null && !channel.termination.terminated(); f = writers.after(f)) {
             if (!f.isForeign()) {
                 continue;
             }
@@ -417,7 +417,7 @@ final class ForeignMatcher {
             answerOnce();
             channel.afterProposal(() -> {
                 reservedSlots--;
-                if (channel.storesArrivals()) {
+                if (channel.termination.storesArrivals()) {
                     buffer.add(message);
                 }
             }, null);

@@ -48,7 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * except that the local partner is held, not claimed, until the foreign party answers a
  * {@link dev.parley.spi.Proposal}: {@link ForeignMatcher} makes those proposals and keeps their
  * state. The ends are {@link LocalEnd}s, the two sides as alternations and transports see them
- * are {@link LocalPort}s, and {@link SlotCredits} keeps the slots reserved under credits.
+ * are {@link LocalPort}s, {@link SlotCredits} keeps the slots reserved under credits, and
+ * {@link ChannelTermination} the counts of live ends and how the channel ended.
  */
 final class LocalChannel<T> implements Channel<T> {
 
@@ -68,13 +69,7 @@ final class LocalChannel<T> implements Channel<T> {
     private final SpinBudget spinBudget = new SpinBudget(); // for plain reads and writes of either side
     final SlotCredits credits = new SlotCredits(this);
     final ForeignMatcher foreign;
-
-    // All below guarded by lock. The end counts hold the ends neither retired nor abandoned.
-    private int readerEnds;
-    private int writerEnds;
-    private boolean aReaderRetired;
-    private boolean aWriterRetired;
-    private Termination termination;
+    final ChannelTermination termination = new ChannelTermination(this);
 
     /** @param name the channel's name, or null for a generated one ("channel-" and a unique number) */
     LocalChannel(String name, int capacity) {
@@ -82,13 +77,6 @@ final class LocalChannel<T> implements Channel<T> {
         this.capacity = capacity;
         this.buffer = capacity > 0 ? new ArrayDeque<>(Math.min(capacity, 1024)) : null;
         this.foreign = new ForeignMatcher(this);
-    }
-
-    /** How a channel ended: by poison or by retire, and whether readers still drain the buffer. */
-    private record Termination(boolean poison, boolean readersDrain) {
-        ChannelTerminatedException exception(String channel) {
-            return poison ? new PoisonException(channel) : new RetiredException(channel, "is retired");
-        }
     }
 
     @Override
@@ -100,7 +88,7 @@ final class LocalChannel<T> implements Channel<T> {
     public ChannelInput<T> reader() {
         lock.lock();
         try {
-            readerEnds++;
+            termination.endMade(true);
         } finally {
             lock.unlock();
         }
@@ -111,7 +99,7 @@ final class LocalChannel<T> implements Channel<T> {
     public ChannelOutput<T> writer() {
         lock.lock();
         try {
-            writerEnds++;
+            termination.endMade(false);
         } finally {
             lock.unlock();
         }
@@ -154,16 +142,16 @@ final class LocalChannel<T> implements Channel<T> {
                 return writer.value();
             }
         }
-        if (termination != null && readersDone()) {
-            throw termination.exception(name);
+        if (termination.terminated() && readersDone()) {
+            throw termination.exception();
         }
         return NOTHING;
     }
 
     /** Puts a message now, to a waiting reader or into the buffer; false if neither can take it. */
     boolean putNow(Decision self, Object message) {
-        if (termination != null) {
-            throw termination.exception(name);
+        if (termination.terminated()) {
+            throw termination.exception();
         }
         if (nothingBuffered()) {
             if (claimFirst(readers, self, message) != null) {
@@ -330,98 +318,6 @@ final class LocalChannel<T> implements Channel<T> {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Poison and retire
-
-    /** @return true once the channel is poisoned or retired (lock held) */
-    boolean terminated() {
-        return termination != null;
-    }
-
-    /**
-     * @return true if a message that arrives now, into a slot reserved for a foreign writer, is
-     *     stored: the channel is not terminated, or readers drain it (lock held)
-     */
-    boolean storesArrivals() {
-        return termination == null || termination.readersDrain();
-    }
-
-    /** @return the exception that tells a party how the channel ended (lock held, once terminated) */
-    ChannelTerminatedException terminationException() {
-        return termination.exception(name);
-    }
-
-    void poison(boolean byReader) {
-        lock.lock();
-        try {
-            // A reader's poison discards the buffer even when a writer poisoned first.
-            if (termination == null || !termination.poison() || (byReader && termination.readersDrain())) {
-                boolean drain = !byReader;
-                if (SeededBug.is(SeededBug.READER_POISON_KEEPS_BUFFER)) { drain = true; }
-                terminateLocked(new Termination(true, drain));
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * An end of one side left, by retiring or by being abandoned (invariant
-     * abandoned-is-not-retired): the side retires the channel once no end of it is left and one of
-     * its ends retired. Lock held.
-     */
-    void endLeftLocked(boolean reader, boolean retired) {
-        int left;
-        boolean anyRetired;
-        if (reader) {
-            readerEnds--;
-            aReaderRetired |= retired;
-            left = readerEnds;
-            anyRetired = aReaderRetired;
-        } else {
-            writerEnds--;
-            aWriterRetired |= retired;
-            left = writerEnds;
-            anyRetired = aWriterRetired;
-        }
-        if (SeededBug.is(SeededBug.RETIRE_COUNTED_PER_CHANNEL) && retired) { left = 0; }
-        if (left == 0 && anyRetired && termination == null) {
-            terminateLocked(new Termination(false, !reader));
-        }
-    }
-
-    /** Ends the channel and fails every waiting party that can no longer communicate. */
-    private void terminateLocked(Termination how) {
-        termination = how;
-        if (buffer != null && !how.readersDrain()) {
-            buffer.clear();
-        }
-        credits.terminatedLocked(how.readersDrain());
-        failAll(writers);
-        if (SeededBug.is(SeededBug.POISON_DOES_NOT_WAKE_READER) && how.poison()) { return; }
-        if (readersDone()) {
-            failAll(readers);
-        }
-    }
-
-    /** Fails every waiting offer of {@code queue}; held ones stay until their proposal is answered. */
-    private void failAll(OfferQueue queue) {
-        Offer offer = queue.first();
-        while (offer != null) {
-            Offer next = queue.after(offer);
-            if (offer.isForeign()) {
-                foreign.dequeueForeign(queue, offer);
-                offer.foreign().terminated(termination.exception(name));
-            } else {
-                Decision d = offer.decision();
-                if (d.tryFail(offer.index(), termination.exception(name)) || d.isFinal()) {
-                    queue.remove(offer);
-                }
-            }
-            offer = next;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
     // Matching after enrollment: foreign offers, and parties released by a declined proposal
 
     /**
@@ -440,7 +336,7 @@ final class LocalChannel<T> implements Channel<T> {
             progress = false;
             if (buffer != null) {
                 progress = matchBuffered();
-            } else if (termination == null) {
+            } else if (!termination.terminated()) {
                 Decision given = matchRendezvousLocal();
                 if (given == MATCHED) {
                     progress = true;
@@ -451,12 +347,7 @@ final class LocalChannel<T> implements Channel<T> {
             }
             progress |= foreign.matchForeignOnce();
         }
-        if (termination != null) {
-            failAll(writers);
-            if (readersDone()) {
-                failAll(readers);
-            }
-        }
+        termination.failWaiting();
         return released == null ? List.of() : released;
     }
 

@@ -16,7 +16,7 @@ import java.util.Optional;
  * <h2>Implementation note</h2>
  * An end is OPEN until it leaves the channel, once, by retiring or by being abandoned; then it
  * tells the channel, which counts the ends of each side that are left
- * ({@link LocalChannel#endLeftLocked}). Reads, writes and poison go to the channel, which does
+ * ({@link ChannelTermination#endLeft}). Reads, writes and poison go to the channel, which does
  * the work under its lock.
  */
 abstract class LocalEnd<T> implements AbandonableEnd {
@@ -60,7 +60,7 @@ abstract class LocalEnd<T> implements AbandonableEnd {
         } finally {
             channel.lock.unlock();
         }
-        channel.poison(isReader());
+        channel.termination.poison(isReader());
     }
 
     public void retire() {
@@ -80,7 +80,7 @@ abstract class LocalEnd<T> implements AbandonableEnd {
                 return;
             }
             state = how;
-            channel.endLeftLocked(isReader(), how == EndState.RETIRED);
+            channel.termination.endLeft(isReader(), how == EndState.RETIRED);
         } finally {
             channel.lock.unlock();
         }

@@ -44,12 +44,12 @@ abstract class LocalPort implements Port {
 
     @Override
     public void enroll(Offer offer) {
-        if (channel.terminated() && !(this == channel.readerPort() && !channel.readersDone())) {
+        if (channel.termination.terminated() && !(this == channel.readerPort() && !channel.readersDone())) {
             // Terminated while the party was enrolling elsewhere: fail this guard instead.
             if (offer.isForeign()) {
-                offer.foreign().terminated(channel.terminationException());
+                offer.foreign().terminated(channel.termination.exception());
             } else {
-                offer.decision().tryFail(offer.index(), channel.terminationException());
+                offer.decision().tryFail(offer.index(), channel.termination.exception());
             }
             return;
         }

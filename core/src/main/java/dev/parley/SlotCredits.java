@@ -110,7 +110,7 @@ final class SlotCredits {
             }
             channel.lock.lock();
             try {
-                if (closed || channel.terminated() || writerWaits()) {
+                if (closed || channel.termination.terminated() || writerWaits()) {
                     return 0;
                 }
                 int share = Math.max(1, channel.capacity / credits.size());
@@ -143,7 +143,7 @@ final class SlotCredits {
                         slots--;
                         creditSlots--;
                     }
-                    if (channel.storesArrivals()) {
+                    if (channel.termination.storesArrivals()) {
                         channel.buffer.add(message); // matchLocked hands it to a waiting reader, in order
                         stored[0]++;
                     } // else a reader poisoned the channel, or every reader retired: discarded
