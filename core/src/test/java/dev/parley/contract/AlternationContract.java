@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,21 +39,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** SEMANTICS 4: guarded alternation over channels of the kind under test. */
 public abstract class AlternationContract extends ChannelContract {
-
-    /** The three selection orders, by name, so that each test runs under each. */
-    enum Order {
-        SELECT(Alternation::select), PRI(Alternation::priSelect), FAIR(Alternation::fairSelect);
-
-        private final Function<Alternation, Selected> run;
-
-        Order(Function<Alternation, Selected> run) {
-            this.run = run;
-        }
-
-        Selected on(Alternation alt) {
-            return run.apply(alt);
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(Order.class)
