@@ -27,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>A transport module runs the suites with a test-scoped dependency on
  * {@code dev.parley:parley-core} of {@code <type>test-jar</type>} and one subclass per suite
  * ({@link TrafficContract}, {@link RetirePoisonContract}, {@link TimedAndInterruptContract},
- * {@link AlternationContract}, {@link ProcessContract}, {@link StressContract}) that implements
- * {@link #channel(String, int)}, and, if its parties block for other reasons first, overrides
- * {@link #awaitBlocked}.
+ * {@link AlternationContract}, {@link AlternationEdgesContract}, {@link ProcessContract},
+ * {@link StressContract}) that implements {@link #channel(String, int)}, and, if its parties
+ * block for other reasons first, overrides {@link #awaitBlocked}.
  *
  * <p>Each test runs on the JUnit thread; the parties it starts with {@link #start} run on
  * virtual threads. After each test, whatever happened, every channel made through
