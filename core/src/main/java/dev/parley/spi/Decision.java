@@ -331,7 +331,7 @@ public final class Decision {
      * @return DONE, or TIMED_OUT / INTERRUPTED if the decision was withdrawn
      */
     public Outcome await(SpinBudget budget) {
-        if (SPIN_ALLOWED && state != DONE && Thread.currentThread().isVirtual() && budget.trySpin()) {
+        if (Spinning.maySpin() && state != DONE && budget.trySpin()) {
             int spin = spin();
             if (spin == SPUN_TO_DONE) {
                 budget.succeeded();
@@ -347,8 +347,6 @@ public final class Decision {
 
     private static final int SPUN_TO_DONE = 0;
     private static final int SPUN_OUT = 1;
-
-    private static final boolean SPIN_ALLOWED = Spinning.ALLOWED;
 
     /** Stripes of {@link #WOKEN}, a power of two; each owns a 64-byte line of references. */
     private static final int STRIPES = 64;
@@ -416,11 +414,8 @@ public final class Decision {
         this.value = received;
         state = DONE;
         if (SeededBug.is(LOST_WAKEUP)) { return; }
-        if (unparkWaiter() && SPIN_ALLOWED) {
-            Thread current = Thread.currentThread();
-            if (current.isVirtual()) {
-                WOKEN[stripe(current)] = this; // a hint for this thread's next spin: see the implementation note
-            }
+        if (unparkWaiter() && Spinning.maySpin()) {
+            WOKEN[stripe(Thread.currentThread())] = this; // a hint for this thread's next spin (implementation note)
         }
     }
 
