@@ -3,12 +3,9 @@ package dev.parley.spi;
 import dev.parley.Channel;
 import dev.parley.ChannelInput;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,41 +13,21 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Foreign writers that commit on match (a transport's unconditional writes, which it accepts
  * whatever happens): the channel completes with them at once, as with local writers, and tells
  * them afterwards; everything else still waits for the party's answer.
  */
-class CommitOnMatchTest {
-
-    private final List<Channel<?>> channels = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        channels.forEach(c -> c.writer().poison());
-        for (Thread t : threads) {
-            t.interrupt();
-            assertTrue(t.join(Duration.ofSeconds(10)), t + " still running");
-        }
-    }
+class CommitOnMatchTest extends ForeignPartyFixture {
 
     private Channel<String> channel(int capacity) {
-        Channel<String> c = capacity == 0 ? Channel.create("commit-" + channels.size())
-                : Channel.buffered("commit-" + channels.size(), capacity);
-        channels.add(c);
-        return c;
+        return capacity == 0 ? rendezvous() : buffered(capacity);
     }
 
     /** @param commits whether the channel may commit with the party at the match */
     private static RelayTest.Party party(boolean commits) {
         return new RelayTest.Party(new Object(), commits);
-    }
-
-    private static Offer enroll(Object end, ForeignParty party, Object value) {
-        return ForeignPartyFixture.enroll(ForeignPartyFixture.port(end), party, value);
     }
 
     @Test
@@ -78,8 +55,7 @@ class CommitOnMatchTest {
         Channel<String> c = channel(0);
         ChannelInput<String> in = c.reader();
         CompletableFuture<String> read = new CompletableFuture<>();
-        Thread t = Thread.ofVirtual().start(() -> read.complete(in.read()));
-        threads.add(t);
+        Thread t = track(Thread.ofVirtual().start(() -> read.complete(in.read())));
         while (t.getState() != Thread.State.WAITING) {
             Thread.onSpinWait();
         }
@@ -98,7 +74,7 @@ class CommitOnMatchTest {
         enroll(c.writer(), commits, "younger");
         ChannelInput<String> in = c.reader();
         CompletableFuture<String> read = new CompletableFuture<>();
-        threads.add(Thread.ofVirtual().start(() -> read.complete(in.read())));
+        track(Thread.ofVirtual().start(() -> read.complete(in.read())));
         Proposal p = asked.nextProposal(); // the older writer is asked, although the younger could commit at once
         assertNull(commits.proposals.poll(30, TimeUnit.MILLISECONDS));
         p.accept();

@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the foreign-party tests share: a fake party elsewhere, the channels and threads a
  * test made (poisoned and stopped after each test), and how a test enrolls a foreign
- * offer at a channel's {@link Port} and waits for a local party to park. Other tests of
- * this package enroll foreign offers through {@link #enroll} and {@link #port} too.
+ * offer at a channel's {@link Port} and waits for a local party to park. {@code RelayTest}
+ * and {@code CommitOnMatchTest} build on it too, and other tests of this package reach ports
+ * through {@link #port}.
  */
 abstract class ForeignPartyFixture {
 
@@ -101,8 +102,19 @@ abstract class ForeignPartyFixture {
         return offer;
     }
 
+    /** Enrolls a foreign offer at the side of {@code end}'s channel that {@code end} is on. */
+    static Offer enroll(Object end, ForeignParty party, Object value) {
+        return enroll(port(end), party, value);
+    }
+
     static Port port(Object end) {
         return ((GuardableEnd) end).guardPort();
+    }
+
+    /** @return {@code t}, which the clean-up interrupts and joins after the test */
+    Thread track(Thread t) {
+        threads.add(t);
+        return t;
     }
 
     /** Waits until the party last started by {@link #async} is parked, so enrolled, then a little more. */

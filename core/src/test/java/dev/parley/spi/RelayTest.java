@@ -1,17 +1,12 @@
 package dev.parley.spi;
 
 import dev.parley.Channel;
-import dev.parley.ChannelInput;
 import dev.parley.ChannelOutput;
 import dev.parley.ChannelTerminatedException;
 import dev.parley.PoisonException;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,16 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A rendezvous channel whose waiting reader and writer are both foreign: the relay of
  * {@link Hold}, through public types only, as a transport at the channel's home drives it.
  */
-class RelayTest {
-
-    private final List<Thread> threads = new ArrayList<>();
-    private final List<Channel<?>> channels = new ArrayList<>();
+class RelayTest extends ForeignPartyFixture {
 
     /** A foreign party that records what the channel asks and tells it; a writer can be held. */
     static final class Party implements ForeignParty {
@@ -130,25 +121,6 @@ class RelayTest {
         }
     }
 
-    @AfterEach
-    void cleanUp() throws InterruptedException {
-        channels.forEach(c -> c.writer().poison());
-        for (Thread t : threads) {
-            t.interrupt();
-            assertTrue(t.join(Duration.ofSeconds(10)), t + " still running");
-        }
-    }
-
-    private Channel<String> rendezvous() {
-        Channel<String> c = Channel.create("relay-" + channels.size());
-        channels.add(c);
-        return c;
-    }
-
-    private static Offer enroll(Object end, ForeignParty party, Object value) {
-        return ForeignPartyFixture.enroll(ForeignPartyFixture.port(end), party, value);
-    }
-
     private static void withdraw(Offer offer) {
         Port port = offer.port();
         port.lock();
@@ -161,15 +133,14 @@ class RelayTest {
 
     private CompletableFuture<Void> asyncWrite(ChannelOutput<String> out, String value) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        Thread t = Thread.ofVirtual().start(() -> {
+        Thread t = track(Thread.ofVirtual().start(() -> {
             try {
                 out.write(value);
                 f.complete(null);
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
-        });
-        threads.add(t);
+        }));
         long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (t.getState() != Thread.State.WAITING && System.nanoTime() - deadlineNs < 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000);
